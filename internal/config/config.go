@@ -1,0 +1,195 @@
+// Package config owns configuration: decoding rule files strictly (unknown
+// keys are errors), locating errors by file, line and rule, and merging the
+// embedded default rules with a repository's .leakhound.toml or --config file.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/leakhound/leakhound/internal/rule"
+	"github.com/leakhound/leakhound/rules"
+)
+
+// RepoFileName is the configuration file looked for at a repository's root.
+const RepoFileName = ".leakhound.toml"
+
+// File is one decoded configuration file.
+type File struct {
+	Extend Extend      `toml:"extend"`
+	Allow  rule.Allow  `toml:"allow"`
+	Rules  []rule.Rule `toml:"rules"`
+
+	name string
+}
+
+// Extend says how a file relates to the default rules.
+type Extend struct {
+	// Default keeps the embedded default rules (true when unset).
+	Default *bool    `toml:"default"`
+	Disable []string `toml:"disable"`
+}
+
+// Config is the merged result: the rules to compile and the global allowlist.
+type Config struct {
+	Rules []rule.Rule
+	Allow rule.Allow
+	// Files names the files that were loaded, defaults first.
+	Files []string
+	// Warnings are things a user should know but that do not stop a scan,
+	// such as a repository config disabling a default rule.
+	Warnings []string
+}
+
+// Parse decodes one configuration file. All problems are returned at once,
+// each prefixed with name:line:col where the position is known.
+func Parse(name string, data []byte) (*File, error) {
+	f := &File{name: name}
+	md, err := toml.NewDecoder(strings.NewReader(string(data))).Decode(f)
+	if err != nil {
+		return nil, positionedError(name, err)
+	}
+	loc := newLocator(data)
+	var errs []error
+	for _, k := range md.Undecoded() {
+		line := loc.keyLine(k)
+		where := fmt.Sprintf("%s:%d", name, line)
+		if k[0] == "rules" && line > 0 {
+			if idx := loc.ruleAt(line); idx >= 0 && idx < len(f.Rules) {
+				errs = append(errs, fmt.Errorf("%s: rule %q: unknown key %q", where, f.Rules[idx].ID, k.String()))
+				continue
+			}
+		}
+		if line == 0 {
+			where = name
+		}
+		errs = append(errs, fmt.Errorf("%s: unknown key %q", where, k.String()))
+	}
+	for i := range f.Rules {
+		f.Rules[i].Source = fmt.Sprintf("%s:%d", name, loc.ruleLine(i))
+		for _, e := range f.Rules[i].Check() {
+			errs = append(errs, fmt.Errorf("%s: %w", f.Rules[i].Source, e))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return f, nil
+}
+
+func positionedError(name string, err error) error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		if pe.Position.Line > 0 {
+			return fmt.Errorf("%s:%d:%d: %s", name, pe.Position.Line, pe.Position.Col, pe.Message)
+		}
+		return fmt.Errorf("%s: %s", name, pe.Message)
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
+
+// ParseDefaults decodes the embedded default rule files in load order.
+func ParseDefaults() ([]*File, error) {
+	var out []*File
+	var errs []error
+	for _, name := range rules.Files {
+		data, err := rules.Read(name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		f, err := Parse("rules/"+name, data)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, f)
+	}
+	return out, errors.Join(errs...)
+}
+
+// LoadOptions say which files to merge over the defaults.
+type LoadOptions struct {
+	// File is a config named by the user (--config). It replaces RepoFile.
+	File string
+	// RepoFile is the repository's own config; it is skipped if missing.
+	RepoFile string
+}
+
+// Load merges the default rules with the user's or repository's config.
+func Load(opts LoadOptions) (*Config, error) {
+	defaults, err := ParseDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("default rules: %w", err)
+	}
+	var user *File
+	var fromRepo bool
+	switch {
+	case opts.File != "":
+		data, err := os.ReadFile(opts.File)
+		if err != nil {
+			return nil, fmt.Errorf("reading config: %w", err)
+		}
+		if user, err = Parse(opts.File, data); err != nil {
+			return nil, err
+		}
+	case opts.RepoFile != "":
+		data, err := os.ReadFile(opts.RepoFile)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("reading config: %w", err)
+		}
+		if err == nil {
+			if user, err = Parse(opts.RepoFile, data); err != nil {
+				return nil, err
+			}
+			fromRepo = true
+		}
+	}
+	return merge(defaults, user, fromRepo)
+}
+
+// FromFiles merges already-parsed files: defaults, then an optional user file.
+func merge(defaults []*File, user *File, fromRepo bool) (*Config, error) {
+	cfg := &Config{}
+	keepDefaults := user == nil || user.Extend.Default == nil || *user.Extend.Default
+	var disable []string
+	if user != nil {
+		disable = user.Extend.Disable
+	}
+	known := map[string]bool{}
+	if keepDefaults {
+		for _, f := range defaults {
+			cfg.Files = append(cfg.Files, f.name)
+			cfg.Allow = cfg.Allow.Merge(f.Allow)
+			for _, r := range f.Rules {
+				known[r.ID] = true
+				if !slices.Contains(disable, r.ID) {
+					cfg.Rules = append(cfg.Rules, r)
+				}
+			}
+		}
+	}
+	if user == nil {
+		return cfg, nil
+	}
+	cfg.Files = append(cfg.Files, user.name)
+	if !keepDefaults && fromRepo {
+		cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s turns off every default rule ([extend] default = false)", user.name))
+	}
+	for _, id := range disable {
+		switch {
+		case !known[id] && keepDefaults:
+			cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s: [extend] disable names %q, which is not a default rule", user.name, id))
+		case fromRepo:
+			cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s disables the default rule %q", user.name, id))
+		}
+	}
+	cfg.Allow = cfg.Allow.Merge(user.Allow)
+	cfg.Rules = append(cfg.Rules, user.Rules...)
+	return cfg, nil
+}

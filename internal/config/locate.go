@@ -1,0 +1,80 @@
+package config
+
+import (
+	"regexp"
+	"strings"
+)
+
+// locator finds the lines of [[rules]] headers and of keys in a TOML text, so
+// errors that BurntSushi/toml reports without a position can name a line.
+type locator struct {
+	lines    []string
+	ruleHdrs []int // 1-based lines of [[rules]] headers
+}
+
+var rulesHeader = regexp.MustCompile(`^\s*\[\[\s*rules\s*\]\]`)
+
+func newLocator(data []byte) *locator {
+	l := &locator{lines: strings.Split(string(data), "\n")}
+	inMulti := ""
+	for i, line := range l.lines {
+		if inMulti != "" {
+			if strings.Count(line, inMulti)%2 == 1 {
+				inMulti = ""
+			}
+			continue
+		}
+		for _, q := range []string{"'''", `"""`} {
+			if strings.Count(line, q)%2 == 1 {
+				inMulti = q
+			}
+		}
+		if rulesHeader.MatchString(line) {
+			l.ruleHdrs = append(l.ruleHdrs, i+1)
+		}
+	}
+	return l
+}
+
+// ruleLine is the line of the i-th [[rules]] header, or 0.
+func (l *locator) ruleLine(i int) int {
+	if i < len(l.ruleHdrs) {
+		return l.ruleHdrs[i]
+	}
+	return 0
+}
+
+// ruleAt is the index of the rule whose table holds line, or -1.
+func (l *locator) ruleAt(line int) int {
+	idx := -1
+	for i, h := range l.ruleHdrs {
+		if h <= line {
+			idx = i
+		}
+	}
+	return idx
+}
+
+var tableHeader = regexp.MustCompile(`^\s*\[\[?\s*([A-Za-z0-9_.-]+)\s*\]\]?`)
+
+// keyLine is the first line that assigns the last part of key inside the
+// table named by the rest of key (or opens that table), or 0.
+func (l *locator) keyLine(key []string) int {
+	parent := strings.Join(key[:len(key)-1], ".")
+	full := strings.Join(key, ".")
+	assign := regexp.MustCompile(`^\s*["']?` + regexp.QuoteMeta(key[len(key)-1]) + `["']?\s*=`)
+	current := ""
+	for i, line := range l.lines {
+		if m := tableHeader.FindStringSubmatch(line); m != nil {
+			current = m[1]
+			if current == full {
+				return i + 1
+			}
+			continue
+		}
+		if current == parent && assign.MatchString(line) {
+			return i + 1
+		}
+	}
+	return 0
+}

@@ -1,0 +1,239 @@
+// Package detect owns the detection engine: every rule regex compiled once
+// into an RE2 Set so each fragment is read in one pass, then the regexes of
+// the rules the Set reports, secret extraction, entropy, offline validators
+// and allowlists. An Engine is immutable after Compile and safe for
+// concurrent use.
+package detect
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync/atomic"
+
+	re2 "github.com/wasilibs/go-re2"
+	"github.com/wasilibs/go-re2/experimental"
+
+	"github.com/leakhound/leakhound/internal/rule"
+)
+
+// Engine finds secrets in fragments.
+type Engine struct {
+	rules  []*compiledRule
+	set    *experimental.Set
+	global allowlist
+	opts   Options
+	stats  stats
+}
+
+// Options tune what the engine reports.
+type Options struct {
+	// ShowInvalid reports token-shaped values whose offline validator fails
+	// (placeholders, fakes) with Checksum "invalid" instead of dropping them.
+	ShowInvalid bool
+}
+
+type stats struct {
+	fragments, bytes, ruleRuns, setFallbacks atomic.Int64
+}
+
+// Stats counts the engine's work since it was compiled.
+type Stats struct {
+	Fragments int64 // fragments scanned
+	Bytes     int64 // bytes scanned
+	// RuleRuns counts per-rule regex runs: how often the Set pass let a
+	// fragment through to a rule's own regex.
+	RuleRuns     int64
+	SetFallbacks int64 // fragments where the Set gave up and every rule ran
+}
+
+type compiledRule struct {
+	rule.Rule
+	index    int
+	re       *re2.Regexp
+	group    int
+	path     *regexp.Regexp
+	allow    allowlist
+	keywords [][]byte
+	validate rule.Validator
+}
+
+type allowlist struct {
+	paths     []*regexp.Regexp
+	regexes   []*regexp.Regexp
+	target    string
+	stopwords []string
+}
+
+// setMaxMem bounds the memory of the RE2 Set's DFA. When a fragment needs
+// more, the engine falls back to running each rule's regex.
+const setMaxMem = 256 << 20
+
+// Compile builds an engine from rules and a global allowlist. All problems
+// are reported at once, each naming the rule and where it was defined.
+func Compile(rules []rule.Rule, global rule.Allow, opts Options) (*Engine, error) {
+	e := &Engine{opts: opts}
+	var errs []error
+	seen := map[string]string{}
+	exprs := make([]string, 0, len(rules))
+	for i := range rules {
+		r := rules[i]
+		if prev, dup := seen[r.ID]; dup && r.ID != "" {
+			errs = append(errs, fmt.Errorf("%s: duplicate rule id %q (first defined at %s)", r.Source, r.ID, prev))
+			continue
+		}
+		seen[r.ID] = r.Source
+		cr, err := compileRule(r, len(e.rules))
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		e.rules = append(e.rules, cr)
+		exprs = append(exprs, r.Regex)
+	}
+	g, err := compileAllow(global)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("global allow: %w", err))
+	}
+	e.global = g
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if len(exprs) > 0 {
+		set, err := experimental.CompileSetWithOptions(exprs, experimental.CompileOptions{Latin1: true, MaxMem: setMaxMem})
+		if err != nil {
+			return nil, fmt.Errorf("compiling the rule set: %w", err)
+		}
+		e.set = set
+	}
+	return e, nil
+}
+
+func compileRule(r rule.Rule, index int) (*compiledRule, error) {
+	where := r.Source
+	if where == "" {
+		where = "rule"
+	}
+	if errs := r.Check(); len(errs) > 0 {
+		return nil, fmt.Errorf("%s: %w", where, errors.Join(errs...))
+	}
+	re, err := experimental.CompileLatin1(r.Regex)
+	if err != nil {
+		return nil, fmt.Errorf("%s: rule %q: invalid regex: %w", where, r.ID, err)
+	}
+	cr := &compiledRule{Rule: r, index: index, re: re, validate: rule.Validators[r.Validate]}
+	groups := re.NumSubexp()
+	switch {
+	case r.SecretGroup > groups:
+		return nil, fmt.Errorf("%s: rule %q: secret_group %d but the regex has %d group(s)", where, r.ID, r.SecretGroup, groups)
+	case r.SecretGroup > 0:
+		cr.group = r.SecretGroup
+	case groups > 0:
+		cr.group = 1
+	}
+	if r.Path != "" {
+		if cr.path, err = regexp.Compile(r.Path); err != nil {
+			return nil, fmt.Errorf("%s: rule %q: invalid path regex: %w", where, r.ID, err)
+		}
+	}
+	if cr.allow, err = compileAllow(r.Allow); err != nil {
+		return nil, fmt.Errorf("%s: rule %q: %w", where, r.ID, err)
+	}
+	for _, k := range r.Keywords {
+		cr.keywords = append(cr.keywords, []byte(strings.ToLower(k)))
+	}
+	return cr, nil
+}
+
+func compileAllow(a rule.Allow) (allowlist, error) {
+	out := allowlist{target: a.RegexTarget}
+	if out.target == "" {
+		out.target = rule.TargetSecret
+	}
+	for _, p := range a.Paths {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return out, fmt.Errorf("invalid allow path %q: %w", p, err)
+		}
+		out.paths = append(out.paths, re)
+	}
+	for _, p := range a.Regexes {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return out, fmt.Errorf("invalid allow regex %q: %w", p, err)
+		}
+		out.regexes = append(out.regexes, re)
+	}
+	for _, s := range a.Stopwords {
+		out.stopwords = append(out.stopwords, strings.ToLower(s))
+	}
+	return out, nil
+}
+
+// Rules returns the engine's rules in load order.
+func (e *Engine) Rules() []rule.Rule {
+	out := make([]rule.Rule, len(e.rules))
+	for i, r := range e.rules {
+		out[i] = r.Rule
+	}
+	return out
+}
+
+// Stats returns the engine's work counters.
+func (e *Engine) Stats() Stats {
+	return Stats{
+		Fragments:    e.stats.fragments.Load(),
+		Bytes:        e.stats.bytes.Load(),
+		RuleRuns:     e.stats.ruleRuns.Load(),
+		SetFallbacks: e.stats.setFallbacks.Load(),
+	}
+}
+
+func (a *allowlist) pathAllowed(path string) bool {
+	for _, re := range a.paths {
+		if re.MatchString(path) {
+			return true
+		}
+	}
+	return false
+}
+
+// allows reports whether the allowlist says a candidate is not a secret.
+func (a *allowlist) allows(secret, match, line string) bool {
+	if len(a.stopwords) > 0 {
+		lower := strings.ToLower(secret)
+		for _, w := range a.stopwords {
+			if strings.Contains(lower, w) {
+				return true
+			}
+		}
+	}
+	target := secret
+	switch a.target {
+	case rule.TargetMatch:
+		target = match
+	case rule.TargetLine:
+		target = line
+	}
+	for _, re := range a.regexes {
+		if re.MatchString(target) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsFold(haystack []byte, lowerNeedle []byte) bool {
+	if len(lowerNeedle) == 0 {
+		return true
+	}
+	n := len(lowerNeedle)
+	for i := 0; i+n <= len(haystack); i++ {
+		if bytes.EqualFold(haystack[i:i+n], lowerNeedle) {
+			return true
+		}
+	}
+	return false
+}

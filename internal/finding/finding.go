@@ -1,0 +1,110 @@
+// Package finding owns the Finding type that flows from detection to reports,
+// the Secret type whose String method redacts, and the stable fingerprint
+// used by baselines and ignore files.
+package finding
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+)
+
+// Secret is a detected credential. Its String and MarshalText methods redact,
+// so a secret cannot reach a log line or a report by accident; Reveal returns
+// the raw value for the few places that need it (verification, --no-redact).
+type Secret string
+
+// Reveal returns the secret in full.
+func (s Secret) Reveal() string { return string(s) }
+
+// String returns the redacted form: the first 4 and last 2 characters.
+func (s Secret) String() string { return Redact(string(s)) }
+
+// GoString redacts too, so %#v does not leak.
+func (s Secret) GoString() string { return fmt.Sprintf("finding.Secret(%q)", s.String()) }
+
+// MarshalText redacts.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Redact keeps the first 4 and last 2 characters of s and nothing between.
+// Short values, where that would reveal most of the secret, are hidden whole.
+func Redact(s string) string {
+	if len(s) < 12 {
+		return "****"
+	}
+	return s[:4] + "..." + s[len(s)-2:]
+}
+
+// Commit describes the commit that introduced a finding (history and staged scans).
+type Commit struct {
+	ID      string    `json:"commit"`
+	Author  string    `json:"author"`
+	Email   string    `json:"email"`
+	Date    time.Time `json:"date"`
+	Message string    `json:"message"`
+}
+
+// Verification is the answer of a provider's API about a secret.
+type Verification struct {
+	Status    string    `json:"status"`
+	Detail    string    `json:"detail,omitempty"`
+	Owner     string    `json:"owner,omitempty"`
+	Scopes    []string  `json:"scopes,omitempty"`
+	Expires   string    `json:"expires,omitempty"`
+	CheckedAt time.Time `json:"checked_at"`
+}
+
+// Checksum verdicts of an offline validator.
+const (
+	ChecksumValid   = "valid"
+	ChecksumInvalid = "invalid"
+	ChecksumNone    = "none"
+)
+
+// Finding is one secret found at one place.
+type Finding struct {
+	RuleID      string
+	Description string
+	Remediation string
+	Tags        []string
+
+	Path      string
+	Line      int // 1-based
+	Column    int // 1-based, in bytes
+	EndLine   int
+	EndColumn int // 1-based, exclusive: the column just past the secret
+	Offset    int // byte offset of the secret in the fragment
+	// ContextBefore and ContextAfter hold up to 80 bytes of the source line
+	// on either side of the secret, for display.
+	ContextBefore string
+	ContextAfter  string
+
+	Secret   Secret
+	Entropy  float64
+	Checksum string
+
+	Commit       *Commit
+	Verification *Verification
+	// Suppressed holds why a finding was accepted (inline marker, ignore file,
+	// baseline); empty for findings that count.
+	Suppressed string
+}
+
+// Fingerprint is path:rule:sha256(secret)[:16]. It has no line number (lines
+// move), no commit (a baseline made from history must match a staged change)
+// and no raw secret (baselines and ignore files are committed).
+func (f *Finding) Fingerprint() string {
+	return Fingerprint(f.Path, f.RuleID, f.Secret.Reveal())
+}
+
+// Fingerprint computes the fingerprint of a secret found by rule at path.
+func Fingerprint(path, rule, secret string) string {
+	return path + ":" + rule + ":" + SecretHash(secret)
+}
+
+// SecretHash is the first 16 hex digits of the secret's SHA-256.
+func SecretHash(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:8])
+}

@@ -1,0 +1,111 @@
+// Package rule owns the data that describes a detector: the Rule as written
+// in TOML, its allowlist and examples, and the registry of named offline
+// validators. It holds no compiled state; internal/detect compiles rules.
+package rule
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Rule is one detector, decoded from a [[rules]] table.
+type Rule struct {
+	ID          string   `toml:"id"`
+	Description string   `toml:"description"`
+	Regex       string   `toml:"regex"`
+	SecretGroup int      `toml:"secret_group"`
+	Keywords    []string `toml:"keywords"`
+	// Path, when set, limits the rule to files whose slash-separated path
+	// matches this regular expression.
+	Path        string   `toml:"path"`
+	Entropy     float64  `toml:"entropy"`
+	Validate    string   `toml:"validate"`
+	Verify      string   `toml:"verify"`
+	Tags        []string `toml:"tags"`
+	Remediation string   `toml:"remediation"`
+	Allow       Allow    `toml:"allow"`
+	Examples    Examples `toml:"examples"`
+
+	// Source names where the rule was defined ("file.toml:12"), for errors.
+	Source string `toml:"-"`
+}
+
+// Allow says "this is not a secret". Paths and regexes are regular
+// expressions; stopwords are case-insensitive substrings of the secret.
+type Allow struct {
+	Paths     []string `toml:"paths"`
+	Regexes   []string `toml:"regexes"`
+	Stopwords []string `toml:"stopwords"`
+	// RegexTarget is what Regexes are matched against: "secret" (default),
+	// "match" (the whole regex match) or "line".
+	RegexTarget string `toml:"regex_target"`
+}
+
+// Merge returns an allowlist holding the entries of a and b. The regex target
+// of a wins when both set one.
+func (a Allow) Merge(b Allow) Allow {
+	out := Allow{
+		Paths:       slices.Concat(a.Paths, b.Paths),
+		Regexes:     slices.Concat(a.Regexes, b.Regexes),
+		Stopwords:   slices.Concat(a.Stopwords, b.Stopwords),
+		RegexTarget: a.RegexTarget,
+	}
+	if out.RegexTarget == "" {
+		out.RegexTarget = b.RegexTarget
+	}
+	return out
+}
+
+// Regex targets.
+const (
+	TargetSecret = "secret"
+	TargetMatch  = "match"
+	TargetLine   = "line"
+)
+
+// Examples are a rule's own true and false positives. They may reference
+// generated values as {{gen:NAME ARG}} (see internal/tokengen).
+type Examples struct {
+	Match   []string `toml:"match"`
+	Nomatch []string `toml:"nomatch"`
+	// Path is the file path the examples are scanned as (for rules with a path).
+	Path string `toml:"path"`
+}
+
+// Check reports problems in the rule's plain data (not its regexes, which the
+// engine compiles). Every problem is returned.
+func (r *Rule) Check() []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if r.ID == "" {
+		add("rule has no id")
+	} else if strings.ContainsAny(r.ID, " \t:*") {
+		add("rule id %q may not contain spaces, ':' or '*'", r.ID)
+	}
+	if r.Regex == "" {
+		add("rule %q has no regex", r.ID)
+	}
+	if r.SecretGroup < 0 {
+		add("rule %q: secret_group %d is negative", r.ID, r.SecretGroup)
+	}
+	if r.Entropy < 0 || r.Entropy > 8 {
+		add("rule %q: entropy %v is outside 0..8 bits per byte", r.ID, r.Entropy)
+	}
+	if r.Validate != "" {
+		if _, ok := Validators[r.Validate]; !ok {
+			add("rule %q: unknown validator %q (known: %s)", r.ID, r.Validate, strings.Join(ValidatorNames(), ", "))
+		}
+	}
+	switch r.Allow.RegexTarget {
+	case "", TargetSecret, TargetMatch, TargetLine:
+	default:
+		add("rule %q: allow.regex_target %q must be secret, match or line", r.ID, r.Allow.RegexTarget)
+	}
+	for _, k := range r.Keywords {
+		if k == "" {
+			add("rule %q: empty keyword", r.ID)
+		}
+	}
+	return errs
+}
