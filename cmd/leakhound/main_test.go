@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/leakhound/leakhound/internal/cli"
+	"github.com/leakhound/leakhound/internal/iostreams"
+	"github.com/leakhound/leakhound/internal/tokengen"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"leakhound": func() {
+			os.Exit(cli.Main(context.Background(), os.Args[1:], iostreams.System(), os.Getenv))
+		},
+	})
+}
+
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 filepath.Join("..", "..", "testdata", "script"),
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			home := env.Getenv("WORK")
+			for k, v := range map[string]string{
+				"HOME":                home,
+				"XDG_CONFIG_HOME":     filepath.Join(home, ".config"),
+				"GIT_CONFIG_NOSYSTEM": "1",
+				"GIT_AUTHOR_NAME":     "Alice Author",
+				"GIT_AUTHOR_EMAIL":    "alice@example.com",
+				"GIT_AUTHOR_DATE":     "2026-01-02T03:04:05Z",
+				"GIT_COMMITTER_NAME":  "Carol Committer",
+				"GIT_COMMITTER_EMAIL": "carol@example.com",
+				"GIT_COMMITTER_DATE":  "2026-01-02T03:04:05Z",
+				"NO_COLOR":            "",
+				"CI":                  "",
+			} {
+				env.Setenv(k, v)
+			}
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"expand":   cmdExpand,
+			"exits":    cmdExits,
+			"minified": cmdMinified,
+			"crlf":     cmdRewrite(func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") }),
+			"chomp":    cmdRewrite(func(s string) string { return strings.TrimSuffix(s, "\n") }),
+		},
+	})
+}
+
+// expand FILE... replaces {{gen:NAME ARG}} with generated token-shaped values
+// (seeded by the file name, so runs are reproducible) and {{byte:HH}} with
+// the raw byte 0xHH, in place.
+func cmdExpand(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: expand FILE...")
+	}
+	for _, name := range args {
+		data := ts.ReadFile(name)
+		out, err := tokengen.Expand(name, data)
+		ts.Check(err)
+		for {
+			i := strings.Index(out, "{{byte:")
+			if i < 0 || len(out) < i+11 {
+				break
+			}
+			b, err := strconv.ParseUint(out[i+7:i+9], 16, 8)
+			ts.Check(err)
+			out = out[:i] + string([]byte{byte(b)}) + out[i+11:]
+		}
+		ts.Check(os.WriteFile(ts.MkAbs(name), []byte(out), 0o644))
+	}
+}
+
+// exits N PROG ARGS... runs PROG and fails unless its exit code is exactly N.
+// stdout and stderr are kept for the following stdout/stderr checks.
+func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits CODE PROG [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("running %s: %v", args[1], err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+	}
+}
+
+// minified FILE MB TEXT writes a single line of about MB megabytes of
+// minified-looking code with TEXT (expanded like `expand`) in its middle.
+func cmdMinified(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: minified FILE MB TEXT")
+	}
+	mb, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	text, err := tokengen.Expand(args[0], args[2])
+	ts.Check(err)
+	chunk := "function a(b){return b.map(function(c,d){return c+d*2})};var e={f:1,g:[1,2,3]};"
+	var b strings.Builder
+	half := mb << 19
+	for b.Len() < half {
+		b.WriteString(chunk)
+	}
+	b.WriteString(text)
+	for b.Len() < 2*half {
+		b.WriteString(chunk)
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(b.String()), 0o644))
+	fmt.Fprintf(ts.Stdout(), "wrote %d bytes\n", b.Len())
+}
+
+// cmdRewrite makes a command that rewrites each named file with f
+// (crlf: LF to CRLF line ends; chomp: drop the final newline).
+func cmdRewrite(f func(string) string) func(ts *testscript.TestScript, neg bool, args []string) {
+	return func(ts *testscript.TestScript, neg bool, args []string) {
+		for _, name := range args {
+			ts.Check(os.WriteFile(ts.MkAbs(name), []byte(f(ts.ReadFile(name))), 0o644))
+		}
+	}
+}

@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/leakhound/leakhound/internal/iostreams"
+)
+
+// Exit codes.
+const (
+	ExitClean       = 0
+	ExitLeaks       = 1
+	ExitError       = 2
+	ExitInterrupted = 130
+)
+
+// usageError is a mistake in the command line; it is printed with a hint.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// errLeaks means the command completed and found leaks.
+var errLeaks = errors.New("leaks found")
+
+// errIncomplete means findings were reported but something could not be
+// scanned; the details were already printed.
+var errIncomplete = errors.New("the scan was incomplete")
+
+// env is what a command needs from the process besides its arguments.
+type env struct {
+	io     *iostreams.IO
+	getenv func(string) string
+}
+
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, e *env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"scan", "scan files, directories or stdin (-)", runScan},
+		{"staged", "scan the changes staged for commit (pre-commit hook)", runStaged},
+		{"history", "scan git history: every commit of every ref, or revision ranges", runHistory},
+		{"hook", "install or uninstall the git pre-commit hook", runHook},
+		{"rules", "list, test or explain rules", runRules},
+		{"version", "print the version", runVersion},
+	}
+}
+
+// Main runs leakhound with args (without the program name) and returns the
+// process exit code.
+func Main(ctx context.Context, args []string, io *iostreams.IO, getenv func(string) string) int {
+	e := &env{io: io, getenv: getenv}
+	if len(args) == 0 || isHelp(args[0]) || args[0] == "help" {
+		printUsage(io)
+		if len(args) == 0 {
+			return ExitError
+		}
+		return ExitClean
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return exitCode(ctx, e, c.run(ctx, e, args[1:]))
+		}
+	}
+	fmt.Fprintf(io.Err, "leakhound: unknown command %q\nRun 'leakhound --help' for usage.\n", args[0])
+	return ExitError
+}
+
+func exitCode(ctx context.Context, e *env, err error) int {
+	switch {
+	case err == nil:
+		return ExitClean
+	case errors.Is(err, errHelp):
+		return ExitClean
+	case ctx.Err() != nil && errors.Is(err, context.Canceled):
+		fmt.Fprintln(e.io.Err, "leakhound: interrupted; the report is incomplete")
+		return ExitInterrupted
+	case errors.Is(err, errLeaks):
+		return ExitLeaks
+	case errors.Is(err, errIncomplete):
+		return ExitError
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(e.io.Err, "leakhound: %s\nRun 'leakhound --help' for usage.\n", ue.msg)
+		return ExitError
+	}
+	msg := strings.ReplaceAll(err.Error(), "\n", "\n  ")
+	fmt.Fprintf(e.io.Err, "leakhound: %s\n", msg)
+	return ExitError
+}
+
+func isHelp(a string) bool { return a == "-h" || a == "--help" || a == "-help" }
+
+func printUsage(io *iostreams.IO) {
+	var b strings.Builder
+	b.WriteString("leakhound finds leaked GitHub and Anaconda credentials before they are pushed.\n\nUsage:\n  leakhound <command> [flags] [args]\n\nCommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(&b, "  %-8s %s\n", c.name, c.summary)
+	}
+	b.WriteString("\nExit codes: 0 nothing found, 1 leaks found, 2 error (usage, config, or something not scanned), 130 interrupted.\nRun 'leakhound <command> --help' for a command's flags.\n")
+	fmt.Fprint(io.Out, b.String())
+}

@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/leakhound/leakhound/internal/config"
+	"github.com/leakhound/leakhound/internal/detect"
+	"github.com/leakhound/leakhound/internal/examples"
+)
+
+func runRules(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("rules", "leakhound rules list|test|explain ID [--config FILE]\n\n  list     print every rule's id, tags and description\n  test     run every rule's own match/nomatch examples\n  explain  print a rule in full, with how to revoke what it finds")
+	var cfgFile string
+	var noDefaults bool
+	fs.StringVar(&cfgFile, "config", "", "config `file` to load over the default rules")
+	fs.BoolVar(&noDefaults, "no-repo-config", false, "ignore ./.leakhound.toml")
+	pos, err := fs.parse(e, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usagef("rules: name a subcommand: list, test or explain ID")
+	}
+	lo := config.LoadOptions{File: cfgFile}
+	if !noDefaults {
+		lo.RepoFile = config.RepoFileName
+	}
+	cfg, err := config.Load(lo)
+	if err != nil {
+		return err
+	}
+	engine, err := detect.Compile(cfg.Rules, cfg.Allow, detect.Options{})
+	if err != nil {
+		return err
+	}
+	switch pos[0] {
+	case "list":
+		if len(pos) != 1 {
+			return usagef("rules list takes no arguments")
+		}
+		w := tabwriter.NewWriter(e.io.Out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "ID\tTAGS\tDESCRIPTION")
+		for _, r := range engine.Rules() {
+			fmt.Fprintf(w, "%s\t%s\t%s\n", r.ID, strings.Join(r.Tags, ","), r.Description)
+		}
+		return w.Flush()
+	case "test":
+		if len(pos) != 1 {
+			return usagef("rules test takes no arguments")
+		}
+		return rulesTest(e, engine)
+	case "explain":
+		if len(pos) != 2 {
+			return usagef("rules explain takes one rule id")
+		}
+		for _, r := range engine.Rules() {
+			if r.ID == pos[1] {
+				fmt.Fprintf(e.io.Out, "%s: %s\n  defined at: %s\n  regex:      %s\n", r.ID, r.Description, r.Source, r.Regex)
+				if r.Path != "" {
+					fmt.Fprintf(e.io.Out, "  path:       %s\n", r.Path)
+				}
+				if len(r.Keywords) > 0 {
+					fmt.Fprintf(e.io.Out, "  keywords:   %s\n", strings.Join(r.Keywords, ", "))
+				}
+				if r.Entropy > 0 {
+					fmt.Fprintf(e.io.Out, "  entropy:    at least %.1f bits per byte\n", r.Entropy)
+				}
+				if r.Validate != "" {
+					fmt.Fprintf(e.io.Out, "  validate:   %s\n", r.Validate)
+				}
+				fmt.Fprintf(e.io.Out, "\nHow to revoke and replace it:\n  %s\n", r.Remediation)
+				return nil
+			}
+		}
+		return usagef("no rule with id %q (see 'leakhound rules list')", pos[1])
+	}
+	return usagef("rules: unknown subcommand %q (list, test or explain)", pos[0])
+}
+
+func rulesTest(e *env, engine *detect.Engine) error {
+	failed := 0
+	passed := 0
+	for _, r := range examples.Run(engine) {
+		passed += r.Passed
+		if len(r.Failures) == 0 {
+			fmt.Fprintf(e.io.Out, "ok    %s (%d examples)\n", r.RuleID, r.Passed)
+			continue
+		}
+		failed += len(r.Failures)
+		fmt.Fprintf(e.io.Out, "FAIL  %s\n", r.RuleID)
+		for _, f := range r.Failures {
+			fmt.Fprintf(e.io.Out, "      %s\n", f)
+		}
+	}
+	fmt.Fprintf(e.io.Out, "%d passed, %d failed\n", passed, failed)
+	if failed > 0 {
+		return fmt.Errorf("%d rule example(s) failed", failed)
+	}
+	return nil
+}

@@ -1,0 +1,94 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/leakhound/leakhound/internal/source"
+)
+
+func runScan(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("scan", "leakhound scan [flags] [PATH...|-]\n\nScans files and directories (skipping .git/, not following symbolic links) or standard input (-).")
+	var o commonOpts
+	o.register(fs)
+	paths, err := fs.parse(e, args)
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	if slices.Contains(paths, "-") {
+		if len(paths) > 1 {
+			return usagef("%v", errStdinMixed)
+		}
+		return scanStdin(ctx, e, &o)
+	}
+	root := repoRoot(paths[0])
+	s, err := newSession(e, &o, root)
+	if err != nil {
+		return err
+	}
+	base := root
+	if base == "" {
+		base, _ = os.Getwd()
+	}
+	files := make(chan source.File, 256)
+	var wg sync.WaitGroup
+	for i := 0; i < o.threads; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range files {
+				if ctx.Err() != nil {
+					continue
+				}
+				data, err := source.Read(f, int64(o.maxFileSize))
+				if err != nil {
+					s.problem(source.Problem{Path: f.Path, Reason: err.Error()})
+					continue
+				}
+				s.add(1, int64(len(data)), s.scanContent(source.Fragment{Path: f.Path, Content: data}))
+			}
+		}()
+	}
+	walkErr := source.Walk(ctx, paths, source.WalkOptions{
+		MaxFileSize: int64(o.maxFileSize),
+		Display:     func(p string) string { return relativeTo(base, p) },
+	}, files, s.problem)
+	close(files)
+	wg.Wait()
+	if walkErr != nil && ctx.Err() == nil {
+		return walkErr
+	}
+	return s.finish(ctx, "")
+}
+
+func scanStdin(ctx context.Context, e *env, o *commonOpts) error {
+	s, err := newSession(e, o, repoRoot("."))
+	if err != nil {
+		return err
+	}
+	frag, err := source.ReadStdin(e.io.In, int64(o.maxFileSize))
+	if err != nil {
+		return err
+	}
+	s.add(1, int64(len(frag.Content)), s.scanContent(frag))
+	return s.finish(ctx, "")
+}
+
+// relativeTo shows p relative to base (the repository root or the working
+// directory) when it lies below it, so fingerprints match across scan modes.
+func relativeTo(base, p string) string {
+	abs, err := filepath.Abs(p)
+	if err == nil && base != "" {
+		if rel, err := filepath.Rel(base, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return strings.TrimPrefix(filepath.ToSlash(filepath.Clean(p)), "./")
+}

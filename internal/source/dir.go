@@ -1,0 +1,182 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// File is a regular file found by Walk, not yet read.
+type File struct {
+	// Path is what reports show: the root as given joined with the path
+	// below it, slash-separated.
+	Path   string
+	OSPath string
+	Size   int64
+}
+
+// Problem is something that could not be scanned. Every problem makes a
+// scan incomplete; the caller decides whether that is an error.
+type Problem struct {
+	Path   string
+	Reason string
+}
+
+func (p Problem) String() string { return p.Path + ": " + p.Reason }
+
+// WalkOptions tune Walk.
+type WalkOptions struct {
+	// MaxFileSize skips larger files (reported as a problem). Zero means no limit.
+	MaxFileSize int64
+	// Display turns an OS path into the path reports show. Nil keeps the
+	// cleaned, slash-separated path.
+	Display func(osPath string) string
+}
+
+func (o WalkOptions) display(p string) string {
+	if o.Display != nil {
+		return o.Display(p)
+	}
+	return display(p)
+}
+
+// Walk sends every regular file under roots to files, in lexical order per
+// directory. It skips .git directories, does not follow symbolic links and
+// never opens devices, pipes or sockets. Problems (unreadable directories,
+// files over the size limit) go to problem. Walk returns ctx.Err() when
+// cancelled.
+func Walk(ctx context.Context, roots []string, opts WalkOptions, files chan<- File, problem func(Problem)) error {
+	for _, root := range roots {
+		info, err := os.Lstat(root)
+		if err != nil {
+			problem(Problem{Path: root, Reason: describe(err)})
+			continue
+		}
+		if !info.IsDir() {
+			if f, ok := fileOf(root, root, info, opts, problem); ok {
+				if err := send(ctx, files, f); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return ctxErr
+			}
+			if err != nil {
+				problem(Problem{Path: opts.display(p), Reason: describe(err)})
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				if d.Name() == ".git" && p != root {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.Type()&fs.ModeSymlink != 0 || !d.Type().IsRegular() {
+				return nil
+			}
+			info, err := d.Info()
+			if err != nil {
+				problem(Problem{Path: opts.display(p), Reason: describe(err)})
+				return nil
+			}
+			if f, ok := fileOf(p, p, info, opts, problem); ok {
+				return send(ctx, files, f)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func fileOf(p, osPath string, info fs.FileInfo, opts WalkOptions, problem func(Problem)) (File, bool) {
+	if !info.Mode().IsRegular() {
+		problem(Problem{Path: opts.display(p), Reason: "not a regular file; not scanned"})
+		return File{}, false
+	}
+	if opts.MaxFileSize > 0 && info.Size() > opts.MaxFileSize {
+		problem(Problem{Path: opts.display(p), Reason: fmt.Sprintf("%d bytes is over --max-file-size %d; not scanned", info.Size(), opts.MaxFileSize)})
+		return File{}, false
+	}
+	return File{Path: opts.display(p), OSPath: osPath, Size: info.Size()}, true
+}
+
+func send(ctx context.Context, files chan<- File, f File) error {
+	select {
+	case files <- f:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func display(p string) string {
+	return strings.TrimPrefix(filepath.ToSlash(filepath.Clean(p)), "./")
+}
+
+// describe turns an OS error into a short reason without repeating the path.
+func describe(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied; not scanned"
+	case errors.Is(err, fs.ErrNotExist):
+		return "does not exist"
+	}
+	return err.Error() + "; not scanned"
+}
+
+// Read reads a file found by Walk. It reads at most the size Walk saw plus
+// one byte, so a file that grows past the limit mid-scan is reported, not
+// read without bound.
+func Read(f File, maxSize int64) ([]byte, error) {
+	fh, err := os.Open(f.OSPath)
+	if err != nil {
+		return nil, errors.New(describe(err))
+	}
+	defer fh.Close()
+	limit := maxSize
+	if limit <= 0 {
+		limit = 1<<63 - 2
+	}
+	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
+	if err != nil {
+		return nil, errors.New(describe(err))
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("grew past --max-file-size %d while being read; not scanned", maxSize)
+	}
+	return data, nil
+}
+
+// ReadStdin reads standard input as one fragment named "-", up to maxSize bytes.
+func ReadStdin(r io.Reader, maxSize int64) (Fragment, error) {
+	limit := maxSize
+	if limit <= 0 {
+		limit = 1<<63 - 2
+	}
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return Fragment{}, fmt.Errorf("reading standard input: %w", err)
+	}
+	if int64(len(data)) > limit {
+		return Fragment{}, fmt.Errorf("standard input is over --max-file-size %d", maxSize)
+	}
+	return Fragment{Path: "-", Content: data}, nil
+}

@@ -1,0 +1,38 @@
+// Package suppress owns the ways a team says "this secret is known and
+// accepted": inline markers on the secret's line, the .leakhoundignore file
+// and baselines. Allowlists ("this is not a secret") live in config.
+package suppress
+
+import (
+	"bytes"
+
+	"github.com/leakhound/leakhound/internal/finding"
+)
+
+// InlineMarkers are the comments that accept a secret on their own line.
+// gitleaks:allow and detect-secrets' pragma are honoured for migrating teams.
+var InlineMarkers = []string{"leakhound:allow", "gitleaks:allow", "pragma: allowlist secret"}
+
+// Inline reports which marker, if any, appears on the lines that hold the
+// finding's secret in content.
+func Inline(content []byte, f *finding.Finding) (string, bool) {
+	start := f.Offset
+	end := start + len(f.Secret.Reveal())
+	if start < 0 || end > len(content) {
+		return "", false
+	}
+	ls := bytes.LastIndexByte(content[:start], '\n') + 1
+	le := bytes.IndexByte(content[end:], '\n')
+	if le < 0 {
+		le = len(content)
+	} else {
+		le += end
+	}
+	line := content[ls:le]
+	for _, m := range InlineMarkers {
+		if bytes.Contains(line, []byte(m)) {
+			return "inline " + m, true
+		}
+	}
+	return "", false
+}
