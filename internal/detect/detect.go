@@ -47,7 +47,11 @@ func (e *Engine) Detect(f source.Fragment) []finding.Finding {
 // candidateRules runs the Set pass. If RE2 cannot finish it within its memory
 // budget, every rule runs: the engine never drops content it could not prefilter.
 func (e *Engine) candidateRules(content []byte) []*compiledRule {
-	ids, err := e.set.FindAllWithError(content, len(e.rules))
+	return e.selectRules(e.set.FindAllWithError(content, len(e.rules)))
+}
+
+// selectRules maps the Set's answer to rules; on error every rule runs.
+func (e *Engine) selectRules(ids []int, err error) []*compiledRule {
 	if err != nil {
 		e.stats.setFallbacks.Add(1)
 		return e.rules

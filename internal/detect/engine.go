@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"strings"
 	"sync/atomic"
 
@@ -33,6 +34,9 @@ type Options struct {
 	// ShowInvalid reports token-shaped values whose offline validator fails
 	// (placeholders, fakes) with Checksum "invalid" instead of dropping them.
 	ShowInvalid bool
+	// SetMaxMem bounds the RE2 Set's memory in bytes (0: 256 MiB). When a
+	// fragment needs more, every rule's own regex runs instead.
+	SetMaxMem int
 }
 
 type stats struct {
@@ -67,9 +71,7 @@ type allowlist struct {
 	stopwords []string
 }
 
-// setMaxMem bounds the memory of the RE2 Set's DFA. When a fragment needs
-// more, the engine falls back to running each rule's regex.
-const setMaxMem = 256 << 20
+const defaultSetMaxMem = 256 << 20
 
 // Compile builds an engine from rules and a global allowlist. All problems
 // are reported at once, each naming the rule and where it was defined.
@@ -102,7 +104,11 @@ func Compile(rules []rule.Rule, global rule.Allow, opts Options) (*Engine, error
 		return nil, errors.Join(errs...)
 	}
 	if len(exprs) > 0 {
-		set, err := experimental.CompileSetWithOptions(exprs, experimental.CompileOptions{Latin1: true, MaxMem: setMaxMem})
+		mem := opts.SetMaxMem
+		if mem <= 0 {
+			mem = defaultSetMaxMem
+		}
+		set, err := experimental.CompileSetWithOptions(exprs, experimental.CompileOptions{Latin1: true, MaxMem: mem})
 		if err != nil {
 			return nil, fmt.Errorf("compiling the rule set: %w", err)
 		}
@@ -118,6 +124,11 @@ func compileRule(r rule.Rule, index int) (*compiledRule, error) {
 	}
 	if errs := r.Check(); len(errs) > 0 {
 		return nil, fmt.Errorf("%s: %w", where, errors.Join(errs...))
+	}
+	// Parse with Go's RE2-syntax parser first: it gives the same verdict
+	// without the C++ library logging to stderr.
+	if _, err := syntax.Parse(r.Regex, syntax.Perl); err != nil {
+		return nil, fmt.Errorf("%s: rule %q: invalid regex: %w", where, r.ID, err)
 	}
 	re, err := experimental.CompileLatin1(r.Regex)
 	if err != nil {

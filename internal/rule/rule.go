@@ -5,6 +5,8 @@ package rule
 
 import (
 	"fmt"
+	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strings"
 )
@@ -85,9 +87,23 @@ func (r *Rule) Check() []error {
 	}
 	if r.Regex == "" {
 		add("rule %q has no regex", r.ID)
+	} else if re, err := syntax.Parse(r.Regex, syntax.Perl); err != nil {
+		add("rule %q: invalid regex: %w", r.ID, err)
+	} else if groups := re.MaxCap(); r.SecretGroup > groups {
+		add("rule %q: secret_group %d but the regex has %d group(s)", r.ID, r.SecretGroup, groups)
 	}
 	if r.SecretGroup < 0 {
 		add("rule %q: secret_group %d is negative", r.ID, r.SecretGroup)
+	}
+	if r.Path != "" {
+		if _, err := regexp.Compile(r.Path); err != nil {
+			add("rule %q: invalid path regex: %w", r.ID, err)
+		}
+	}
+	for _, p := range slices.Concat(r.Allow.Paths, r.Allow.Regexes) {
+		if _, err := regexp.Compile(p); err != nil {
+			add("rule %q: invalid allow regex: %w", r.ID, err)
+		}
 	}
 	if r.Entropy < 0 || r.Entropy > 8 {
 		add("rule %q: entropy %v is outside 0..8 bits per byte", r.ID, r.Entropy)

@@ -1,0 +1,93 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestDefaultsParse(t *testing.T) {
+	files, err := ParseDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range files {
+		for _, r := range f.Rules {
+			n++
+			if r.Description == "" || r.Remediation == "" || len(r.Tags) == 0 {
+				t.Errorf("%s: every default rule needs a description, tags and remediation", r.ID)
+			}
+			if !strings.HasPrefix(r.Source, "rules/") {
+				t.Errorf("%s: source %q", r.ID, r.Source)
+			}
+		}
+	}
+	if n < 15 {
+		t.Fatalf("only %d default rules", n)
+	}
+}
+
+func TestMergeAndWarnings(t *testing.T) {
+	dir := t.TempDir()
+	repo := filepath.Join(dir, RepoFileName)
+	os.WriteFile(repo, []byte("[extend]\ndisable = [\"github-pat\", \"no-such-rule\"]\n[[rules]]\nid = \"mine\"\nregex = 'mine_[0-9]+'\n"), 0o644)
+	cfg, err := Load(LoadOptions{RepoFile: repo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, r := range cfg.Rules {
+		ids[r.ID] = true
+	}
+	if ids["github-pat"] || !ids["mine"] || !ids["github-oauth-token"] {
+		t.Fatalf("rules: %v", ids)
+	}
+	joined := strings.Join(cfg.Warnings, "\n")
+	if !strings.Contains(joined, `disables the default rule "github-pat"`) || !strings.Contains(joined, `"no-such-rule", which is not a default rule`) {
+		t.Fatalf("warnings: %s", joined)
+	}
+
+	os.WriteFile(repo, []byte("[extend]\ndefault = false\n[[rules]]\nid = \"only\"\nregex = 'x'\n"), 0o644)
+	cfg, err = Load(LoadOptions{RepoFile: repo})
+	if err != nil || len(cfg.Rules) != 1 || len(cfg.Warnings) != 1 {
+		t.Fatalf("default=false: %v %+v", err, cfg)
+	}
+	// a missing repo file is not an error
+	if _, err := Load(LoadOptions{RepoFile: filepath.Join(dir, "nope", RepoFileName)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTypeErrorsArePositioned(t *testing.T) {
+	_, err := Parse("x.toml", []byte("[[rules]]\nid = \"a\"\nregex = 'a'\nentropy = \"high\"\n"))
+	if err == nil || !strings.HasPrefix(err.Error(), "x.toml:") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, name := range []string{"github.toml", "anaconda.toml", "default.toml"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "rules", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("[[rules]]\nid = \"x\"\nregex = '('\n[allow]\nbogus = 1\n"))
+	f.Add([]byte("[extend]\ndefault = false\ndisable = [1]\n"))
+	f.Add([]byte("'''\n[[rules]]"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, err := Parse("fuzz.toml", data)
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("empty error")
+			}
+			return
+		}
+		if _, err := merge(nil, file, true); err != nil && err.Error() == "" {
+			t.Fatal("empty error")
+		}
+	})
+}

@@ -1,0 +1,240 @@
+package detect
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/leakhound/leakhound/internal/config"
+	"github.com/leakhound/leakhound/internal/rule"
+	"github.com/leakhound/leakhound/internal/source"
+	"github.com/leakhound/leakhound/internal/tokengen"
+)
+
+func defaultEngine(t testing.TB, opts Options) *Engine {
+	t.Helper()
+	cfg, err := config.Load(config.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := Compile(cfg.Rules, cfg.Allow, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func expand(t testing.TB, s string) string {
+	t.Helper()
+	out, err := tokengen.Expand(t.Name(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// checkSpans asserts that every finding's secret is where its offset, line
+// and columns say.
+func checkSpans(t testing.TB, content []byte, e *Engine, path string) int {
+	found := e.Detect(source.Fragment{Path: path, Content: content})
+	for _, f := range found {
+		secret := f.Secret.Reveal()
+		if f.Offset < 0 || f.Offset+len(secret) > len(content) || string(content[f.Offset:f.Offset+len(secret)]) != secret {
+			t.Fatalf("%s: secret not at offset %d", f.RuleID, f.Offset)
+		}
+		line := bytes.Count(content[:f.Offset], []byte{'\n'}) + 1
+		col := f.Offset - (bytes.LastIndexByte(content[:f.Offset], '\n') + 1) + 1
+		if f.Line != line || f.Column != col {
+			t.Fatalf("%s: at %d:%d, want %d:%d", f.RuleID, f.Line, f.Column, line, col)
+		}
+		end := f.Offset + len(secret)
+		endLine := bytes.Count(content[:end], []byte{'\n'}) + 1
+		endCol := end - (bytes.LastIndexByte(content[:end], '\n') + 1) + 1
+		if f.EndLine != endLine || f.EndColumn != endCol {
+			t.Fatalf("%s: ends at %d:%d, want %d:%d", f.RuleID, f.EndLine, f.EndColumn, endLine, endCol)
+		}
+	}
+	return len(found)
+}
+
+func TestPositions(t *testing.T) {
+	e := defaultEngine(t, Options{})
+	content := []byte(expand(t, "a\r\nb {{gen:github ghp}}\n\n  x={{gen:github gho}} y={{gen:github ghu}}\n{{gen:pem}}\nBINSTAR_TOKEN={{gen:anaconda an}}"))
+	if n := checkSpans(t, content, e, "x"); n != 5 {
+		t.Fatalf("found %d, want 5", n)
+	}
+}
+
+func TestChecksumDecides(t *testing.T) {
+	e := defaultEngine(t, Options{})
+	bad := expand(t, "t={{gen:github-bad-checksum ghp}}")
+	if got := e.Detect(source.Fragment{Content: []byte(bad)}); len(got) != 0 {
+		t.Fatalf("checksum-invalid token reported: %v", got[0].RuleID)
+	}
+	loud := defaultEngine(t, Options{ShowInvalid: true})
+	got := loud.Detect(source.Fragment{Content: []byte(bad)})
+	if len(got) != 1 || got[0].Checksum != "invalid" {
+		t.Fatalf("ShowInvalid: %+v", got)
+	}
+}
+
+func TestSameSpanReportedOnce(t *testing.T) {
+	e := defaultEngine(t, Options{})
+	// anaconda-env-token and anaconda-org-token both capture this value.
+	got := e.Detect(source.Fragment{Content: []byte(expand(t, "ANACONDA_API_TOKEN={{gen:anaconda an}}"))})
+	if len(got) != 1 || got[0].RuleID != "anaconda-env-token" {
+		t.Fatalf("got %+v", got)
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	e := defaultEngine(t, Options{})
+	content := []byte(expand(t, strings.Repeat("filler line\n", 100)+"GH={{gen:github ghp}}\n"))
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 50; j++ {
+				if n := len(e.Detect(source.Fragment{Content: content})); n != 1 {
+					t.Errorf("found %d", n)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestSetErrorRunsEveryRule(t *testing.T) {
+	e := defaultEngine(t, Options{})
+	if got := e.selectRules(nil, errors.New("out of memory")); len(got) != len(e.rules) {
+		t.Fatalf("fallback ran %d of %d rules", len(got), len(e.rules))
+	}
+	if e.Stats().SetFallbacks != 1 {
+		t.Fatal("fallback not counted")
+	}
+	if got := e.selectRules([]int{3, 1}, nil); len(got) != 2 || got[0].index != 1 || got[1].index != 3 {
+		t.Fatalf("selected %v", got)
+	}
+}
+
+func TestEntropy(t *testing.T) {
+	for s, want := range map[string]float64{"": 0, "aaaa": 0, "ab": 1, "abcd": 2} {
+		if got := Entropy(s); got != want {
+			t.Errorf("Entropy(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+func TestCompileErrorsNameRules(t *testing.T) {
+	rules := []rule.Rule{
+		{ID: "a", Regex: "(", Source: "f.toml:1"},
+		{ID: "b", Regex: "x", Source: "f.toml:5"},
+		{ID: "b", Regex: "y", Source: "f.toml:9"},
+		{ID: "c", Regex: "(x)", SecretGroup: 3, Source: "f.toml:13"},
+	}
+	_, err := Compile(rules, rule.Allow{}, Options{})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{`f.toml:1: rule "a": invalid regex`, `f.toml:9: duplicate rule id "b"`, `f.toml:13: rule "c": secret_group 3`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+}
+
+func FuzzDetect(f *testing.F) {
+	e := defaultEngine(f, Options{ShowInvalid: true})
+	g := tokengen.New("fuzz")
+	f.Add([]byte("GITHUB_TOKEN="+g.GitHub("ghp")), "a.env")
+	f.Add([]byte("x\r\nANACONDA_API_TOKEN="+g.Anaconda("an")+"\r\n"), "b.yml")
+	f.Add([]byte("https://conda.anaconda.org/t/"+g.Anaconda("py")+"/ch"), "")
+	f.Add([]byte(g.PEM()), "k.2026-01-01.private-key.pem")
+	f.Add([]byte("\xff\x00"+g.GitHub("gho")+"\x00"+g.Stateless()), "bin")
+	f.Fuzz(func(t *testing.T, content []byte, path string) {
+		checkSpans(t, content, e, path)
+	})
+}
+
+func BenchmarkEngine(b *testing.B) {
+	e := defaultEngine(b, Options{})
+	corpus := mixedCorpus(64 << 20)
+	var total int64
+	for _, c := range corpus {
+		total += int64(len(c))
+	}
+	b.SetBytes(total)
+	b.ResetTimer()
+	before := e.Stats()
+	found := 0
+	for i := 0; i < b.N; i++ {
+		for _, c := range corpus {
+			found += len(e.Detect(source.Fragment{Path: "f", Content: c}))
+		}
+	}
+	after := e.Stats()
+	frags := float64(after.Fragments - before.Fragments)
+	b.ReportMetric(float64(after.RuleRuns-before.RuleRuns)/frags, "rule-runs/fragment")
+	b.ReportMetric(float64(found)/float64(b.N), "findings/op")
+}
+
+// mixedCorpus makes fragments of source code, config, prose, minified and
+// base64 text, with a token every few hundred kilobytes, size bytes in all.
+func mixedCorpus(size int) [][]byte {
+	g := tokengen.New("bench")
+	kinds := []func(i int) string{
+		func(i int) string {
+			return fmt.Sprintf("func handler%d(w http.ResponseWriter, r *http.Request) {\n\tif err := r.ParseForm(); err != nil {\n\t\treturn\n\t}\n\tlog.Printf(\"request %%s\", r.URL.Path)\n}\n", i)
+		},
+		func(i int) string {
+			return fmt.Sprintf("service_%d:\n  image: registry.example.com/app:%d\n  environment:\n    LOG_LEVEL: info\n    CONDA_CHANNEL: conda-forge\n", i, i)
+		},
+		func(i int) string {
+			return "The quick brown fox jumps over the lazy dog; conda install numpy from anaconda channels. "
+		},
+		func(i int) string { return g.Alnum(76) + "\n" },
+		func(i int) string { return "var a=function(b){return b.map(function(c){return c*2})};" },
+	}
+	var out [][]byte
+	total := 0
+	for n := 0; total < size; n++ {
+		var b strings.Builder
+		fragSize := 4<<10 + (n*7919)%(60<<10)
+		kind := kinds[n%len(kinds)]
+		for i := 0; b.Len() < fragSize; i++ {
+			b.WriteString(kind(i))
+		}
+		if n%50 == 0 {
+			b.WriteString("\nGITHUB_TOKEN=" + g.GitHub("ghp") + "\nBINSTAR_TOKEN: " + g.Anaconda("cf") + "\n")
+		}
+		out = append(out, []byte(b.String()))
+		total += b.Len()
+	}
+	return out
+}
+
+// BenchmarkEngineWithoutSet runs every rule's own regex over every fragment,
+// to show what the one-pass Set saves.
+func BenchmarkEngineWithoutSet(b *testing.B) {
+	e := defaultEngine(b, Options{})
+	corpus := mixedCorpus(64 << 20)
+	var total int64
+	for _, c := range corpus {
+		total += int64(len(c))
+	}
+	b.SetBytes(total)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, c := range corpus {
+			var cands []candidate
+			for _, r := range e.rules {
+				cands = e.matchRule(cands, r, c)
+			}
+		}
+	}
+}
