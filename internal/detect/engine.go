@@ -248,3 +248,19 @@ func containsFold(haystack []byte, lowerNeedle []byte) bool {
 	}
 	return false
 }
+
+// PathSensitive reports whether the findings in content at path can differ
+// from the same content at another path: a rule limited to certain paths, or
+// a path allowlist, matches path. Callers that cache findings per content
+// (the git sources) key such paths separately.
+func (e *Engine) PathSensitive(path string) bool {
+	if e.global.pathAllowed(path) {
+		return true
+	}
+	for _, r := range e.rules {
+		if (r.path != nil && r.path.MatchString(path)) || r.allow.pathAllowed(path) {
+			return true
+		}
+	}
+	return false
+}

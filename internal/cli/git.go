@@ -1,0 +1,181 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/source"
+	"github.com/leakhound/leakhound/internal/source/git"
+)
+
+// detector adapts a session to the git sources: detection plus inline markers.
+type detector struct{ s *session }
+
+func (d detector) Detect(f source.Fragment) []finding.Finding { return d.s.scanContent(f) }
+func (d detector) PathSensitive(path string) bool             { return d.s.engine.PathSensitive(path) }
+
+func (s *session) gitScanOptions(stats *git.Stats) git.ScanOptions {
+	return git.ScanOptions{
+		Detector:    detector{s},
+		MaxBlobSize: int64(s.opts.maxFileSize),
+		Problem:     s.problem,
+		Stats:       stats,
+	}
+}
+
+func openRepo(e *env) (*git.Repo, error) {
+	repo, err := git.Open(".", e.getenv)
+	if err != nil {
+		return nil, fmt.Errorf("opening the git repository: %w", err)
+	}
+	return repo, nil
+}
+
+func repoConfigRoot(repo *git.Repo) string {
+	if repo.WorkTree != "" {
+		return repo.WorkTree
+	}
+	return ""
+}
+
+const stagedHint = `To commit without the secret:
+  1. remove it from the file and stage the file again (git add FILE), or unstage the file (git restore --staged FILE);
+  2. revoke it: it may already be copied elsewhere (each finding's "fix" line says how);
+  3. if it is not a secret, add "leakhound:allow" in a comment on its line, or allow it in .leakhound.toml.`
+
+func runStaged(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("staged", "leakhound staged [flags]\n\nScans what the next commit will contain: index entries that differ from HEAD, reporting only secrets\nthe change introduces. Used by the pre-commit hook (exit 1 blocks the commit).")
+	var o commonOpts
+	o.register(fs)
+	pos, err := fs.parse(e, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("staged takes no arguments")
+	}
+	repo, err := openRepo(e)
+	if err != nil {
+		return err
+	}
+	s, err := newSession(e, &o, repoConfigRoot(repo))
+	if err != nil {
+		return err
+	}
+	changes, err := repo.StagedChanges(repo.IndexPath(e.getenv))
+	if err != nil {
+		return err
+	}
+	var stats git.Stats
+	found, err := repo.ScanChanges(ctx, changes, o.threads, s.gitScanOptions(&stats))
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	s.add(stats.Blobs.Load(), stats.BlobBytes.Load(), found)
+	return s.finish(ctx, stagedHint)
+}
+
+func runHistory(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet("history", "leakhound history [flags] [REV-RANGE...]\n\nScans what each commit introduced. Without arguments: every commit reachable from every ref\n(branches, tags, remotes, HEAD; notes excluded). Arguments are git revisions and ranges:\nREV (its ancestry), ^REV, A..B, A...B.")
+	var o commonOpts
+	o.register(fs)
+	var since, until string
+	fs.StringVar(&since, "since", "", "only commits committed at or after `date` (YYYY-MM-DD or RFC 3339)")
+	fs.StringVar(&until, "until", "", "only commits committed at or before `date`")
+	pos, err := fs.parse(e, args)
+	if err != nil {
+		return err
+	}
+	revs, err := git.ParseRevArgs(pos)
+	if err != nil {
+		return usagef("history: %v", err)
+	}
+	hopts := git.HistoryOptions{Revs: revs}
+	if hopts.Since, err = parseDate(since, false); err != nil {
+		return usagef("--since: %v", err)
+	}
+	if hopts.Until, err = parseDate(until, true); err != nil {
+		return usagef("--until: %v", err)
+	}
+	repo, err := openRepo(e)
+	if err != nil {
+		return err
+	}
+	s, err := newSession(e, &o, repoConfigRoot(repo))
+	if err != nil {
+		return err
+	}
+	h, err := repo.Commits(hopts)
+	if err != nil {
+		return err
+	}
+	if h.Shallow > 0 && !o.quiet {
+		fmt.Fprintf(e.io.Err, "leakhound: warning: this is a shallow clone: %d commit(s) have parents that are not here, so the history before them was not scanned (their whole content counts as introduced by them); run 'git fetch --unshallow' for a full audit\n", h.Shallow)
+	}
+	var stats git.Stats
+	stats.TotalCommits.Store(int64(len(h.Commits)))
+	stop := startProgress(e, &o, &stats)
+	found, err := repo.ScanHistory(ctx, h.Commits, o.threads, s.gitScanOptions(&stats))
+	stop()
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	s.add(stats.Blobs.Load(), stats.BlobBytes.Load(), found)
+	if !o.quiet {
+		fmt.Fprintf(e.io.Err, "leakhound: %d commit(s), %d unique blob(s) scanned\n", stats.Commits.Load(), stats.Blobs.Load())
+	}
+	return s.finish(ctx, "")
+}
+
+func parseDate(s string, endOfDay bool) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("invalid date %q (use YYYY-MM-DD or RFC 3339)", s)
+	}
+	if endOfDay {
+		t = t.Add(24*time.Hour - time.Nanosecond)
+	}
+	return t, nil
+}
+
+// startProgress prints commits, blobs and throughput to stderr every half
+// second while stderr is a terminal, and returns a function that stops it.
+func startProgress(e *env, o *commonOpts, stats *git.Stats) func() {
+	if !e.io.ErrTTY || o.quiet || e.getenv("CI") != "" {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	start := time.Now()
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(500 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				fmt.Fprint(e.io.Err, "\r\033[K")
+				return
+			case <-t.C:
+				elapsed := time.Since(start).Seconds()
+				walked, total := stats.Commits.Load(), stats.TotalCommits.Load()
+				mbps := float64(stats.BlobBytes.Load()) / (1 << 20) / elapsed
+				eta := "?"
+				if walked > 0 && total >= walked {
+					eta = (time.Duration(float64(total-walked) / float64(walked) * elapsed * float64(time.Second))).Round(time.Second).String()
+				}
+				fmt.Fprintf(e.io.Err, "\r\033[Kcommits %d/%d  blobs %d  %.1f MB/s  eta %s", walked, total, stats.Blobs.Load(), mbps, eta)
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}

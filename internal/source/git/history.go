@@ -1,0 +1,278 @@
+package git
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/leakhound/leakhound/internal/finding"
+)
+
+// HistoryOptions choose the commits of a history scan.
+type HistoryOptions struct {
+	Revs         RevSpec
+	Since, Until time.Time // committer dates; zero means unbounded
+}
+
+// History is the set of commits to scan, oldest boundary facts included.
+type History struct {
+	Commits []*object.Commit
+	// Shallow counts commits whose parents are not in this clone.
+	Shallow int
+}
+
+// ErrMissingHistory means a revision or range base is not in this clone.
+var ErrMissingHistory = errors.New("the commits needed are not in this clone; fetch more history (git fetch --unshallow, or fetch-depth: 0 with actions/checkout)")
+
+// Commits walks the commits selected by opts: every ref's history when no
+// revision is given (notes excluded), else git's range semantics.
+func (r *Repo) Commits(opts HistoryOptions) (*History, error) {
+	include, exclude, err := r.resolveRevs(opts.Revs)
+	if err != nil {
+		return nil, err
+	}
+	excluded := map[plumbing.Hash]bool{}
+	if err := r.walk(exclude, func(*object.Commit) bool { return true }, excluded); err != nil {
+		return nil, err
+	}
+	h := &History{}
+	seen := map[plumbing.Hash]bool{}
+	for k := range excluded {
+		seen[k] = true
+	}
+	err = r.walk(include, func(c *object.Commit) bool {
+		if missingParents(r, c) {
+			h.Shallow++
+		}
+		when := c.Committer.When
+		if (!opts.Since.IsZero() && when.Before(opts.Since)) || (!opts.Until.IsZero() && when.After(opts.Until)) {
+			return true
+		}
+		h.Commits = append(h.Commits, c)
+		return true
+	}, seen)
+	if err != nil {
+		return nil, err
+	}
+	if h.Shallow > 0 && len(exclude) > 0 {
+		return nil, fmt.Errorf("the range reaches the shallow boundary of this clone before its base: %w", ErrMissingHistory)
+	}
+	return h, nil
+}
+
+func missingParents(r *Repo, c *object.Commit) bool {
+	for _, p := range c.ParentHashes {
+		if !r.has(p) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Repo) has(h plumbing.Hash) bool {
+	return r.repo.Storer.HasEncodedObject(h) == nil
+}
+
+// walk visits every commit reachable from starts that is not in seen, marking
+// each in seen. Parents missing from the clone (shallow) end the walk there.
+func (r *Repo) walk(starts []plumbing.Hash, visit func(*object.Commit) bool, seen map[plumbing.Hash]bool) error {
+	stack := append([]plumbing.Hash(nil), starts...)
+	for len(stack) > 0 {
+		h := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[h] {
+			continue
+		}
+		seen[h] = true
+		c, err := r.repo.CommitObject(h)
+		if err != nil {
+			if errors.Is(err, plumbing.ErrObjectNotFound) && !r.has(h) {
+				continue // beyond a shallow boundary
+			}
+			return fmt.Errorf("commit %s: %w", h, err)
+		}
+		if !visit(c) {
+			return nil
+		}
+		for _, p := range c.ParentHashes {
+			if !seen[p] && r.has(p) {
+				stack = append(stack, p)
+			}
+		}
+	}
+	return nil
+}
+
+func (r *Repo) resolveRevs(s RevSpec) (include, exclude []plumbing.Hash, err error) {
+	if s.Empty() {
+		include, err = r.allRefs()
+		return include, nil, err
+	}
+	resolve := func(rev string) (plumbing.Hash, error) {
+		h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
+		if err != nil {
+			return plumbing.ZeroHash, fmt.Errorf("revision %q: %v: %w", rev, err, ErrMissingHistory)
+		}
+		if _, err := r.repo.CommitObject(*h); err != nil {
+			return plumbing.ZeroHash, fmt.Errorf("revision %q is not a commit in this clone: %w", rev, ErrMissingHistory)
+		}
+		return *h, nil
+	}
+	for _, rev := range s.Include {
+		h, err := resolve(rev)
+		if err != nil {
+			return nil, nil, err
+		}
+		include = append(include, h)
+	}
+	for _, rev := range s.Exclude {
+		h, err := resolve(rev)
+		if err != nil {
+			return nil, nil, err
+		}
+		exclude = append(exclude, h)
+	}
+	for _, pair := range s.Symmetric {
+		a, err := resolve(pair[0])
+		if err != nil {
+			return nil, nil, err
+		}
+		b, err := resolve(pair[1])
+		if err != nil {
+			return nil, nil, err
+		}
+		ca, _ := r.repo.CommitObject(a)
+		cb, _ := r.repo.CommitObject(b)
+		bases, err := ca.MergeBase(cb)
+		if err != nil {
+			return nil, nil, fmt.Errorf("merge base of %s...%s: %w", pair[0], pair[1], err)
+		}
+		include = append(include, a, b)
+		for _, base := range bases {
+			exclude = append(exclude, base.Hash)
+		}
+	}
+	return include, exclude, nil
+}
+
+// allRefs returns the commits every ref and HEAD point to, peeling tags;
+// notes are not history of the project and are skipped.
+func (r *Repo) allRefs() ([]plumbing.Hash, error) {
+	var out []plumbing.Hash
+	refs, err := r.repo.Storer.IterReferences()
+	if err != nil {
+		return nil, fmt.Errorf("listing refs: %w", err)
+	}
+	err = refs.ForEach(func(ref *plumbing.Reference) error {
+		name := ref.Name().String()
+		if ref.Type() != plumbing.HashReference || strings.HasPrefix(name, "refs/notes/") {
+			return nil
+		}
+		if h, ok := r.peel(ref.Hash()); ok {
+			out = append(out, h)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if head, err := r.repo.Head(); err == nil {
+		if h, ok := r.peel(head.Hash()); ok {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+// peel follows annotated tags to the commit they name.
+func (r *Repo) peel(h plumbing.Hash) (plumbing.Hash, bool) {
+	for i := 0; i < 16; i++ {
+		if _, err := r.repo.CommitObject(h); err == nil {
+			return h, true
+		}
+		tag, err := r.repo.TagObject(h)
+		if err != nil {
+			return h, false
+		}
+		if tag.TargetType != plumbing.CommitObject && tag.TargetType != plumbing.TagObject {
+			return h, false
+		}
+		h = tag.Target
+	}
+	return h, false
+}
+
+// CommitMeta describes a commit for findings.
+func CommitMeta(c *object.Commit) *finding.Commit {
+	msg, _, _ := strings.Cut(strings.TrimSpace(c.Message), "\n")
+	return &finding.Commit{
+		ID:      c.Hash.String(),
+		Author:  c.Author.Name,
+		Email:   c.Author.Email,
+		Date:    c.Author.When,
+		Message: msg,
+	}
+}
+
+// ScanHistory scans what each commit introduced, on workers that each hold
+// their own repository handle; every unique blob is read and scanned once.
+func (r *Repo) ScanHistory(ctx context.Context, commits []*object.Commit, workers int, opts ScanOptions) ([]finding.Finding, error) {
+	b := newBlobScanner(opts)
+	jobs := make(chan *object.Commit, workers*4)
+	var mu sync.Mutex
+	var out []finding.Finding
+	var firstErr error
+	setErr := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < workers; i++ {
+		repo, err := r.Clone()
+		if err != nil {
+			return nil, err
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range jobs {
+				changes, err := repo.commitChanges(c, CommitMeta(c), repo.has)
+				if err != nil {
+					setErr(err)
+					continue
+				}
+				for _, ch := range changes {
+					if found := b.introduced(repo, ch); len(found) > 0 {
+						mu.Lock()
+						out = append(out, found...)
+						mu.Unlock()
+					}
+				}
+				b.opts.Stats.Commits.Add(1)
+			}
+		}()
+	}
+feed:
+	for _, c := range commits {
+		select {
+		case jobs <- c:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if firstErr != nil {
+		return out, firstErr
+	}
+	return out, ctx.Err()
+}

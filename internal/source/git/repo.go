@@ -1,0 +1,232 @@
+// Package git owns the git sources: the staged changes of the index against
+// HEAD (for the pre-commit hook) and the commits of a history or revision
+// range. It is the only package that imports go-git, and it reads the index
+// file itself (see index.go).
+package git
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/go-git/go-billy/v5/osfs"
+	gogit "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
+)
+
+// Repo is an opened repository.
+type Repo struct {
+	// GitDir is the repository's git directory (a worktree's own, for
+	// linked worktrees); CommonDir holds the objects and refs.
+	GitDir    string
+	CommonDir string
+	// WorkTree is the top of the work tree, empty for bare repositories.
+	WorkTree string
+
+	repo *gogit.Repository
+}
+
+// ErrNotRepository means no git repository was found.
+var ErrNotRepository = errors.New("not a git repository (or any parent up to /)")
+
+// Open finds the repository containing dir, honouring GIT_DIR and
+// GIT_WORK_TREE as git does, and opens it.
+func Open(dir string, getenv func(string) string) (*Repo, error) {
+	r := &Repo{}
+	if gd := getenv("GIT_DIR"); gd != "" {
+		abs, err := filepath.Abs(gd)
+		if err != nil {
+			return nil, err
+		}
+		r.GitDir = abs
+		if wt := getenv("GIT_WORK_TREE"); wt != "" {
+			r.WorkTree, _ = filepath.Abs(wt)
+		} else {
+			r.WorkTree, _ = filepath.Abs(dir)
+		}
+	} else if err := r.discover(dir); err != nil {
+		return nil, err
+	}
+	if err := r.open(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *Repo) discover(dir string) error {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	for {
+		dotgitPath := filepath.Join(abs, ".git")
+		info, err := os.Stat(dotgitPath)
+		if err == nil && info.IsDir() {
+			r.GitDir, r.WorkTree = dotgitPath, abs
+			return nil
+		}
+		if err == nil {
+			gd, err := readGitFile(dotgitPath)
+			if err != nil {
+				return err
+			}
+			r.GitDir, r.WorkTree = gd, abs
+			return nil
+		}
+		if _, herr := os.Stat(filepath.Join(abs, "HEAD")); herr == nil && isDir(filepath.Join(abs, "objects")) && isDir(filepath.Join(abs, "refs")) {
+			r.GitDir = abs // bare repository
+			return nil
+		}
+		parent := filepath.Dir(abs)
+		if parent == abs {
+			return ErrNotRepository
+		}
+		abs = parent
+	}
+}
+
+func isDir(p string) bool {
+	info, err := os.Stat(p)
+	return err == nil && info.IsDir()
+}
+
+// readGitFile resolves a ".git" file ("gitdir: PATH"), as linked worktrees
+// and submodules use.
+func readGitFile(path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	line := strings.TrimSpace(string(data))
+	gd, ok := strings.CutPrefix(line, "gitdir:")
+	if !ok {
+		return "", fmt.Errorf("%s: not a gitdir file", path)
+	}
+	gd = strings.TrimSpace(gd)
+	if !filepath.IsAbs(gd) {
+		gd = filepath.Join(filepath.Dir(path), gd)
+	}
+	if !isDir(gd) {
+		return "", fmt.Errorf("%s points to %s, which is not a directory", path, gd)
+	}
+	return gd, nil
+}
+
+func (r *Repo) open() error {
+	if !isDir(r.GitDir) {
+		return fmt.Errorf("git directory %s does not exist", r.GitDir)
+	}
+	r.CommonDir = r.GitDir
+	if data, err := os.ReadFile(filepath.Join(r.GitDir, "commondir")); err == nil {
+		cd := strings.TrimSpace(string(data))
+		if !filepath.IsAbs(cd) {
+			cd = filepath.Join(r.GitDir, cd)
+		}
+		r.CommonDir = filepath.Clean(cd)
+	}
+	if format := objectFormat(filepath.Join(r.CommonDir, "config")); format != "" && format != "sha1" {
+		return fmt.Errorf("%s: repositories with the %s object format are not supported (go-git reads SHA-1 repositories only)", r.CommonDir, format)
+	}
+	fs := dotgit.NewRepositoryFilesystem(osfs.New(r.GitDir), osfs.New(r.CommonDir))
+	st := filesystem.NewStorageWithOptions(fs, cache.NewObjectLRUDefault(), filesystem.Options{KeepDescriptors: true})
+	repo, err := gogit.Open(st, nil)
+	if err != nil {
+		return fmt.Errorf("opening %s: %w", r.GitDir, err)
+	}
+	r.repo = repo
+	return nil
+}
+
+// objectFormat reads extensions.objectformat from a git config file.
+func objectFormat(configPath string) string {
+	f, err := os.Open(configPath)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	section := ""
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		line := strings.TrimSpace(s.Text())
+		if strings.HasPrefix(line, "[") {
+			section = strings.ToLower(strings.Trim(line, "[] \t"))
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if ok && section == "extensions" && strings.EqualFold(strings.TrimSpace(k), "objectformat") {
+			return strings.ToLower(strings.TrimSpace(v))
+		}
+	}
+	return ""
+}
+
+// Clone opens another handle on the same repository, for a worker: go-git
+// object readers are not safe for concurrent use.
+func (r *Repo) Clone() (*Repo, error) {
+	c := &Repo{GitDir: r.GitDir, CommonDir: r.CommonDir, WorkTree: r.WorkTree}
+	return c, c.open()
+}
+
+// readBlob returns a blob's content, or an error naming the object. Blobs
+// over maxSize (when positive) are not read.
+func (r *Repo) readBlob(h plumbing.Hash, maxSize int64) ([]byte, error) {
+	blob, err := r.repo.BlobObject(h)
+	if err != nil {
+		return nil, fmt.Errorf("object %s: %w", h, err)
+	}
+	if maxSize > 0 && blob.Size > maxSize {
+		return nil, &TooLargeError{Size: blob.Size, Max: maxSize}
+	}
+	rd, err := blob.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("object %s: %w", h, err)
+	}
+	defer rd.Close()
+	data := make([]byte, 0, blob.Size)
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := rd.Read(buf)
+		data = append(data, buf[:n]...)
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("object %s: %w", h, err)
+		}
+	}
+}
+
+// TooLargeError says a blob was not read because of --max-file-size.
+type TooLargeError struct{ Size, Max int64 }
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%d bytes is over --max-file-size %d; not scanned", e.Size, e.Max)
+}
+
+// headTree returns HEAD's tree, or nil when HEAD is unborn (no commit yet).
+func (r *Repo) headTree() (*object.Tree, error) {
+	ref, err := r.repo.Head()
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading HEAD: %w", err)
+	}
+	c, err := r.repo.CommitObject(ref.Hash())
+	if err != nil {
+		return nil, fmt.Errorf("HEAD commit %s: %w", ref.Hash(), err)
+	}
+	t, err := c.Tree()
+	if err != nil {
+		return nil, fmt.Errorf("HEAD tree of %s: %w", ref.Hash(), err)
+	}
+	return t, nil
+}

@@ -1,0 +1,208 @@
+package git
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/source"
+)
+
+// Detector finds secrets in one blob's content.
+type Detector interface {
+	Detect(f source.Fragment) []finding.Finding
+	// PathSensitive reports whether findings at path can differ from the
+	// same content elsewhere (path-limited rules, path allowlists).
+	PathSensitive(path string) bool
+}
+
+// ScanOptions tune how changes are scanned.
+type ScanOptions struct {
+	Detector    Detector
+	MaxBlobSize int64
+	Problem     func(source.Problem)
+	// Stats, when set, counts the work done (for progress and summaries).
+	Stats *Stats
+}
+
+// Stats counts a git scan's work. All fields are updated atomically.
+type Stats struct {
+	Commits      atomic.Int64
+	Blobs        atomic.Int64 // unique blobs read and scanned
+	BlobBytes    atomic.Int64
+	Changes      atomic.Int64
+	TotalCommits atomic.Int64 // known once the walk is done
+}
+
+// blobScanner scans each unique blob once and remembers what it found.
+// Findings are cached by blob id (and by path only where rules depend on it).
+type blobScanner struct {
+	opts  ScanOptions
+	mu    sync.Mutex
+	cache map[string]*blobResult
+}
+
+type blobResult struct {
+	done     chan struct{}
+	findings []finding.Finding
+	keys     map[string]bool // rule + NUL + secret
+	err      error
+}
+
+func newBlobScanner(opts ScanOptions) *blobScanner {
+	if opts.Stats == nil {
+		opts.Stats = &Stats{}
+	}
+	return &blobScanner{opts: opts, cache: map[string]*blobResult{}}
+}
+
+func findingKey(f *finding.Finding) string { return f.RuleID + "\x00" + f.Secret.Reveal() }
+
+// scan returns the findings of blob h as seen at path, reading it with repo
+// unless another worker already did.
+func (b *blobScanner) scan(repo *Repo, h plumbing.Hash, path string) *blobResult {
+	key := h.String()
+	if b.opts.Detector.PathSensitive(path) {
+		key += "\x00" + path
+	}
+	b.mu.Lock()
+	res, ok := b.cache[key]
+	if !ok {
+		res = &blobResult{done: make(chan struct{})}
+		b.cache[key] = res
+	}
+	b.mu.Unlock()
+	if ok {
+		<-res.done
+		return res
+	}
+	defer close(res.done)
+	data, err := repo.readBlob(h, b.opts.MaxBlobSize)
+	if err != nil {
+		res.err = err
+		return res
+	}
+	b.opts.Stats.Blobs.Add(1)
+	b.opts.Stats.BlobBytes.Add(int64(len(data)))
+	res.findings = b.opts.Detector.Detect(source.Fragment{Path: path, Content: data})
+	if len(res.findings) > 0 {
+		res.keys = make(map[string]bool, len(res.findings))
+		for i := range res.findings {
+			res.keys[findingKey(&res.findings[i])] = true
+		}
+	}
+	return res
+}
+
+// introduced returns the findings c adds: those of its new blob whose rule
+// and secret appear in none of its old blobs. Old blobs are only read when
+// the new one has findings. Read errors are reported as problems; an old
+// blob that cannot be read counts as empty, so nothing is hidden.
+func (b *blobScanner) introduced(repo *Repo, c Change) []finding.Finding {
+	b.opts.Stats.Changes.Add(1)
+	res := b.scan(repo, c.New, c.Path)
+	if res.err != nil {
+		b.problem(c, res.err)
+		return nil
+	}
+	if len(res.findings) == 0 {
+		return nil
+	}
+	old := map[string]bool{}
+	for _, h := range c.Old {
+		r := b.scan(repo, h, c.Path)
+		if r.err != nil {
+			b.problem(c, fmt.Errorf("previous version: %w", r.err))
+			continue
+		}
+		for k := range r.keys {
+			old[k] = true
+		}
+	}
+	var out []finding.Finding
+	for _, f := range res.findings {
+		if old[findingKey(&f)] {
+			continue
+		}
+		f.Path = c.Path
+		f.Commit = c.Commit
+		out = append(out, f)
+	}
+	return out
+}
+
+func (b *blobScanner) problem(c Change, err error) {
+	where := c.Path
+	if c.Commit != nil {
+		where = fmt.Sprintf("%s (commit %s)", c.Path, c.Commit.ID)
+	}
+	var tl *TooLargeError
+	if !errors.As(err, &tl) {
+		err = fmt.Errorf("blob %s: %w", c.New, err)
+	}
+	b.opts.Problem(source.Problem{Path: where, Reason: err.Error()})
+}
+
+// ScanChanges scans a fixed list of changes (the staged source) with
+// workers, and returns what they introduce.
+func (r *Repo) ScanChanges(ctx context.Context, changes []Change, workers int, opts ScanOptions) ([]finding.Finding, error) {
+	b := newBlobScanner(opts)
+	if workers > len(changes) {
+		workers = len(changes)
+	}
+	if workers <= 1 {
+		var out []finding.Finding
+		for _, c := range changes {
+			if ctx.Err() != nil {
+				return out, ctx.Err()
+			}
+			out = append(out, b.introduced(r, c)...)
+		}
+		return out, nil
+	}
+	jobs := make(chan Change)
+	var mu sync.Mutex
+	var out []finding.Finding
+	var wg sync.WaitGroup
+	var openErr error
+	for i := 0; i < workers; i++ {
+		repo := r
+		if i > 0 {
+			clone, err := r.Clone()
+			if err != nil {
+				openErr = err
+				break
+			}
+			repo = clone
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range jobs {
+				found := b.introduced(repo, c)
+				mu.Lock()
+				out = append(out, found...)
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for _, c := range changes {
+		select {
+		case jobs <- c:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if openErr != nil {
+		return out, openErr
+	}
+	return out, ctx.Err()
+}

@@ -1,0 +1,152 @@
+package git
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+const gitlinkMode = 0o160000
+
+// IndexPath is the index git would use: GIT_INDEX_FILE (as git sets it for
+// hooks during `git commit -a` and `git commit PATHS`) or GITDIR/index.
+func (r *Repo) IndexPath(getenv func(string) string) string {
+	if p := getenv("GIT_INDEX_FILE"); p != "" {
+		if !filepath.IsAbs(p) {
+			if abs, err := filepath.Abs(p); err == nil {
+				return abs
+			}
+		}
+		return p
+	}
+	return filepath.Join(r.GitDir, "index")
+}
+
+// StagedChanges lists what the index at indexPath introduces relative to
+// HEAD: blobs whose index entry differs from HEAD. Directories whose
+// cache-tree entry equals HEAD's subtree are skipped without reading them,
+// so the cost follows the size of the change, not of the repository.
+// Unmerged (stage 1-3), intent-to-add and submodule entries are skipped.
+func (r *Repo) StagedChanges(indexPath string) ([]Change, error) {
+	idx, err := ReadIndex(indexPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		idx = &Index{} // nothing was ever staged
+	} else if err != nil {
+		return nil, err
+	}
+	head, err := r.headTree()
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]IndexEntry, 0, len(idx.Entries))
+	for _, e := range idx.Entries {
+		if e.Stage == 0 && !e.IntentToAdd && e.Mode&0o170000 != gitlinkMode {
+			entries = append(entries, e)
+		}
+	}
+	s := &stagedDiff{treeDiff: treeDiff{repo: r}, cache: idx.Tree.Valid}
+	if err := s.dir("", head, entries); err != nil {
+		return nil, err
+	}
+	return s.finish(), nil
+}
+
+type stagedDiff struct {
+	treeDiff
+	cache map[string]plumbing.Hash
+}
+
+// dir compares the index entries below prefix with HEAD's tree there.
+func (s *stagedDiff) dir(prefix string, head *object.Tree, entries []IndexEntry) error {
+	if head != nil {
+		if h, ok := s.cache[prefix]; ok && h == head.Hash {
+			return nil // this directory is staged exactly as HEAD has it
+		}
+	}
+	headByName := map[string]object.TreeEntry{}
+	if head != nil {
+		for _, e := range head.Entries {
+			headByName[e.Name] = e
+		}
+	}
+	base := len(prefix)
+	if prefix != "" {
+		base++
+	}
+	for i := 0; i < len(entries); {
+		rest := entries[i].Path[base:]
+		name, _, isDir := strings.Cut(rest, "/")
+		h, had := headByName[name]
+		delete(headByName, name)
+		if !isDir {
+			if err := s.file(entries[i], h, had); err != nil {
+				return err
+			}
+			i++
+			continue
+		}
+		sub := join(prefix, name)
+		// entries below sub are contiguous: they sort between "sub/" and "sub0"
+		end := i + sort.Search(len(entries)-i, func(j int) bool { return entries[i+j].Path >= sub+"0" })
+		var subHead *object.Tree
+		if had && isTree(h.Mode) {
+			t, err := s.tree(h.Hash)
+			if err != nil {
+				return err
+			}
+			subHead = t
+		} else if had {
+			if err := s.removed(sub, h); err != nil {
+				return err
+			}
+		}
+		if err := s.dir(sub, subHead, entries[i:end]); err != nil {
+			return err
+		}
+		i = end
+	}
+	for name, h := range headByName {
+		if err := s.removed(join(prefix, name), h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *stagedDiff) file(e IndexEntry, h object.TreeEntry, had bool) error {
+	if had && isTree(h.Mode) {
+		if err := s.removed(e.Path, h); err != nil {
+			return err
+		}
+		had = false
+	}
+	if had && h.Hash == e.Hash {
+		return nil // unchanged, or a mode-only change
+	}
+	c := Change{Path: e.Path, New: e.Hash}
+	if had && isBlob(h.Mode) {
+		c.Old = append(c.Old, h.Hash)
+	}
+	s.changed = append(s.changed, c)
+	return nil
+}
+
+// InProgress names an operation git is in the middle of (merge, rebase,
+// cherry-pick, revert), or "".
+func (r *Repo) InProgress() string {
+	for _, f := range []struct{ file, name string }{
+		{"MERGE_HEAD", "merge"}, {"rebase-merge", "rebase"}, {"rebase-apply", "rebase"},
+		{"CHERRY_PICK_HEAD", "cherry-pick"}, {"REVERT_HEAD", "revert"},
+	} {
+		if _, err := os.Stat(filepath.Join(r.GitDir, f.file)); err == nil {
+			return f.name
+		}
+	}
+	return ""
+}
