@@ -27,6 +27,10 @@ func TestMain(m *testing.M) {
 }
 
 func TestScripts(t *testing.T) {
+	hooksYAML, err := filepath.Abs(filepath.Join("..", "..", ".pre-commit-hooks.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("..", "..", "testdata", "script"),
 		RequireExplicitExec: true,
@@ -44,6 +48,7 @@ func TestScripts(t *testing.T) {
 				"GIT_COMMITTER_DATE":  "2026-01-02T03:04:05Z",
 				"NO_COLOR":            "",
 				"CI":                  "",
+				"HOOKS_YAML":          hooksYAML,
 			} {
 				env.Setenv(k, v)
 			}

@@ -28,7 +28,7 @@ type History struct {
 }
 
 // ErrMissingHistory means a revision or range base is not in this clone.
-var ErrMissingHistory = errors.New("the commits needed are not in this clone; fetch more history (git fetch --unshallow, or fetch-depth: 0 with actions/checkout)")
+var ErrMissingHistory = errors.New("fetch more history (git fetch --unshallow, or fetch-depth: 0 with actions/checkout)")
 
 // Commits walks the commits selected by opts: every ref's history when no
 // revision is given (notes excluded), else git's range semantics.
@@ -61,7 +61,7 @@ func (r *Repo) Commits(opts HistoryOptions) (*History, error) {
 		return nil, err
 	}
 	if h.Shallow > 0 && len(exclude) > 0 {
-		return nil, fmt.Errorf("the range reaches the shallow boundary of this clone before its base: %w", ErrMissingHistory)
+		return nil, fmt.Errorf("the range reaches the shallow boundary of this clone before its base; %w", ErrMissingHistory)
 	}
 	return h, nil
 }
@@ -117,10 +117,10 @@ func (r *Repo) resolveRevs(s RevSpec) (include, exclude []plumbing.Hash, err err
 	resolve := func(rev string) (plumbing.Hash, error) {
 		h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
 		if err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("revision %q: %v: %w", rev, err, ErrMissingHistory)
+			return plumbing.ZeroHash, fmt.Errorf("revision %q is not in this clone; %w", rev, ErrMissingHistory)
 		}
 		if _, err := r.repo.CommitObject(*h); err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("revision %q is not a commit in this clone: %w", rev, ErrMissingHistory)
+			return plumbing.ZeroHash, fmt.Errorf("revision %q is not a commit in this clone; %w", rev, ErrMissingHistory)
 		}
 		return *h, nil
 	}
