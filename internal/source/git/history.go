@@ -244,7 +244,14 @@ func (r *Repo) ScanHistory(ctx context.Context, commits []*object.Commit, worker
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for c := range jobs {
+			for job := range jobs {
+				// Objects keep the handle that decoded them: re-read the
+				// commit through this worker's own handle.
+				c, err := repo.repo.CommitObject(job.Hash)
+				if err != nil {
+					setErr(fmt.Errorf("commit %s: %w", job.Hash, err))
+					continue
+				}
 				changes, err := repo.commitChanges(c, CommitMeta(c), repo.has)
 				if err != nil {
 					setErr(err)
