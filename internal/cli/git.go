@@ -61,14 +61,26 @@ func runStaged(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := newSession(e, &o, repoConfigRoot(repo))
-	if err != nil {
-		return err
+	// Compiling the rules and reading the index are independent: do both at
+	// once, since the hook's latency is what makes people disable it.
+	type sessionResult struct {
+		s   *session
+		err error
 	}
+	ready := make(chan sessionResult, 1)
+	go func() {
+		s, err := newSession(e, &o, repoConfigRoot(repo))
+		ready <- sessionResult{s, err}
+	}()
 	changes, err := repo.StagedChanges(repo.IndexPath(e.getenv))
+	sr := <-ready
+	if sr.err != nil {
+		return sr.err
+	}
 	if err != nil {
 		return err
 	}
+	s := sr.s
 	var stats git.Stats
 	found, err := repo.ScanChanges(ctx, changes, o.threads, s.gitScanOptions(&stats))
 	if err != nil && !errors.Is(err, context.Canceled) {

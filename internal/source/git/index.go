@@ -6,8 +6,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"os"
 	"strconv"
+	"unsafe"
 
 	"github.com/go-git/go-git/v5/plumbing"
 )
@@ -45,17 +45,29 @@ type Index struct {
 // does not read.
 var ErrSplitIndex = errors.New("split index (core.splitIndex) is not supported; run 'git update-index --no-split-index'")
 
-// ReadIndex reads and verifies the index file of a SHA-1 repository.
-func ReadIndex(path string) (*Index, error) {
-	data, err := os.ReadFile(path)
+// ReadIndex reads and verifies the index file of a SHA-1 repository. The
+// file is mapped, and the entries' paths point into the mapping: they are
+// valid until release is called.
+func ReadIndex(path string) (idx *Index, release func(), err error) {
+	data, unmap, err := mapFile(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	idx, err := ParseIndex(data)
+	idx, err = parseIndex(data, unsafeString(data))
 	if err != nil {
-		return nil, fmt.Errorf("index %s: %w", path, err)
+		unmap()
+		return nil, nil, fmt.Errorf("index %s: %w", path, err)
 	}
-	return idx, nil
+	return idx, unmap, nil
+}
+
+// unsafeString views data as a string without copying. data must not change
+// while the string is in use (a read-only mapping never does).
+func unsafeString(data []byte) string {
+	if len(data) == 0 {
+		return ""
+	}
+	return unsafe.String(&data[0], len(data))
 }
 
 var errShort = errors.New("truncated")
@@ -64,6 +76,12 @@ const hashSize = 20
 
 // ParseIndex decodes the contents of a SHA-1 repository's index file.
 func ParseIndex(data []byte) (*Index, error) {
+	return parseIndex(data, string(data))
+}
+
+// parseIndex decodes data; text holds the same bytes as a string, and
+// entries' paths are substrings of it.
+func parseIndex(data []byte, text string) (*Index, error) {
 	if len(data) < 12+hashSize {
 		return nil, errShort
 	}
@@ -81,7 +99,7 @@ func ParseIndex(data []byte) (*Index, error) {
 		return nil, fmt.Errorf("unsupported index version %d", idx.Version)
 	}
 	n := binary.BigEndian.Uint32(data[8:12])
-	p := &indexParser{data: body, off: 12, version: idx.Version}
+	p := &indexParser{data: body, text: text, off: 12, version: idx.Version}
 	if uint64(n) > uint64(len(body)) {
 		return nil, errShort
 	}
@@ -101,6 +119,7 @@ func ParseIndex(data []byte) (*Index, error) {
 
 type indexParser struct {
 	data    []byte
+	text    string // data as a string, for zero-copy paths
 	off     int
 	version int
 	prev    string // previous path, for v4 prefix compression
@@ -154,7 +173,7 @@ func (p *indexParser) entry() (IndexEntry, error) {
 		if end < 0 {
 			return e, errShort
 		}
-		e.Path = string(p.data[p.off : p.off+end])
+		e.Path = p.text[p.off : p.off+end]
 		// entries are padded with 1-8 NULs to a multiple of 8 bytes
 		p.off = start + (p.off-start+end+8)&^7
 		if p.off > len(p.data) {

@@ -41,10 +41,11 @@ func TestParseIndexMatchesGit(t *testing.T) {
 	for _, v := range []string{"2", "3", "4"} {
 		t.Run("v"+v, func(t *testing.T) {
 			dir := makeRepo(t, v)
-			idx, err := ReadIndex(filepath.Join(dir, ".git", "index"))
+			idx, release, err := ReadIndex(filepath.Join(dir, ".git", "index"))
 			if err != nil {
 				t.Fatal(err)
 			}
+			defer release()
 			want := strings.Fields(gitCmd(t, dir, "ls-files", "-s"))
 			var got []string
 			for _, e := range idx.Entries {
@@ -71,10 +72,11 @@ func TestCacheTreeInvalidation(t *testing.T) {
 	dir := makeRepo(t, "")
 	os.WriteFile(filepath.Join(dir, "d/e/c.txt"), []byte("changed\n"), 0o644)
 	gitCmd(t, dir, "add", "d/e/c.txt")
-	idx, err := ReadIndex(filepath.Join(dir, ".git", "index"))
+	idx, release, err := ReadIndex(filepath.Join(dir, ".git", "index"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer release()
 	for _, d := range []string{"", "d", "d/e"} {
 		if _, ok := idx.Tree.Valid[d]; ok {
 			t.Errorf("%q should be invalidated", d)

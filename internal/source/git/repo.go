@@ -34,6 +34,8 @@ type Repo struct {
 	repo *gogit.Repository
 }
 
+const objectCacheSize = 16 * cache.MiByte
+
 // ErrNotRepository means no git repository was found.
 var ErrNotRepository = errors.New("not a git repository (or any parent up to /)")
 
@@ -136,7 +138,9 @@ func (r *Repo) open() error {
 		return fmt.Errorf("%s: repositories with the %s object format are not supported (go-git reads SHA-1 repositories only)", r.CommonDir, format)
 	}
 	fs := dotgit.NewRepositoryFilesystem(osfs.New(r.GitDir), osfs.New(r.CommonDir))
-	st := filesystem.NewStorageWithOptions(fs, cache.NewObjectLRUDefault(), filesystem.Options{KeepDescriptors: true})
+	// A modest object cache per handle: each history worker has its own, and
+	// memory must stay bounded by blob size times workers.
+	st := filesystem.NewStorageWithOptions(fs, cache.NewObjectLRU(objectCacheSize), filesystem.Options{KeepDescriptors: true})
 	repo, err := gogit.Open(st, nil)
 	if err != nil {
 		return fmt.Errorf("opening %s: %w", r.GitDir, err)

@@ -34,12 +34,13 @@ func (r *Repo) IndexPath(getenv func(string) string) string {
 // so the cost follows the size of the change, not of the repository.
 // Unmerged (stage 1-3), intent-to-add and submodule entries are skipped.
 func (r *Repo) StagedChanges(indexPath string) ([]Change, error) {
-	idx, err := ReadIndex(indexPath)
+	idx, release, err := ReadIndex(indexPath)
 	if errors.Is(err, fs.ErrNotExist) {
-		idx = &Index{} // nothing was ever staged
+		idx, release = &Index{}, func() {} // nothing was ever staged
 	} else if err != nil {
 		return nil, err
 	}
+	defer release()
 	head, err := r.headTree()
 	if err != nil {
 		return nil, err
@@ -94,6 +95,10 @@ func (s *stagedDiff) dir(prefix string, head *object.Tree, entries []IndexEntry)
 		sub := join(prefix, name)
 		// entries below sub are contiguous: they sort between "sub/" and "sub0"
 		end := i + sort.Search(len(entries)-i, func(j int) bool { return entries[i+j].Path >= sub+"0" })
+		if cached, ok := s.cache[sub]; ok && had && isTree(h.Mode) && cached == h.Hash {
+			i = end // staged exactly as HEAD has it: not even read
+			continue
+		}
 		var subHead *object.Tree
 		if had && isTree(h.Mode) {
 			t, err := s.tree(h.Hash)
@@ -129,7 +134,7 @@ func (s *stagedDiff) file(e IndexEntry, h object.TreeEntry, had bool) error {
 	if had && h.Hash == e.Hash {
 		return nil // unchanged, or a mode-only change
 	}
-	c := Change{Path: e.Path, New: e.Hash}
+	c := Change{Path: strings.Clone(e.Path), New: e.Hash} // e.Path points into the mapped index
 	if had && isBlob(h.Mode) {
 		c.Old = append(c.Old, h.Hash)
 	}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Benchmark `leakhound history` on a generated repository against the floor
+# of reading every object with git itself, measured in the same run:
+#   git cat-file --batch-all-objects --batch | cat > /dev/null
+# Usage: bench/history.sh [COMMITS] (default 20000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+commits=${1:-20000}
+out=bench/out
+mkdir -p "$out"
+repo=$out/history-$commits.git
+go build -o "$out/leakhound" ./cmd/leakhound
+if [ ! -d "$repo" ]; then
+  git init -q --bare "$repo"
+  echo "generating $commits commits..." >&2
+  go run ./bench/genrepo history -commits "$commits" | git -C "$repo" fast-import --quiet
+  git -C "$repo" repack -adq
+fi
+blobs=$(git -C "$repo" cat-file --batch-all-objects --batch-check | awk '$2=="blob"' | wc -l)
+size=$(du -sm "$repo" | cut -f1)
+echo "repository: $commits commits, $blobs blobs, ${size} MB packed" >&2
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+runs=${RUNS:-3}
+floor=$(for i in $(seq "$runs"); do
+  /usr/bin/time -f %e sh -c "git -C '$repo' cat-file --batch-all-objects --batch | cat > /dev/null" 2>&1 | tail -1
+done | median)
+ours=$(for i in $(seq "$runs"); do
+  # exit 1 is expected: the generated history holds tokens
+  ( cd "$repo" && /usr/bin/time -f "%e %M" "$OLDPWD/$out/leakhound" history --quiet --format json > /dev/null || true ) 2>&1 | tail -1
+done | sort -n | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}')
+secs=${ours% *}
+rss=${ours#* }
+echo "floor (git cat-file --batch-all-objects --batch | cat): ${floor}s"
+echo "leakhound history: ${secs}s, peak RSS $((rss / 1024)) MiB"
+awk -v a="$secs" -v b="$floor" 'BEGIN { printf "ratio: %.2fx the floor\n", a / b }'

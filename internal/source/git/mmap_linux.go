@@ -1,0 +1,5 @@
+package git
+
+import "syscall"
+
+const mapPopulate = syscall.MAP_POPULATE

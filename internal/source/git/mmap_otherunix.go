@@ -1,0 +1,5 @@
+//go:build unix && !linux
+
+package git
+
+const mapPopulate = 0
