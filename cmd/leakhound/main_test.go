@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"os"
@@ -12,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/leakhound/leakhound/internal/cli"
 	"github.com/leakhound/leakhound/internal/iostreams"
@@ -55,11 +58,13 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"expand":   cmdExpand,
-			"exits":    cmdExits,
-			"minified": cmdMinified,
-			"crlf":     cmdRewrite(func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") }),
-			"chomp":    cmdRewrite(func(s string) string { return strings.TrimSuffix(s, "\n") }),
+			"expand":     cmdExpand,
+			"exits":      cmdExits,
+			"minified":   cmdMinified,
+			"sarifvalid": cmdSARIFValid,
+			"junitparse": cmdJUnitParse,
+			"crlf":       cmdRewrite(func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") }),
+			"chomp":      cmdRewrite(func(s string) string { return strings.TrimSuffix(s, "\n") }),
 		},
 	})
 }
@@ -140,5 +145,57 @@ func cmdRewrite(f func(string) string) func(ts *testscript.TestScript, neg bool,
 		for _, name := range args {
 			ts.Check(os.WriteFile(ts.MkAbs(name), []byte(f(ts.ReadFile(name))), 0o644))
 		}
+	}
+}
+
+// sarifvalid FILE validates FILE against the official SARIF 2.1.0 schema.
+func cmdSARIFValid(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: sarifvalid FILE")
+	}
+	schemaPath, err := filepath.Abs(filepath.Join("..", "..", "testdata", "schemas", "sarif-schema-2.1.0.json"))
+	ts.Check(err)
+	c := jsonschema.NewCompiler()
+	sch, err := c.Compile(schemaPath)
+	ts.Check(err)
+	var doc any
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &doc))
+	err = sch.Validate(doc)
+	if neg != (err == nil) {
+		return
+	}
+	if err != nil {
+		ts.Fatalf("%s does not validate: %v", args[0], err)
+	}
+	ts.Fatalf("%s validates", args[0])
+}
+
+// junitparse FILE TESTS FAILURES parses FILE as JUnit XML and checks the counts.
+func cmdJUnitParse(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: junitparse FILE TESTS FAILURES")
+	}
+	var doc struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Cases []struct {
+				Name     string `xml:"name,attr"`
+				Failures []struct {
+					Message string `xml:"message,attr"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	ts.Check(xml.Unmarshal([]byte(ts.ReadFile(args[0])), &doc))
+	cases, failures := 0, 0
+	for _, s := range doc.Suites {
+		for _, c := range s.Cases {
+			cases++
+			failures += len(c.Failures)
+		}
+	}
+	if fmt.Sprint(cases) != args[1] || fmt.Sprint(failures) != args[2] || doc.Tests != cases || doc.Failures != failures {
+		ts.Fatalf("junit: %d cases (attr %d), %d failures (attr %d); want %s, %s", cases, doc.Tests, failures, doc.Failures, args[1], args[2])
 	}
 }

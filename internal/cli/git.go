@@ -22,6 +22,7 @@ func (s *session) gitScanOptions(stats *git.Stats) git.ScanOptions {
 		Detector:    detector{s},
 		MaxBlobSize: int64(s.opts.maxFileSize),
 		Problem:     s.problem,
+		Target:      s.target,
 		Stats:       stats,
 	}
 }

@@ -52,6 +52,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 					s.problem(source.Problem{Path: f.Path, Reason: err.Error()})
 					continue
 				}
+				s.target(f.Path)
 				s.add(1, int64(len(data)), s.scanContent(source.Fragment{Path: f.Path, Content: data}))
 			}
 		}()
@@ -77,6 +78,7 @@ func scanStdin(ctx context.Context, e *env, o *commonOpts) error {
 	if err != nil {
 		return err
 	}
+	s.target(frag.Path)
 	s.add(1, int64(len(frag.Content)), s.scanContent(frag))
 	return s.finish(ctx, "")
 }

@@ -36,6 +36,11 @@ type commonOpts struct {
 	showInvalid   bool
 	skipErrors    bool
 	noInlineAllow bool
+
+	baseline       string
+	writeBaseline  string
+	showSuppressed bool
+	reportUnused   bool
 }
 
 const defaultMaxFileSize = 50 << 20
@@ -54,6 +59,10 @@ func (o *commonOpts) register(fs *flagSet) {
 	fs.BoolVar(&o.showInvalid, "show-invalid", false, "also report token-shaped values whose checksum is wrong (placeholders, fakes)")
 	fs.BoolVar(&o.skipErrors, "skip-errors", false, "warn about content that could not be scanned instead of exiting 2")
 	fs.BoolVar(&o.noInlineAllow, "no-inline-allow", false, "ignore inline leakhound:allow markers (for CI that must not trust them)")
+	fs.StringVar(&o.baseline, "baseline", "", "report only findings whose fingerprint is not in `file` (made with --write-baseline)")
+	fs.StringVar(&o.writeBaseline, "write-baseline", "", "write the findings' fingerprints to `file` (no secrets, lines or commits)")
+	fs.BoolVar(&o.showSuppressed, "show-suppressed", false, "also list accepted findings (inline marker, .leakhoundignore, baseline) with the reason")
+	fs.BoolVar(&o.reportUnused, "report-unused-ignores", false, "list .leakhoundignore and baseline entries that matched nothing")
 }
 
 func (o *commonOpts) validate() error {
@@ -76,11 +85,15 @@ type session struct {
 	engine *detect.Engine
 	start  time.Time
 
+	ignore   *suppress.List
+	baseline *suppress.List
+
 	mu       sync.Mutex
 	problems []source.Problem
 	files    int64
 	bytes    int64
 	found    []finding.Finding
+	targets  map[string]bool
 }
 
 // newSession loads the configuration for a repository (root may be empty)
@@ -106,7 +119,37 @@ func newSession(e *env, o *commonOpts, root string) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &session{env: e, opts: o, engine: engine, start: time.Now()}, nil
+	s := &session{env: e, opts: o, engine: engine, start: time.Now()}
+	ignoreDir := root
+	if ignoreDir == "" {
+		ignoreDir = "."
+	}
+	ignorePath := filepath.Join(ignoreDir, suppress.IgnoreFileName)
+	if s.ignore, err = suppress.Load(ignorePath, displayPath(ignorePath), true); err != nil {
+		return nil, err
+	}
+	if o.baseline != "" {
+		if s.baseline, err = suppress.Load(o.baseline, o.baseline, false); err != nil {
+			return nil, fmt.Errorf("reading baseline: %w", err)
+		}
+	}
+	return s, nil
+}
+
+// suppress marks findings accepted by the ignore file or the baseline
+// (inline markers were applied during detection).
+func (s *session) suppress() {
+	for i := range s.found {
+		f := &s.found[i]
+		if f.Suppressed != "" {
+			continue
+		}
+		if e, ok := s.ignore.Match(f); ok {
+			f.Suppressed = "ignore file " + e.Source + " (" + e.String() + ")"
+		} else if e, ok := s.baseline.Match(f); ok {
+			f.Suppressed = "baseline " + e.Source
+		}
+	}
 }
 
 func (s *session) problem(p source.Problem) {
@@ -128,6 +171,16 @@ func (s *session) scanContent(f source.Fragment) []finding.Finding {
 	return found
 }
 
+// target records a scanned path (JUnit reports one test case per target).
+func (s *session) target(path string) {
+	s.mu.Lock()
+	if s.targets == nil {
+		s.targets = map[string]bool{}
+	}
+	s.targets[path] = true
+	s.mu.Unlock()
+}
+
 func (s *session) add(files, bytes int64, found []finding.Finding) {
 	s.mu.Lock()
 	s.files += files
@@ -140,19 +193,61 @@ func (s *session) add(files, bytes int64, found []finding.Finding) {
 // error for exitCode: problems outrank findings, interruption outranks both.
 func (s *session) finish(ctx context.Context, hint string) error {
 	report.Sort(s.found)
-	var kept, accepted []finding.Finding
+	s.suppress()
+	var kept, accepted, baselined []finding.Finding
 	for _, f := range s.found {
-		if f.Suppressed != "" {
-			accepted = append(accepted, f)
-		} else {
+		switch {
+		case f.Suppressed == "":
 			kept = append(kept, f)
+		case strings.HasPrefix(f.Suppressed, "baseline"):
+			baselined = append(baselined, f)
+			accepted = append(accepted, f)
+		default:
+			accepted = append(accepted, f)
 		}
 	}
 	interrupted := ctx.Err() != nil
 	incomplete := interrupted || (len(s.problems) > 0 && !s.opts.skipErrors)
-	r := report.Report{Findings: kept, Incomplete: interrupted || len(s.problems) > 0}
+	if s.opts.writeBaseline != "" {
+		all := append(append([]finding.Finding(nil), kept...), baselined...)
+		if err := writeFileAtomic(s.opts.writeBaseline, func(w io.Writer) error { return suppress.WriteBaseline(w, all) }); err != nil {
+			return err
+		}
+		if !s.opts.quiet {
+			fmt.Fprintf(s.env.io.Err, "leakhound: wrote %d finding(s) to the baseline %s\n", len(all), s.opts.writeBaseline)
+		}
+	}
+	shown := kept
+	if s.opts.showSuppressed {
+		shown = s.found
+	}
+	r := report.Report{
+		Findings:   shown,
+		Incomplete: interrupted || len(s.problems) > 0,
+		Rules:      s.engine.Rules(),
+		Version:    version(),
+	}
+	for _, p := range s.problems {
+		r.Problems = append(r.Problems, p.String())
+	}
+	if s.opts.format == "junit" {
+		for t := range s.targets {
+			r.Targets = append(r.Targets, t)
+		}
+		slices.Sort(r.Targets)
+	}
 	if err := s.writeReport(r, hint); err != nil {
 		return err
+	}
+	if s.opts.reportUnused {
+		for _, l := range []*suppress.List{s.ignore, s.baseline} {
+			if l == nil {
+				continue
+			}
+			for _, e := range l.Unused() {
+				fmt.Fprintf(s.env.io.Err, "leakhound: unused entry %s: %s\n", e.Source, e)
+			}
+		}
 	}
 	s.printProblems()
 	s.printSummary(len(kept), len(accepted))
@@ -272,6 +367,15 @@ func repoRoot(path string) string {
 		}
 		abs = parent
 	}
+}
+
+// displayPath shows p relative to the working directory when below it.
+func displayPath(p string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return p
+	}
+	return relativeTo(wd, p)
 }
 
 var errStdinMixed = errors.New("'-' (stdin) cannot be combined with paths")

@@ -14,13 +14,16 @@ func runVersion(ctx context.Context, e *env, args []string) error {
 	if _, err := fs.parse(e, args); err != nil {
 		return err
 	}
-	v := Version
-	if v == "" {
-		v = "(devel)"
-		if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
-			v = info.Main.Version
-		}
-	}
-	fmt.Fprintf(e.io.Out, "leakhound %s\n", v)
+	fmt.Fprintf(e.io.Out, "leakhound %s\n", version())
 	return nil
+}
+
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return "devel"
 }

@@ -11,10 +11,11 @@ import (
 	"time"
 
 	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/rule"
 )
 
 // Formats lists the supported --format values.
-var Formats = []string{"text", "json", "jsonl"}
+var Formats = []string{"text", "json", "jsonl", "sarif", "junit"}
 
 // Options shape a report.
 type Options struct {
@@ -32,6 +33,14 @@ type Report struct {
 	// Incomplete is set when the scan was interrupted or could not read
 	// everything it was asked to.
 	Incomplete bool
+	// Problems say what could not be scanned and why.
+	Problems []string
+	// Rules are the rules in force (SARIF lists them).
+	Rules []rule.Rule
+	// Targets name what was scanned (JUnit makes a test case of each).
+	Targets []string
+	// Version is leakhound's version, for SARIF's tool record.
+	Version string
 }
 
 // Sort orders findings by path, position, rule and commit, so output does not
@@ -72,6 +81,10 @@ func Write(w io.Writer, r Report, opts Options) error {
 		return writeJSON(w, r, opts, false)
 	case "jsonl":
 		return writeJSON(w, r, opts, true)
+	case "sarif":
+		return writeSARIF(w, r, opts)
+	case "junit":
+		return writeJUnit(w, r, opts)
 	}
 	return fmt.Errorf("unknown format %q", opts.Format)
 }

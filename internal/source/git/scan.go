@@ -26,6 +26,8 @@ type ScanOptions struct {
 	Detector    Detector
 	MaxBlobSize int64
 	Problem     func(source.Problem)
+	// Target, when set, is told each path scanned.
+	Target func(path string)
 	// Stats, when set, counts the work done (for progress and summaries).
 	Stats *Stats
 }
@@ -105,6 +107,9 @@ func (b *blobScanner) scan(repo *Repo, h plumbing.Hash, path string) *blobResult
 // blob that cannot be read counts as empty, so nothing is hidden.
 func (b *blobScanner) introduced(repo *Repo, c Change) []finding.Finding {
 	b.opts.Stats.Changes.Add(1)
+	if b.opts.Target != nil {
+		b.opts.Target(c.Path)
+	}
 	res := b.scan(repo, c.New, c.Path)
 	if res.err != nil {
 		b.problem(c, res.err)
