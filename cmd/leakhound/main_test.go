@@ -34,6 +34,10 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	prePush, err := filepath.Abs(filepath.Join("..", "..", "docs", "pre-push"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("..", "..", "testdata", "script"),
 		RequireExplicitExec: true,
@@ -52,6 +56,7 @@ func TestScripts(t *testing.T) {
 				"NO_COLOR":            "",
 				"CI":                  "",
 				"HOOKS_YAML":          hooksYAML,
+				"PREPUSH":             prePush,
 			} {
 				env.Setenv(k, v)
 			}

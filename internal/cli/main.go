@@ -47,6 +47,7 @@ func commands() []command {
 		{"scan", "scan files, directories or stdin (-)", runScan},
 		{"staged", "scan the changes staged for commit (pre-commit hook)", runStaged},
 		{"history", "scan git history: every commit of every ref, or revision ranges", runHistory},
+		{"ci", "scan the commits a CI run is about (GitHub Actions, GitLab CI, Azure Pipelines)", runCI},
 		{"hook", "install or uninstall the git pre-commit hook", runHook},
 		{"rules", "list, test or explain rules", runRules},
 		{"version", "print the version", runVersion},

@@ -265,7 +265,7 @@ func (s *session) finish(ctx context.Context, hint string) error {
 func (s *session) writeReport(r report.Report, hint string) error {
 	opts := report.Options{Format: s.opts.format, NoRedact: s.opts.noRedact, Hint: hint}
 	if s.opts.output == "" {
-		color, _ := iostreams.ColorEnabled(s.opts.color, s.env.io.OutTTY, s.env.getenv)
+		color, _ := iostreams.ColorEnabled(s.opts.color, s.env.io.OutTTY && s.env.getenv("CI") == "", s.env.getenv)
 		opts.Color = color
 		return report.Write(s.env.io.Out, r, opts)
 	}

@@ -189,6 +189,11 @@ func merge(defaults []*File, user *File, fromRepo bool) (*Config, error) {
 			cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s disables the default rule %q", user.name, id))
 		}
 	}
+	if fromRepo {
+		for _, w := range broadAllow(user.Allow) {
+			cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s weakens scanning: %s", user.name, w))
+		}
+	}
 	cfg.Allow = cfg.Allow.Merge(user.Allow)
 	cfg.Rules = append(cfg.Rules, user.Rules...)
 	return cfg, nil

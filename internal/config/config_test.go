@@ -91,3 +91,27 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestBroadAllowWarnings(t *testing.T) {
+	dir := t.TempDir()
+	repo := filepath.Join(dir, RepoFileName)
+	os.WriteFile(repo, []byte("[allow]\npaths = ['.*', '^vendor/']\nregexes = ['^gh']\nstopwords = ['a']\n"), 0o644)
+	cfg, err := Load(LoadOptions{RepoFile: repo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	joined := strings.Join(cfg.Warnings, "\n")
+	for _, want := range []string{`allow path ".*" matches most files`, `allow regex "^gh" matches ordinary tokens`, `stopword "a"`} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("no warning %q in:\n%s", want, joined)
+		}
+	}
+	if strings.Contains(joined, "^vendor/") {
+		t.Errorf("narrow path flagged:\n%s", joined)
+	}
+	// the same file given with --config is trusted: no warnings
+	cfg, _ = Load(LoadOptions{File: repo})
+	if len(cfg.Warnings) != 0 {
+		t.Errorf("trusted config warned: %v", cfg.Warnings)
+	}
+}
