@@ -6,11 +6,14 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -67,6 +70,7 @@ func TestScripts(t *testing.T) {
 			"exits":      cmdExits,
 			"minified":   cmdMinified,
 			"sarifvalid": cmdSARIFValid,
+			"fakeapi":    cmdFakeAPI,
 			"junitparse": cmdJUnitParse,
 			"crlf":       cmdRewrite(func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") }),
 			"chomp":      cmdRewrite(func(s string) string { return strings.TrimSuffix(s, "\n") }),
@@ -202,5 +206,105 @@ func cmdJUnitParse(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if fmt.Sprint(cases) != args[1] || fmt.Sprint(failures) != args[2] || doc.Tests != cases || doc.Failures != failures {
 		ts.Fatalf("junit: %d cases (attr %d), %d failures (attr %d); want %s, %s", cases, doc.Tests, failures, doc.Failures, args[1], args[2])
+	}
+}
+
+// fakeAPI answers like GitHub's and Anaconda's APIs for verification and
+// revocation: GitHub tokens are live except gho_ ones (401), Anaconda
+// tokens are live, revocation is accepted. It records every request.
+type fakeAPI struct {
+	srv      *httptest.Server
+	mu       sync.Mutex
+	requests []string // method, path and Authorization header of each request
+	revoked  int
+}
+
+var (
+	fakeAPIsMu sync.Mutex
+	fakeAPIs   = map[*testscript.TestScript]*fakeAPI{}
+)
+
+func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	auth := r.Header.Get("Authorization")
+	f.mu.Lock()
+	f.requests = append(f.requests, r.Method+" "+r.URL.Path+" "+auth)
+	f.mu.Unlock()
+	switch {
+	case r.Method == http.MethodPost && r.URL.Path == "/credentials/revoke":
+		var body struct {
+			Credentials []string `json:"credentials"`
+		}
+		json.NewDecoder(r.Body).Decode(&body)
+		f.mu.Lock()
+		f.revoked += len(body.Credentials)
+		f.mu.Unlock()
+		w.WriteHeader(http.StatusAccepted)
+	case r.URL.Path == "/user" && strings.HasPrefix(auth, "Bearer gho_"):
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprint(w, `{"message":"Bad credentials"}`)
+	case r.URL.Path == "/user" && strings.HasPrefix(auth, "Bearer "):
+		w.Header().Set("X-OAuth-Scopes", "repo, workflow")
+		fmt.Fprint(w, `{"login":"octocat"}`)
+	case r.URL.Path == "/user" && strings.HasPrefix(auth, "token "):
+		fmt.Fprint(w, `{"login":"conda-forge"}`)
+	case r.URL.Path == "/authentication":
+		fmt.Fprint(w, `{"scopes":["api:write"],"expires":null}`)
+	default:
+		w.WriteHeader(http.StatusNotFound)
+	}
+}
+
+// fakeapi start | requests N | revoked N | [!] got FILE
+func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) == 0 {
+		ts.Fatalf("usage: fakeapi start|requests N|revoked N|got FILE")
+	}
+	fakeAPIsMu.Lock()
+	f := fakeAPIs[ts]
+	fakeAPIsMu.Unlock()
+	if args[0] == "start" {
+		f = &fakeAPI{}
+		f.srv = httptest.NewServer(f)
+		ts.Defer(f.srv.Close)
+		fakeAPIsMu.Lock()
+		fakeAPIs[ts] = f
+		fakeAPIsMu.Unlock()
+		u := f.srv.URL
+		ts.Setenv("LEAKHOUND_TEST_ENDPOINTS", "github="+u+",anaconda="+u+",anaconda-com="+u)
+		return
+	}
+	if f == nil {
+		ts.Fatalf("fakeapi: not started")
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch args[0] {
+	case "requests", "revoked":
+		got := len(f.requests)
+		if args[0] == "revoked" {
+			got = f.revoked
+		}
+		if fmt.Sprint(got) != args[1] {
+			ts.Fatalf("%s: %d, want %s\n%s", args[0], got, args[1], strings.Join(f.requests, "\n"))
+		}
+	case "got":
+		text := strings.TrimSpace(ts.ReadFile(args[1]))
+		if i := strings.LastIndexAny(text, "= "); i >= 0 {
+			text = text[i+1:]
+		}
+		n := 0
+		for _, r := range f.requests {
+			if strings.Contains(r, text) {
+				n++
+			}
+		}
+		if neg && n > 0 {
+			ts.Fatalf("the API received %s", args[1])
+		}
+		if !neg && n == 0 {
+			ts.Fatalf("the API never received %s", args[1])
+		}
+	default:
+		ts.Fatalf("fakeapi: unknown subcommand %q", args[0])
 	}
 }

@@ -49,6 +49,7 @@ func commands() []command {
 		{"history", "scan git history: every commit of every ref, or revision ranges", runHistory},
 		{"ci", "scan the commits a CI run is about (GitHub Actions, GitLab CI, Azure Pipelines)", runCI},
 		{"hook", "install or uninstall the git pre-commit hook", runHook},
+		{"revoke", "revoke leaked GitHub tokens through GitHub's revocation API (asks first)", runRevoke},
 		{"rules", "list, test or explain rules", runRules},
 		{"version", "print the version", runVersion},
 	}

@@ -19,19 +19,28 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(paths) == 0 {
-		paths = []string{"."}
-	}
 	if slices.Contains(paths, "-") {
 		if len(paths) > 1 {
 			return usagef("%v", errStdinMixed)
 		}
 		return scanStdin(ctx, e, &o)
 	}
-	root := repoRoot(paths[0])
-	s, err := newSession(e, &o, root)
+	s, err := scanPaths(ctx, e, &o, paths)
 	if err != nil {
 		return err
+	}
+	return s.finish(ctx, "")
+}
+
+// scanPaths scans files and directories into a session, without reporting.
+func scanPaths(ctx context.Context, e *env, o *commonOpts, paths []string) (*session, error) {
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	root := repoRoot(paths[0])
+	s, err := newSession(e, o, root)
+	if err != nil {
+		return nil, err
 	}
 	base := root
 	if base == "" {
@@ -64,9 +73,9 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	close(files)
 	wg.Wait()
 	if walkErr != nil && ctx.Err() == nil {
-		return walkErr
+		return nil, walkErr
 	}
-	return s.finish(ctx, "")
+	return s, nil
 }
 
 func scanStdin(ctx context.Context, e *env, o *commonOpts) error {

@@ -41,6 +41,10 @@ type commonOpts struct {
 	writeBaseline  string
 	showSuppressed bool
 	reportUnused   bool
+
+	verify       bool
+	githubAPIURL string
+	failOn       string
 }
 
 const defaultMaxFileSize = 50 << 20
@@ -63,6 +67,9 @@ func (o *commonOpts) register(fs *flagSet) {
 	fs.StringVar(&o.writeBaseline, "write-baseline", "", "write the findings' fingerprints to `file` (no secrets, lines or commits)")
 	fs.BoolVar(&o.showSuppressed, "show-suppressed", false, "also list accepted findings (inline marker, .leakhoundignore, baseline) with the reason")
 	fs.BoolVar(&o.reportUnused, "report-unused-ignores", false, "list .leakhoundignore and baseline entries that matched nothing")
+	fs.BoolVar(&o.verify, "verify", false, "ask each provider's API whether the secrets found are live (each secret once; accepted findings are never sent)")
+	fs.StringVar(&o.githubAPIURL, "github-api-url", "", "GitHub Enterprise Server API `url` for --verify (e.g. https://ghe.example.com/api/v3)")
+	fs.StringVar(&o.failOn, "fail-on", "any", "which findings make the exit code 1: any, or live (needs --verify; for audits of old history)")
 }
 
 func (o *commonOpts) validate() error {
@@ -74,6 +81,14 @@ func (o *commonOpts) validate() error {
 	}
 	if _, err := iostreams.ColorEnabled(o.color, false, func(string) string { return "" }); err != nil {
 		return usagef("%v", err)
+	}
+	switch {
+	case o.failOn != "any" && o.failOn != "live":
+		return usagef("--fail-on must be any or live, not %q", o.failOn)
+	case o.failOn == "live" && !o.verify:
+		return usagef("--fail-on live needs --verify")
+	case o.githubAPIURL != "" && !o.verify:
+		return usagef("--github-api-url is only used with --verify")
 	}
 	return nil
 }
@@ -194,6 +209,17 @@ func (s *session) add(files, bytes int64, found []finding.Finding) {
 func (s *session) finish(ctx context.Context, hint string) error {
 	report.Sort(s.found)
 	s.suppress()
+	if s.opts.verify && ctx.Err() == nil {
+		var idx []int
+		for i := range s.found {
+			if s.found[i].Suppressed == "" {
+				idx = append(idx, i)
+			}
+		}
+		if err := s.verifyFindings(ctx, idx); err != nil {
+			return err
+		}
+	}
 	var kept, accepted, baselined []finding.Finding
 	for _, f := range s.found {
 		switch {
@@ -250,12 +276,18 @@ func (s *session) finish(ctx context.Context, hint string) error {
 		}
 	}
 	s.printProblems()
-	s.printSummary(len(kept), len(accepted))
+	s.printSummary(kept, len(accepted))
 	switch {
 	case interrupted:
 		return context.Canceled
 	case incomplete:
 		return errIncomplete
+	case s.opts.failOn == "live":
+		for _, f := range kept {
+			if f.Verification != nil && f.Verification.Status == "live" {
+				return errLeaks
+			}
+		}
 	case len(kept) > 0:
 		return errLeaks
 	}
@@ -315,18 +347,27 @@ func (s *session) printProblems() {
 	}
 }
 
-func (s *session) printSummary(kept, accepted int) {
+func (s *session) printSummary(kept []finding.Finding, accepted int) {
 	if s.opts.quiet {
 		return
 	}
 	var b strings.Builder
-	switch kept {
+	switch len(kept) {
 	case 0:
 		b.WriteString("no leaks found")
 	case 1:
 		b.WriteString("1 leak found")
 	default:
-		fmt.Fprintf(&b, "%d leaks found", kept)
+		fmt.Fprintf(&b, "%d leaks found", len(kept))
+	}
+	if s.opts.verify && len(kept) > 0 {
+		counts := map[string]int{}
+		for _, f := range kept {
+			if f.Verification != nil {
+				counts[f.Verification.Status]++
+			}
+		}
+		fmt.Fprintf(&b, " (verified: %d live, %d invalid, %d unknown, %d unverifiable)", counts["live"], counts["invalid"], counts["unknown"], counts["unverifiable"])
 	}
 	if accepted > 0 {
 		fmt.Fprintf(&b, " (%d accepted by inline markers, ignore file or baseline)", accepted)

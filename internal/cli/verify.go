@@ -1,0 +1,93 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/leakhound/leakhound/internal/verify"
+)
+
+// testEndpointsEnv points verification at test servers. It is read from the
+// environment only (never from a repository's config) and accepts loopback
+// addresses only, so it cannot send a token anywhere but this machine.
+const testEndpointsEnv = "LEAKHOUND_TEST_ENDPOINTS"
+
+func (o *commonOpts) verifyEndpoints(getenv func(string) string) (verify.Endpoints, error) {
+	ep := verify.DefaultEndpoints
+	if o.githubAPIURL != "" {
+		if err := verify.CheckEndpoint(o.githubAPIURL); err != nil {
+			return ep, usagef("--github-api-url: %v", err)
+		}
+		ep.GitHub = strings.TrimRight(o.githubAPIURL, "/")
+	}
+	if spec := getenv(testEndpointsEnv); spec != "" {
+		for _, kv := range strings.Split(spec, ",") {
+			name, raw, _ := strings.Cut(kv, "=")
+			u, err := url.Parse(raw)
+			if err != nil || !isLoopback(u.Hostname()) {
+				return ep, fmt.Errorf("%s: %q is not a loopback URL", testEndpointsEnv, raw)
+			}
+			switch name {
+			case "github":
+				ep.GitHub = raw
+			case "anaconda":
+				ep.Anaconda = raw
+			case "anaconda-com":
+				ep.AnacondaCom = raw
+			default:
+				return ep, fmt.Errorf("%s: unknown endpoint %q", testEndpointsEnv, name)
+			}
+		}
+	}
+	return ep, nil
+}
+
+func isLoopback(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "localhost" || (ip != nil && ip.IsLoopback())
+}
+
+func (s *session) verifyClient() (*verify.Client, error) {
+	ep, err := s.opts.verifyEndpoints(s.env.getenv)
+	if err != nil {
+		return nil, err
+	}
+	return verify.New(verify.Options{Endpoints: ep, UserAgent: "leakhound/" + version()}), nil
+}
+
+// verifyFindings asks each provider about the kept findings, each secret
+// once. Suppressed findings were set aside before, so an accepted secret is
+// never sent anywhere.
+func (s *session) verifyFindings(ctx context.Context, idx []int) error {
+	client, err := s.verifyClient()
+	if err != nil {
+		return err
+	}
+	verifier := map[string]string{}
+	for _, r := range s.engine.Rules() {
+		verifier[r.ID] = r.Verify
+	}
+	var wg sync.WaitGroup
+	jobs := make(chan int)
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				f := &s.found[i]
+				v := client.Verify(ctx, verifier[f.RuleID], f.Secret.Reveal())
+				f.Verification = &v
+			}
+		}()
+	}
+	for _, i := range idx {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	return nil
+}

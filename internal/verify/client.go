@@ -1,0 +1,283 @@
+// Package verify owns live verification: asking a provider's API whether a
+// token is live and what it can do, without side effects. A token is sent
+// only to its provider's fixed HTTPS host (or an explicitly configured
+// GitHub Enterprise host), redirects are refused, concurrency per host is
+// capped, each secret is checked once per run, and no token ever appears in
+// an error or a log line.
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/leakhound/leakhound/internal/finding"
+)
+
+// Statuses.
+const (
+	Live         = "live"
+	Invalid      = "invalid"
+	Unknown      = "unknown"
+	Unverifiable = "unverifiable"
+)
+
+// Endpoints are the API base URLs. Production values are fixed; tests
+// replace them with loopback servers only (see CheckEndpoint).
+type Endpoints struct {
+	GitHub      string // https://api.github.com, or a GitHub Enterprise API URL
+	Anaconda    string // https://api.anaconda.org
+	AnacondaCom string // https://anaconda.com
+}
+
+// DefaultEndpoints are the providers' public APIs.
+var DefaultEndpoints = Endpoints{
+	GitHub:      "https://api.github.com",
+	Anaconda:    "https://api.anaconda.org",
+	AnacondaCom: "https://anaconda.com",
+}
+
+// CheckEndpoint accepts an HTTPS URL, or plain HTTP to a loopback address
+// (test servers). Anything else could send tokens in the clear.
+func CheckEndpoint(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("%q is not an absolute URL", raw)
+	}
+	if u.Scheme == "https" {
+		return nil
+	}
+	host := u.Hostname()
+	ip := net.ParseIP(host)
+	if u.Scheme == "http" && (host == "localhost" || (ip != nil && ip.IsLoopback())) {
+		return nil
+	}
+	return fmt.Errorf("%q: tokens are only sent over HTTPS", raw)
+}
+
+// Options tune a Client.
+type Options struct {
+	Endpoints Endpoints
+	Timeout   time.Duration // per request; default 10 s
+	// MaxWait bounds how long a rate-limited request waits before it is
+	// retried once; a longer wait makes the verdict unknown. Default 60 s.
+	MaxWait   time.Duration
+	PerHost   int // requests in flight per host; default 4
+	UserAgent string
+	Now       func() time.Time
+}
+
+// Client verifies secrets. It is safe for concurrent use.
+type Client struct {
+	opts Options
+	http *http.Client
+
+	mu    sync.Mutex
+	sems  map[string]chan struct{}
+	cache map[string]*cached
+}
+
+type cached struct {
+	done chan struct{}
+	v    finding.Verification
+}
+
+// ErrRedirect is returned for any redirect: a token must not follow one.
+var ErrRedirect = errors.New("the API answered with a redirect, which is refused")
+
+// New makes a client.
+func New(opts Options) *Client {
+	if opts.Timeout <= 0 {
+		opts.Timeout = 10 * time.Second
+	}
+	if opts.MaxWait <= 0 {
+		opts.MaxWait = 60 * time.Second
+	}
+	if opts.PerHost <= 0 {
+		opts.PerHost = 4
+	}
+	if opts.UserAgent == "" {
+		opts.UserAgent = "leakhound"
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Endpoints == (Endpoints{}) {
+		opts.Endpoints = DefaultEndpoints
+	}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.Proxy = nil // a token goes straight to its provider
+	return &Client{
+		opts: opts,
+		http: &http.Client{
+			Timeout:       opts.Timeout,
+			Transport:     transport,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return ErrRedirect },
+		},
+		sems:  map[string]chan struct{}{},
+		cache: map[string]*cached{},
+	}
+}
+
+// Verify checks secret with the verifier a rule names (its `verify` field).
+// Each (verifier, secret) pair is checked once per client.
+func (c *Client) Verify(ctx context.Context, verifier, secret string) finding.Verification {
+	key := verifier + "\x00" + secret
+	c.mu.Lock()
+	e, ok := c.cache[key]
+	if !ok {
+		e = &cached{done: make(chan struct{})}
+		c.cache[key] = e
+	}
+	c.mu.Unlock()
+	if ok {
+		<-e.done
+		return e.v
+	}
+	e.v = c.verify(ctx, verifier, secret)
+	e.v.CheckedAt = c.opts.Now().UTC().Truncate(time.Second)
+	close(e.done)
+	return e.v
+}
+
+func (c *Client) verify(ctx context.Context, verifier, secret string) finding.Verification {
+	switch verifier {
+	case "github":
+		return c.github(ctx, secret)
+	case "github-refresh":
+		return finding.Verification{Status: Unverifiable, Detail: "refresh tokens can only be checked by using them, which rotates them"}
+	case "anaconda":
+		return c.anaconda(ctx, secret)
+	case "anaconda-com":
+		return c.anacondaCom(ctx, secret)
+	case "":
+		return finding.Verification{Status: Unverifiable, Detail: "no verifier for this kind of secret"}
+	}
+	return finding.Verification{Status: Unverifiable, Detail: "unknown verifier " + strconv.Quote(verifier)}
+}
+
+// response is what a verifier needs of an HTTP answer.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// get sends one GET with the per-host concurrency cap, and retries once
+// after a rate limit whose wait fits in MaxWait.
+func (c *Client) get(ctx context.Context, base, path string, header http.Header) (*response, error) {
+	for attempt := 0; ; attempt++ {
+		resp, err := c.do(ctx, base+path, header)
+		if err != nil {
+			return nil, err
+		}
+		wait, limited := rateLimitWait(resp, c.opts.Now())
+		if !limited || attempt > 0 {
+			return resp, nil
+		}
+		if wait > c.opts.MaxWait {
+			return resp, nil
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+func (c *Client) do(ctx context.Context, rawURL string, header http.Header) (*response, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, errors.New("bad API URL")
+	}
+	sem := c.sem(u.Host)
+	select {
+	case sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-sem }()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, errors.New("bad API request")
+	}
+	req.Header = header.Clone()
+	req.Header.Set("User-Agent", c.opts.UserAgent)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, scrub(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil, scrub(err)
+	}
+	return &response{status: resp.StatusCode, header: resp.Header, body: body}, nil
+}
+
+func (c *Client) sem(host string) chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s, ok := c.sems[host]
+	if !ok {
+		s = make(chan struct{}, c.opts.PerHost)
+		c.sems[host] = s
+	}
+	return s
+}
+
+// scrub reduces a transport error to its kind: url.Error would quote the
+// request URL, and Anaconda channel tokens can sit in URLs.
+func scrub(err error) error {
+	var ue *url.Error
+	switch {
+	case errors.Is(err, ErrRedirect):
+		return ErrRedirect
+	case errors.As(err, &ue) && ue.Timeout():
+		return errors.New("the request timed out")
+	case errors.Is(err, context.Canceled):
+		return context.Canceled
+	case errors.As(err, &ue):
+		return fmt.Errorf("request failed: %s", strings.TrimPrefix(fmt.Sprint(ue.Err), ue.URL))
+	}
+	return errors.New("request failed")
+}
+
+// rateLimitWait says whether resp is a rate limit (429, or 403 with
+// Retry-After or no remaining quota) and how long to wait before a retry.
+func rateLimitWait(resp *response, now time.Time) (time.Duration, bool) {
+	if resp.status != http.StatusTooManyRequests && resp.status != http.StatusForbidden {
+		return 0, false
+	}
+	if s := resp.header.Get("Retry-After"); s != "" {
+		if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil && n >= 0 {
+			return time.Duration(n) * time.Second, true
+		}
+		if t, err := http.ParseTime(s); err == nil {
+			return t.Sub(now), true
+		}
+	}
+	if resp.header.Get("X-RateLimit-Remaining") == "0" {
+		if reset, err := strconv.ParseInt(resp.header.Get("X-RateLimit-Reset"), 10, 64); err == nil {
+			return time.Unix(reset, 0).Sub(now), true
+		}
+		return time.Minute, true
+	}
+	if resp.status == http.StatusTooManyRequests {
+		return time.Minute, true
+	}
+	return 0, false
+}
+
+func unknown(detail string) finding.Verification {
+	return finding.Verification{Status: Unknown, Detail: detail}
+}
