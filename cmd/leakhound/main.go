@@ -12,9 +12,12 @@ import (
 	"github.com/leakhound/leakhound/internal/iostreams"
 )
 
-func main() {
+func main() { os.Exit(run()) }
+
+// run is main without the exit: SIGINT and SIGTERM cancel the scan, which
+// then reports what it found so far and exits 130.
+func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.Main(ctx, os.Args[1:], iostreams.System(), os.Getenv)
-	stop()
-	os.Exit(code)
+	defer stop()
+	return cli.Main(ctx, os.Args[1:], iostreams.System(), os.Getenv)
 }

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"context"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -14,21 +14,20 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
+	"unicode/utf16"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"github.com/leakhound/leakhound/internal/cli"
-	"github.com/leakhound/leakhound/internal/iostreams"
 	"github.com/leakhound/leakhound/internal/tokengen"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"leakhound": func() {
-			os.Exit(cli.Main(context.Background(), os.Args[1:], iostreams.System(), os.Getenv))
-		},
+		"leakhound": func() { os.Exit(run()) },
 	})
 }
 
@@ -44,6 +43,12 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("..", "..", "testdata", "script"),
 		RequireExplicitExec: true,
+		Condition: func(cond string) (bool, error) {
+			if cond == "root" {
+				return os.Getuid() == 0, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Setup: func(env *testscript.Env) error {
 			home := env.Getenv("WORK")
 			for k, v := range map[string]string{
@@ -71,6 +76,13 @@ func TestScripts(t *testing.T) {
 			"minified":   cmdMinified,
 			"sarifvalid": cmdSARIFValid,
 			"fakeapi":    cmdFakeAPI,
+			"encode":     cmdEncode,
+			"asnobody":   cmdAsNobody,
+			"manyfiles":  cmdManyFiles,
+			"badname":    cmdBadName,
+			"mkdevice":   cmdMkdevice,
+			"maxrss":     cmdMaxRSS,
+			"interrupt":  cmdInterrupt,
 			"junitparse": cmdJUnitParse,
 			"crlf":       cmdRewrite(func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") }),
 			"chomp":      cmdRewrite(func(s string) string { return strings.TrimSuffix(s, "\n") }),
@@ -307,4 +319,170 @@ func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
 	default:
 		ts.Fatalf("fakeapi: unknown subcommand %q", args[0])
 	}
+}
+
+// encode base64|utf16le IN OUT writes IN encoded to OUT (base64 without a
+// trailing newline; UTF-16 little-endian with a byte order mark).
+func cmdEncode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: encode base64|utf16le IN OUT")
+	}
+	in := ts.ReadFile(args[1])
+	var out []byte
+	switch args[0] {
+	case "base64":
+		out = []byte(base64.StdEncoding.EncodeToString([]byte(strings.TrimSuffix(in, "\n"))))
+	case "utf16le":
+		out = []byte{0xff, 0xfe}
+		for _, u := range utf16.Encode([]rune(in)) {
+			out = append(out, byte(u), byte(u>>8))
+		}
+	default:
+		ts.Fatalf("encode: unknown encoding %q", args[0])
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[2]), out, 0o644))
+}
+
+// asnobody CODE ARGS... runs leakhound as the unprivileged user nobody (via
+// setpriv), so that file modes apply, and checks its exit code.
+func cmdAsNobody(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: asnobody CODE ARGS...")
+	}
+	if os.Getuid() != 0 {
+		ts.Fatalf("asnobody needs root (run the script under [root])")
+	}
+	exe, err := os.Executable()
+	ts.Check(err)
+	dir := ts.MkAbs(".nobody-bin")
+	ts.Check(os.MkdirAll(dir, 0o755))
+	data, err := os.ReadFile(exe)
+	ts.Check(err)
+	bin := filepath.Join(dir, "leakhound")
+	ts.Check(os.WriteFile(bin, data, 0o755))
+	for p := ts.MkAbs("."); p != "/"; p = filepath.Dir(p) {
+		if info, err := os.Stat(p); err == nil && info.Mode().Perm()&0o001 == 0 {
+			os.Chmod(p, info.Mode().Perm()|0o011)
+		}
+	}
+	cmdExits(ts, false, append([]string{args[0], "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", bin}, args[1:]...))
+}
+
+// manyfiles DIR N writes N small files below DIR.
+func cmdManyFiles(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: manyfiles DIR N")
+	}
+	n, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	for i := 0; i < n; i++ {
+		d := ts.MkAbs(filepath.Join(args[0], fmt.Sprintf("d%03d", i%1000)))
+		if i < 1000 {
+			ts.Check(os.MkdirAll(d, 0o755))
+		}
+		ts.Check(os.WriteFile(filepath.Join(d, fmt.Sprintf("f%06d.txt", i)), []byte(fmt.Sprintf("file %d\n", i)), 0o644))
+	}
+}
+
+// badname DIR SRC copies SRC to a file in DIR whose name is not UTF-8.
+func cmdBadName(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: badname DIR SRC")
+	}
+	ts.Check(os.MkdirAll(ts.MkAbs(args[0]), 0o755))
+	ts.Check(os.WriteFile(filepath.Join(ts.MkAbs(args[0]), "bad\xff\xfename.env"), []byte(ts.ReadFile(args[1])), 0o644))
+}
+
+// mkdevice PATH makes a character device like /dev/null at PATH.
+func cmdMkdevice(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: mkdevice PATH")
+	}
+	ts.Check(syscall.Mknod(ts.MkAbs(args[0]), syscall.S_IFCHR|0o666, 1<<8|3))
+}
+
+// maxrss LIMIT_MIB CODE PROG ARGS... runs PROG, checks its exit code, and
+// fails if its peak resident memory passed LIMIT_MIB.
+func cmdMaxRSS(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 3 {
+		ts.Fatalf("usage: maxrss LIMIT_MIB CODE PROG ARGS...")
+	}
+	limit, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	want, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	cmd := exec.Command(lookPath(ts, args[2]), args[3:]...)
+	cmd.Dir = ts.MkAbs(".")
+	cmd.Env = os.Environ()
+	for _, k := range []string{"HOME", "PATH", "GIT_CONFIG_NOSYSTEM"} {
+		cmd.Env = append(cmd.Env, k+"="+ts.Getenv(k))
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		ts.Fatalf("running %s: %v", args[2], err)
+	}
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	rss := ru.Maxrss / 1024
+	fmt.Fprintf(ts.Stdout(), "peak RSS %d MiB\n", rss)
+	if code != want {
+		ts.Fatalf("exit %d, want %d\n%s", code, want, stderr.String())
+	}
+	if rss > int64(limit) {
+		ts.Fatalf("peak RSS %d MiB is over %d MiB", rss, limit)
+	}
+}
+
+// lookPath finds a program on the script's PATH (where testscript puts
+// leakhound).
+func lookPath(ts *testscript.TestScript, name string) string {
+	for _, dir := range filepath.SplitList(ts.Getenv("PATH")) {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return filepath.Join(dir, name)
+		}
+	}
+	ts.Fatalf("%s not found on PATH", name)
+	return ""
+}
+
+// interrupt DELAY CODE STDERR-FILE PROG ARGS... starts PROG, sends it SIGINT
+// after DELAY, and checks that it exits with exactly CODE; its stderr is
+// saved to STDERR-FILE.
+func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 4 {
+		ts.Fatalf("usage: interrupt DELAY CODE STDERR-FILE PROG ARGS...")
+	}
+	delay, err := time.ParseDuration(args[0])
+	ts.Check(err)
+	want, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	cmd := exec.Command(lookPath(ts, args[3]), args[4:]...)
+	cmd.Dir = ts.MkAbs(".")
+	cmd.Env = append(os.Environ(), "HOME="+ts.Getenv("HOME"), "PATH="+ts.Getenv("PATH"))
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	ts.Check(cmd.Start())
+	time.Sleep(delay)
+	start := time.Now()
+	ts.Check(cmd.Process.Signal(os.Interrupt))
+	err = cmd.Wait()
+	took := time.Since(start)
+	ts.Check(os.WriteFile(ts.MkAbs(args[2]), []byte(stderr.String()), 0o644))
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	}
+	if code != want {
+		ts.Fatalf("exit %d, want %d (stderr: %s)", code, want, stderr.String())
+	}
+	if took > 5*time.Second {
+		ts.Fatalf("took %v to stop after SIGINT", took)
+	}
+	fmt.Fprintf(ts.Stdout(), "stopped %v after SIGINT\n", took.Round(time.Millisecond))
 }

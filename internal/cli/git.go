@@ -4,22 +4,27 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/leakhound/leakhound/internal/finding"
-	"github.com/leakhound/leakhound/internal/source"
 	"github.com/leakhound/leakhound/internal/source/git"
 )
 
 // detector adapts a session to the git sources: detection plus inline markers.
-type detector struct{ s *session }
+type detector struct {
+	s   *session
+	ctx context.Context
+}
 
-func (d detector) Detect(f source.Fragment) []finding.Finding { return d.s.scanContent(f) }
-func (d detector) PathSensitive(path string) bool             { return d.s.engine.PathSensitive(path) }
+func (d detector) DetectStream(path string, r io.Reader) ([]finding.Finding, int64, error) {
+	return d.s.engine.DetectReader(d.ctx, path, r, d.s.markInline)
+}
+func (d detector) PathSensitive(path string) bool { return d.s.engine.PathSensitive(path) }
 
-func (s *session) gitScanOptions(stats *git.Stats) git.ScanOptions {
+func (s *session) gitScanOptions(ctx context.Context, stats *git.Stats) git.ScanOptions {
 	return git.ScanOptions{
-		Detector:    detector{s},
+		Detector:    detector{s, ctx},
 		MaxBlobSize: int64(s.opts.maxFileSize),
 		Problem:     s.problem,
 		Target:      s.target,
@@ -83,7 +88,7 @@ func runStaged(ctx context.Context, e *env, args []string) error {
 	}
 	s := sr.s
 	var stats git.Stats
-	found, err := repo.ScanChanges(ctx, changes, o.threads, s.gitScanOptions(&stats))
+	found, err := repo.ScanChanges(ctx, changes, o.threads, s.gitScanOptions(ctx, &stats))
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
@@ -131,7 +136,7 @@ func runHistory(ctx context.Context, e *env, args []string) error {
 	var stats git.Stats
 	stats.TotalCommits.Store(int64(len(h.Commits)))
 	stop := startProgress(e, &o, &stats)
-	found, err := repo.ScanHistory(ctx, h.Commits, o.threads, s.gitScanOptions(&stats))
+	found, err := repo.ScanHistory(ctx, h.Commits, o.threads, s.gitScanOptions(ctx, &stats))
 	stop()
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err

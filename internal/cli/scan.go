@@ -56,13 +56,14 @@ func scanPaths(ctx context.Context, e *env, o *commonOpts, paths []string) (*ses
 				if ctx.Err() != nil {
 					continue
 				}
-				data, err := source.Read(f, int64(o.maxFileSize))
+				fh, err := source.Open(f)
 				if err != nil {
 					s.problem(source.Problem{Path: f.Path, Reason: err.Error()})
 					continue
 				}
 				s.target(f.Path)
-				s.add(1, int64(len(data)), s.scanContent(source.Fragment{Path: f.Path, Content: data}))
+				s.scanReader(ctx, f.Path, fh)
+				fh.Close()
 			}
 		}()
 	}
@@ -83,12 +84,8 @@ func scanStdin(ctx context.Context, e *env, o *commonOpts) error {
 	if err != nil {
 		return err
 	}
-	frag, err := source.ReadStdin(e.io.In, int64(o.maxFileSize))
-	if err != nil {
-		return err
-	}
-	s.target(frag.Path)
-	s.add(1, int64(len(frag.Content)), s.scanContent(frag))
+	s.target(source.StdinPath)
+	s.scanReader(ctx, source.StdinPath, e.io.In)
 	return s.finish(ctx, "")
 }
 

@@ -45,6 +45,8 @@ type commonOpts struct {
 	verify       bool
 	githubAPIURL string
 	failOn       string
+
+	maxDecodeDepth int
 }
 
 const defaultMaxFileSize = 50 << 20
@@ -69,6 +71,7 @@ func (o *commonOpts) register(fs *flagSet) {
 	fs.BoolVar(&o.reportUnused, "report-unused-ignores", false, "list .leakhoundignore and baseline entries that matched nothing")
 	fs.BoolVar(&o.verify, "verify", false, "ask each provider's API whether the secrets found are live (each secret once; accepted findings are never sent)")
 	fs.StringVar(&o.githubAPIURL, "github-api-url", "", "GitHub Enterprise Server API `url` for --verify (e.g. https://ghe.example.com/api/v3)")
+	fs.IntVar(&o.maxDecodeDepth, "max-decode-depth", 2, "layers of encoding (base64, percent-encoding, \\u/\\x escapes, UTF-16) to decode when looking for secrets; 0 turns decoding off")
 	fs.StringVar(&o.failOn, "fail-on", "any", "which findings make the exit code 1: any, or live (needs --verify; for audits of old history)")
 }
 
@@ -89,6 +92,8 @@ func (o *commonOpts) validate() error {
 		return usagef("--fail-on live needs --verify")
 	case o.githubAPIURL != "" && !o.verify:
 		return usagef("--github-api-url is only used with --verify")
+	case o.maxDecodeDepth < 0 || o.maxDecodeDepth > 8:
+		return usagef("--max-decode-depth must be between 0 and 8")
 	}
 	return nil
 }
@@ -109,6 +114,7 @@ type session struct {
 	bytes    int64
 	found    []finding.Finding
 	targets  map[string]bool
+	limited  map[string]bool
 }
 
 // newSession loads the configuration for a repository (root may be empty)
@@ -130,11 +136,21 @@ func newSession(e *env, o *commonOpts, root string) (*session, error) {
 			fmt.Fprintf(e.io.Err, "leakhound: warning: %s\n", w)
 		}
 	}
-	engine, err := detect.Compile(cfg.Rules, cfg.Allow, detect.Options{ShowInvalid: o.showInvalid})
+	s := &session{env: e, opts: o, start: time.Now()}
+	engine, err := detect.Compile(cfg.Rules, cfg.Allow, detect.Options{
+		ShowInvalid:    o.showInvalid,
+		MaxDecodeDepth: o.maxDecodeDepth,
+		OnLimit:        s.limitReached,
+	})
 	if err != nil {
 		return nil, err
 	}
-	s := &session{env: e, opts: o, engine: engine, start: time.Now()}
+	s.engine = engine
+	if !o.quiet {
+		for _, w := range engine.Warnings() {
+			fmt.Fprintf(e.io.Err, "leakhound: warning: %s\n", w)
+		}
+	}
 	ignoreDir := root
 	if ignoreDir == "" {
 		ignoreDir = "."
@@ -167,23 +183,54 @@ func (s *session) suppress() {
 	}
 }
 
+// limitReached warns, once per rule, that a rule's findings in a file were
+// capped.
+func (s *session) limitReached(path, ruleID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.limited == nil {
+		s.limited = map[string]bool{}
+	}
+	if s.limited[ruleID] || s.opts.quiet {
+		return
+	}
+	s.limited[ruleID] = true
+	fmt.Fprintf(s.env.io.Err, "leakhound: warning: rule %q matched more than %d times in %s; only the first %d are reported (further files are capped silently)\n", ruleID, detect.MaxMatchesPerRule, path, detect.MaxMatchesPerRule)
+}
+
 func (s *session) problem(p source.Problem) {
 	s.mu.Lock()
 	s.problems = append(s.problems, p)
 	s.mu.Unlock()
 }
 
-// scanContent detects secrets in one fragment and applies inline markers.
-func (s *session) scanContent(f source.Fragment) []finding.Finding {
-	found := s.engine.Detect(f)
-	if !s.opts.noInlineAllow {
-		for i := range found {
-			if why, ok := suppress.Inline(f.Content, &found[i]); ok {
-				found[i].Suppressed = why
-			}
+// markInline applies inline markers to findings in content.
+func (s *session) markInline(content []byte, found []finding.Finding) {
+	if s.opts.noInlineAllow {
+		return
+	}
+	for i := range found {
+		if why, ok := suppress.Inline(content, &found[i]); ok {
+			found[i].Suppressed = why
 		}
 	}
-	return found
+}
+
+// scanReader detects secrets in a stream (a file, stdin), reading at most
+// maxSize bytes (0: no limit) and reporting a stream that grows past it.
+func (s *session) scanReader(ctx context.Context, path string, r io.Reader) {
+	limit := int64(s.opts.maxFileSize)
+	if limit > 0 {
+		r = io.LimitReader(r, limit+1)
+	}
+	found, n, err := s.engine.DetectReader(ctx, path, r, s.markInline)
+	if err != nil && ctx.Err() == nil {
+		s.problem(source.Problem{Path: path, Reason: fmt.Sprintf("read error after %d bytes: %v; not fully scanned", n, err)})
+	}
+	if limit > 0 && n > limit {
+		s.problem(source.Problem{Path: path, Reason: fmt.Sprintf("grew past --max-file-size %d while being read; not fully scanned", limit)})
+	}
+	s.add(1, n, found)
 }
 
 // target records a scanned path (JUnit reports one test case per target).

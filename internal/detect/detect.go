@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"fmt"
 	"sort"
 
 	"github.com/leakhound/leakhound/internal/finding"
@@ -18,7 +19,21 @@ type candidate struct {
 	mstart     int // match span
 	mend       int
 	checksum   string
+	// For secrets found in decoded content: the secret itself (start:end
+	// is then the encoded span in the original) and how it was decoded.
+	secret  string
+	decoded string
 }
+
+func (c *candidate) secretIn(content []byte) string {
+	if c.decoded != "" {
+		return c.secret
+	}
+	return string(content[c.start:c.end])
+}
+
+// maxDecodedBytes bounds how much decoded text one fragment may produce.
+const maxDecodedBytes = 4 << 20
 
 // Detect returns the findings in f, ordered by position then rule.
 func (e *Engine) Detect(f source.Fragment) []finding.Finding {
@@ -27,21 +42,63 @@ func (e *Engine) Detect(f source.Fragment) []finding.Finding {
 	if e.set == nil || len(f.Content) == 0 || e.global.pathAllowed(f.Path) {
 		return nil
 	}
-	var cands []candidate
-	for _, r := range e.candidateRules(f.Content) {
-		if r.path != nil && !r.path.MatchString(f.Path) {
-			continue
-		}
-		if r.allow.pathAllowed(f.Path) {
-			continue
-		}
-		e.stats.ruleRuns.Add(1)
-		cands = e.matchRule(cands, r, f.Content)
-	}
+	budget := maxDecodedBytes
+	cands := e.scan(f.Path, f.Content, 0, &budget)
 	if len(cands) == 0 {
 		return nil
 	}
-	return e.toFindings(f, dedupe(cands))
+	return e.toFindings(f, dedupe(cands, f.Content))
+}
+
+// scan finds candidates in content and, within the decoding depth and byte
+// budget, in the encoded text it holds. Candidates are in content's
+// coordinates.
+func (e *Engine) scan(path string, content []byte, depth int, budget *int) []candidate {
+	var cands []candidate
+	for _, r := range e.candidateRules(content) {
+		if r.path != nil && !r.path.MatchString(path) {
+			continue
+		}
+		if r.allow.pathAllowed(path) {
+			continue
+		}
+		e.stats.ruleRuns.Add(1)
+		cands = e.matchRule(cands, r, content, path)
+	}
+	if depth >= e.opts.MaxDecodeDepth {
+		return cands
+	}
+	for _, seg := range e.segments(content, depth, budget) {
+		for _, c := range dedupe(e.scan(path, seg.text, depth+1, budget), seg.text) {
+			outer := candidate{rule: c.rule, checksum: c.checksum, secret: c.secretIn(seg.text), decoded: seg.how}
+			if c.decoded != "" {
+				outer.decoded = seg.how + ", then " + c.decoded
+			}
+			if seg.offsets != nil && c.decoded == "" {
+				outer.start, outer.end = seg.offsets[c.start], seg.offsets[c.end]
+			} else {
+				outer.start, outer.end = seg.start, seg.end
+			}
+			outer.mstart, outer.mend = outer.start, outer.end
+			cands = append(cands, outer)
+		}
+	}
+	return cands
+}
+
+// segments finds the encoded text in content worth decoding.
+func (e *Engine) segments(content []byte, depth int, budget *int) []segment {
+	var out []segment
+	if depth == 0 {
+		if seg, ok := utf16Segment(content); ok {
+			*budget -= len(seg.text)
+			return []segment{seg}
+		}
+	}
+	out = append(out, base64Segments(content, budget)...)
+	out = append(out, percentSegments(content, budget)...)
+	out = append(out, escapeSegments(content, budget)...)
+	return out
 }
 
 // candidateRules runs the Set pass. If RE2 cannot finish it within its memory
@@ -64,8 +121,15 @@ func (e *Engine) selectRules(ids []int, err error) []*compiledRule {
 	return out
 }
 
-func (e *Engine) matchRule(cands []candidate, r *compiledRule, content []byte) []candidate {
-	for _, m := range r.re.FindAllSubmatchIndex(content, -1) {
+func (e *Engine) matchRule(cands []candidate, r *compiledRule, content []byte, path string) []candidate {
+	matches := r.re.FindAllSubmatchIndex(content, MaxMatchesPerRule+1)
+	if len(matches) > MaxMatchesPerRule {
+		matches = matches[:MaxMatchesPerRule]
+		if e.opts.OnLimit != nil {
+			e.opts.OnLimit(path, r.ID)
+		}
+	}
+	for _, m := range matches {
 		start, end := m[0], m[1]
 		if r.group > 0 {
 			start, end = m[2*r.group], m[2*r.group+1]
@@ -119,8 +183,16 @@ func (e *Engine) keep(c *candidate, content []byte) bool {
 
 // dedupe keeps one candidate per secret span: when several rules capture the
 // same bytes, the one with an offline validator wins, then one limited to
-// certain paths (it knows more about the file), then the earlier rule.
-func dedupe(cands []candidate) []candidate {
+// certain paths (it knows more about the file), then the earlier rule. A
+// secret found again by decoding (a percent-decoded URL holds the raw token
+// too) is dropped in favour of the raw finding.
+func dedupe(cands []candidate, content []byte) []candidate {
+	raw := map[string]bool{}
+	for i := range cands {
+		if cands[i].decoded == "" {
+			raw[cands[i].rule.ID+"\x00"+cands[i].secretIn(content)] = true
+		}
+	}
 	sort.SliceStable(cands, func(i, j int) bool {
 		a, b := cands[i], cands[j]
 		if a.start != b.start {
@@ -138,9 +210,17 @@ func dedupe(cands []candidate) []candidate {
 		return a.rule.index < b.rule.index
 	})
 	out := cands[:0]
+	seen := map[string]bool{}
 	for i, c := range cands {
-		if i > 0 && c.start == cands[i-1].start && c.end == cands[i-1].end {
+		if i > 0 && c.start == cands[i-1].start && c.end == cands[i-1].end && c.decoded == "" && cands[i-1].decoded == "" {
 			continue
+		}
+		if c.decoded != "" {
+			key := c.rule.ID + "\x00" + c.secret
+			if raw[key] || seen[key+"\x00"+fmt.Sprint(c.start)] {
+				continue
+			}
+			seen[key+"\x00"+fmt.Sprint(c.start)] = true
 		}
 		out = append(out, c)
 	}
@@ -161,8 +241,8 @@ func (e *Engine) toFindings(f source.Fragment, cands []candidate) []finding.Find
 		} else {
 			endCol = col + (c.end - c.start)
 		}
-		secret := string(f.Content[c.start:c.end])
-		before, after := context(f.Content, c.start, c.end)
+		secret := c.secretIn(f.Content)
+		before, after := lineContext(f.Content, c.start, c.end)
 		out = append(out, finding.Finding{
 			RuleID:        c.rule.ID,
 			Description:   c.rule.Description,
@@ -174,6 +254,8 @@ func (e *Engine) toFindings(f source.Fragment, cands []candidate) []finding.Find
 			EndLine:       endLine,
 			EndColumn:     endCol,
 			Offset:        c.start,
+			End:           c.end,
+			Decoded:       c.decoded,
 			ContextBefore: before,
 			ContextAfter:  after,
 			Secret:        finding.Secret(secret),
@@ -203,32 +285,36 @@ func (t *tracker) advance(content []byte, offset int) (line, col int) {
 	return t.line, offset - t.lineStart + 1
 }
 
-// lineAround returns the lines holding content[start:end], without line ends.
+// lineWindow bounds how far from a secret its line is looked for, so
+// candidates in a single-line file of many megabytes cost no more than
+// anywhere else.
+const lineWindow = 4096
+
+// lineAround returns the lines holding content[start:end], without line
+// ends, cut to lineWindow bytes on either side.
 func lineAround(content []byte, start, end int) []byte {
-	ls := bytes.LastIndexByte(content[:start], '\n') + 1
-	le := bytes.IndexByte(content[end:], '\n')
+	lo := max(0, start-lineWindow)
+	ls := lo + bytes.LastIndexByte(content[lo:start], '\n') + 1
+	hi := min(len(content), end+lineWindow)
+	le := bytes.IndexByte(content[end:hi], '\n')
 	if le < 0 {
-		le = len(content)
+		le = hi
 	} else {
 		le += end
 	}
 	return bytes.TrimRight(content[ls:le], "\r")
 }
 
-// context returns up to contextBytes of the line before and after a secret.
-func context(content []byte, start, end int) (string, string) {
-	ls := bytes.LastIndexByte(content[:start], '\n') + 1
-	if start-ls > contextBytes {
-		ls = start - contextBytes
-	}
-	le := bytes.IndexByte(content[end:], '\n')
+// lineContext returns up to contextBytes of the line before and after a secret.
+func lineContext(content []byte, start, end int) (string, string) {
+	lo := max(0, start-contextBytes)
+	ls := lo + bytes.LastIndexByte(content[lo:start], '\n') + 1
+	hi := min(len(content), end+contextBytes)
+	le := bytes.IndexByte(content[end:hi], '\n')
 	if le < 0 {
-		le = len(content)
+		le = hi
 	} else {
 		le += end
-	}
-	if le-end > contextBytes {
-		le = end + contextBytes
 	}
 	return string(content[ls:start]), string(bytes.TrimRight(content[end:le], "\r"))
 }

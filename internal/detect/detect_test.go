@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -161,8 +162,10 @@ func FuzzDetect(f *testing.F) {
 	})
 }
 
+// BenchmarkEngine measures the engine as leakhound runs it: default rules,
+// decoding two layers deep.
 func BenchmarkEngine(b *testing.B) {
-	e := defaultEngine(b, Options{})
+	e := defaultEngine(b, Options{MaxDecodeDepth: 2})
 	corpus := mixedCorpus(64 << 20)
 	var total int64
 	for _, c := range corpus {
@@ -233,8 +236,71 @@ func BenchmarkEngineWithoutSet(b *testing.B) {
 		for _, c := range corpus {
 			var cands []candidate
 			for _, r := range e.rules {
-				cands = e.matchRule(cands, r, c)
+				cands = e.matchRule(cands, r, c, "f")
 			}
 		}
+	}
+}
+
+func TestDefaultRulesAreNotBroad(t *testing.T) {
+	if w := defaultEngine(t, Options{}).Warnings(); len(w) > 0 {
+		t.Fatalf("default rules warn: %v", w)
+	}
+	e, err := Compile([]rule.Rule{{ID: "all", Regex: `.`, Source: "x.toml:1"}, {ID: "empty", Regex: `a*`, Source: "x.toml:5"}}, rule.Allow{}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := strings.Join(e.Warnings(), "\n"); !strings.Contains(w, `rule "all" matches ordinary text`) || !strings.Contains(w, `rule "empty" matches the empty string`) {
+		t.Fatalf("warnings: %s", w)
+	}
+	var limited []string
+	e, _ = Compile([]rule.Rule{{ID: "all", Regex: `.`, Source: "x"}}, rule.Allow{}, Options{OnLimit: func(p, id string) { limited = append(limited, p+":"+id) }})
+	if n := len(e.Detect(source.Fragment{Path: "big", Content: bytes.Repeat([]byte("x"), 5000)})); n != MaxMatchesPerRule {
+		t.Fatalf("%d findings, want the cap %d", n, MaxMatchesPerRule)
+	}
+	if len(limited) != 1 || limited[0] != "big:all" {
+		t.Fatalf("OnLimit: %v", limited)
+	}
+}
+
+// TestWindowsFindWhatOnePassFinds scans the same content in one pass and in
+// small overlapping windows: the findings, their positions and line and
+// column numbers must agree.
+func TestWindowsFindWhatOnePassFinds(t *testing.T) {
+	e := defaultEngine(t, Options{MaxDecodeDepth: 2})
+	g := tokengen.New(t.Name())
+	var b strings.Builder
+	for i := 0; i < 300; i++ {
+		b.WriteString(strings.Repeat("filler ", i%13))
+		if i%7 == 0 {
+			b.WriteString("GH=" + g.GitHub("ghp") + " ")
+		}
+		if i%11 == 0 {
+			b.WriteString("\n")
+		}
+	}
+	content := []byte(b.String())
+	want := e.Detect(source.Fragment{Content: content})
+	got, n, err := e.detectWindows(t.Context(), "", bytes.NewReader(content), 1000, 200, nil)
+	if err != nil || n != int64(len(content)) {
+		t.Fatal(err, n)
+	}
+	if len(got) != len(want) || len(want) < 40 {
+		t.Fatalf("windows found %d, one pass %d", len(got), len(want))
+	}
+	for i := range want {
+		w, g := want[i], got[i]
+		if w.Offset != g.Offset || w.Line != g.Line || w.Column != g.Column || w.EndColumn != g.EndColumn || w.Secret != g.Secret {
+			t.Fatalf("finding %d: window %d:%d@%d, one pass %d:%d@%d", i, g.Line, g.Column, g.Offset, w.Line, w.Column, w.Offset)
+		}
+	}
+}
+
+func TestWindowsStopOnCancel(t *testing.T) {
+	e := defaultEngine(t, Options{})
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, _, err := e.DetectReader(ctx, "", bytes.NewReader(make([]byte, 1<<20)), nil); err == nil {
+		t.Fatal("a cancelled scan went on")
 	}
 }

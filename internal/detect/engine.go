@@ -22,11 +22,12 @@ import (
 
 // Engine finds secrets in fragments.
 type Engine struct {
-	rules  []*compiledRule
-	set    *experimental.Set
-	global allowlist
-	opts   Options
-	stats  stats
+	warnings []string
+	rules    []*compiledRule
+	set      *experimental.Set
+	global   allowlist
+	opts     Options
+	stats    stats
 }
 
 // Options tune what the engine reports.
@@ -34,6 +35,13 @@ type Options struct {
 	// ShowInvalid reports token-shaped values whose offline validator fails
 	// (placeholders, fakes) with Checksum "invalid" instead of dropping them.
 	ShowInvalid bool
+	// MaxDecodeDepth is how many layers of encoding (base64, percent,
+	// escapes, UTF-16) the engine decodes to look for secrets; 0 turns
+	// decoding off.
+	MaxDecodeDepth int
+	// OnLimit, when set, is told when a rule matched more than
+	// MaxMatchesPerRule times in one fragment and the rest were dropped.
+	OnLimit func(path, ruleID string)
 	// SetMaxMem bounds the RE2 Set's memory in bytes (0: 256 MiB). When a
 	// fragment needs more, every rule's own regex runs instead.
 	SetMaxMem int
@@ -94,6 +102,9 @@ func Compile(rules []rule.Rule, global rule.Allow, opts Options) (*Engine, error
 		}
 		e.rules = append(e.rules, cr)
 		exprs = append(exprs, r.Regex)
+		if w := broadRule(cr); w != "" {
+			e.warnings = append(e.warnings, fmt.Sprintf("%s: rule %q %s; its findings are capped at %d per file", r.Source, r.ID, w, MaxMatchesPerRule))
+		}
 	}
 	g, err := compileAllow(global)
 	if err != nil {
@@ -182,6 +193,27 @@ func compileAllow(a rule.Allow) (allowlist, error) {
 	}
 	return out, nil
 }
+
+// MaxMatchesPerRule bounds one rule's findings in one fragment, so a rule
+// that matches everything cannot flood a report.
+const MaxMatchesPerRule = 1000
+
+// ordinaryText is text no secret rule should match.
+const ordinaryText = "The quick brown fox jumps over the lazy dog.\nimport os\nx = 1\n"
+
+// broadRule says how a rule matches far too much, or "".
+func broadRule(r *compiledRule) string {
+	switch {
+	case r.re.MatchString(""):
+		return "matches the empty string"
+	case r.re.MatchString(ordinaryText) && r.path == nil:
+		return "matches ordinary text"
+	}
+	return ""
+}
+
+// Warnings are problems with the rules that do not stop a scan.
+func (e *Engine) Warnings() []string { return e.warnings }
 
 // Rules returns the engine's rules in load order.
 func (e *Engine) Rules() []rule.Rule {

@@ -74,7 +74,8 @@ type Finding struct {
 	Column    int // 1-based, in bytes
 	EndLine   int
 	EndColumn int // 1-based, exclusive: the column just past the secret
-	Offset    int // byte offset of the secret in the fragment
+	Offset    int // byte offset of the secret (or its encoded form) in the fragment
+	End       int // byte offset just past it
 	// ContextBefore and ContextAfter hold up to 80 bytes of the source line
 	// on either side of the secret, for display.
 	ContextBefore string
@@ -83,6 +84,10 @@ type Finding struct {
 	Secret   Secret
 	Entropy  float64
 	Checksum string
+	// Decoded says how the secret was decoded from the text at
+	// Offset:End ("base64", "percent-encoding, then base64", ...); empty
+	// for secrets found as written.
+	Decoded string
 
 	Commit       *Commit
 	Verification *Verification

@@ -22,6 +22,7 @@ type JSONFinding struct {
 	Fingerprint  string                `json:"fingerprint"`
 	Entropy      float64               `json:"entropy"`
 	Checksum     string                `json:"checksum"`
+	Decoded      string                `json:"decoded,omitempty"`
 	Commit       string                `json:"commit,omitempty"`
 	Author       string                `json:"author,omitempty"`
 	Email        string                `json:"email,omitempty"`
@@ -45,6 +46,7 @@ func ToJSON(f *finding.Finding, noRedact bool) JSONFinding {
 		Fingerprint:  f.Fingerprint(),
 		Entropy:      math.Round(f.Entropy*100) / 100,
 		Checksum:     f.Checksum,
+		Decoded:      f.Decoded,
 		Verification: f.Verification,
 		Suppressed:   f.Suppressed,
 	}

@@ -64,6 +64,9 @@ func writeText(w io.Writer, r Report, opts Options) error {
 			detail = "no checksum"
 		}
 		fmt.Fprintf(bw, "  secret %s (%s, entropy %.1f)\n", p.secret.Sprint(sanitize(secretText(f, opts.NoRedact))), detail, f.Entropy)
+		if f.Decoded != "" {
+			fmt.Fprintf(bw, "  found after decoding: %s\n", f.Decoded)
+		}
 		if v := f.Verification; v != nil {
 			fmt.Fprintf(bw, "  verify %s\n", sanitize(verificationText(v)))
 		}

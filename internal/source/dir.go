@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -142,41 +141,15 @@ func describe(err error) string {
 	return err.Error() + "; not scanned"
 }
 
-// Read reads a file found by Walk. It reads at most the size Walk saw plus
-// one byte, so a file that grows past the limit mid-scan is reported, not
-// read without bound.
-func Read(f File, maxSize int64) ([]byte, error) {
+// Open opens a file found by Walk for reading; errors say why in a few
+// words (the caller names the path).
+func Open(f File) (*os.File, error) {
 	fh, err := os.Open(f.OSPath)
 	if err != nil {
 		return nil, errors.New(describe(err))
 	}
-	defer fh.Close()
-	limit := maxSize
-	if limit <= 0 {
-		limit = 1<<63 - 2
-	}
-	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
-	if err != nil {
-		return nil, errors.New(describe(err))
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("grew past --max-file-size %d while being read; not scanned", maxSize)
-	}
-	return data, nil
+	return fh, nil
 }
 
-// ReadStdin reads standard input as one fragment named "-", up to maxSize bytes.
-func ReadStdin(r io.Reader, maxSize int64) (Fragment, error) {
-	limit := maxSize
-	if limit <= 0 {
-		limit = 1<<63 - 2
-	}
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return Fragment{}, fmt.Errorf("reading standard input: %w", err)
-	}
-	if int64(len(data)) > limit {
-		return Fragment{}, fmt.Errorf("standard input is over --max-file-size %d", maxSize)
-	}
-	return Fragment{Path: "-", Content: data}, nil
-}
+// StdinPath is the path findings in standard input carry.
+const StdinPath = "-"

@@ -13,18 +13,26 @@ import (
 // gitleaks:allow and detect-secrets' pragma are honoured for migrating teams.
 var InlineMarkers = []string{"leakhound:allow", "gitleaks:allow", "pragma: allowlist secret"}
 
+const markerWindow = 4096
+
 // Inline reports which marker, if any, appears on the lines that hold the
 // finding's secret in content.
 func Inline(content []byte, f *finding.Finding) (string, bool) {
-	start := f.Offset
-	end := start + len(f.Secret.Reveal())
+	start, end := f.Offset, f.End
+	if end < start {
+		end = start + len(f.Secret.Reveal())
+	}
 	if start < 0 || end > len(content) {
 		return "", false
 	}
-	ls := bytes.LastIndexByte(content[:start], '\n') + 1
-	le := bytes.IndexByte(content[end:], '\n')
+	// Markers are looked for on the secret's line, within markerWindow
+	// bytes of it, so a single-line file of many megabytes costs no more.
+	lo := max(0, start-markerWindow)
+	ls := lo + bytes.LastIndexByte(content[lo:start], '\n') + 1
+	hi := min(len(content), end+markerWindow)
+	le := bytes.IndexByte(content[end:hi], '\n')
 	if le < 0 {
-		le = len(content)
+		le = hi
 	} else {
 		le += end
 	}

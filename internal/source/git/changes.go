@@ -158,16 +158,13 @@ func join(prefix, name string) string {
 
 // commitChanges lists what commit c introduces relative to its parents. For
 // a merge, a path counts only when its blob differs from every parent's.
-func (r *Repo) commitChanges(c *object.Commit, meta *finding.Commit, available func(plumbing.Hash) bool) ([]Change, error) {
+func (r *Repo) commitChanges(c *object.Commit, meta *finding.Commit) ([]Change, error) {
 	tree, err := c.Tree()
 	if err != nil {
 		return nil, fmt.Errorf("commit %s: %w", c.Hash, err)
 	}
 	var parents []*object.Tree
-	for _, ph := range c.ParentHashes {
-		if !available(ph) {
-			continue // beyond a shallow boundary
-		}
+	for _, ph := range r.parents(c) {
 		p, err := r.repo.CommitObject(ph)
 		if err != nil {
 			return nil, fmt.Errorf("parent %s of %s: %w", ph, c.Hash, err)

@@ -37,6 +37,9 @@ func (r *Repo) Commits(opts HistoryOptions) (*History, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := r.loadShallow(); err != nil {
+		return nil, err
+	}
 	excluded := map[plumbing.Hash]bool{}
 	if err := r.walk(exclude, func(*object.Commit) bool { return true }, excluded); err != nil {
 		return nil, err
@@ -47,7 +50,7 @@ func (r *Repo) Commits(opts HistoryOptions) (*History, error) {
 		seen[k] = true
 	}
 	err = r.walk(include, func(c *object.Commit) bool {
-		if missingParents(r, c) {
+		if r.shallow[c.Hash] && len(c.ParentHashes) > 0 {
 			h.Shallow++
 		}
 		when := c.Committer.When
@@ -66,13 +69,27 @@ func (r *Repo) Commits(opts HistoryOptions) (*History, error) {
 	return h, nil
 }
 
-func missingParents(r *Repo, c *object.Commit) bool {
-	for _, p := range c.ParentHashes {
-		if !r.has(p) {
-			return true
-		}
+// loadShallow reads the commits at a shallow clone's boundary: only their
+// parents may be missing. Any other missing object is an error.
+func (r *Repo) loadShallow() error {
+	hashes, err := r.repo.Storer.Shallow()
+	if err != nil {
+		return fmt.Errorf("reading the shallow commit list: %w", err)
 	}
-	return false
+	r.shallow = map[plumbing.Hash]bool{}
+	for _, h := range hashes {
+		r.shallow[h] = true
+	}
+	return nil
+}
+
+// parents returns the parents of c that belong to this clone: none for a
+// commit at a shallow boundary.
+func (r *Repo) parents(c *object.Commit) []plumbing.Hash {
+	if r.shallow[c.Hash] {
+		return nil
+	}
+	return c.ParentHashes
 }
 
 func (r *Repo) has(h plumbing.Hash) bool {
@@ -92,16 +109,13 @@ func (r *Repo) walk(starts []plumbing.Hash, visit func(*object.Commit) bool, see
 		seen[h] = true
 		c, err := r.repo.CommitObject(h)
 		if err != nil {
-			if errors.Is(err, plumbing.ErrObjectNotFound) && !r.has(h) {
-				continue // beyond a shallow boundary
-			}
-			return fmt.Errorf("commit %s: %w", h, err)
+			return fmt.Errorf("commit %s cannot be read (%w); the repository is incomplete or damaged", h, err)
 		}
 		if !visit(c) {
 			return nil
 		}
-		for _, p := range c.ParentHashes {
-			if !seen[p] && r.has(p) {
+		for _, p := range r.parents(c) {
+			if !seen[p] {
 				stack = append(stack, p)
 			}
 		}
@@ -174,7 +188,11 @@ func (r *Repo) allRefs() ([]plumbing.Hash, error) {
 		if ref.Type() != plumbing.HashReference || strings.HasPrefix(name, "refs/notes/") {
 			return nil
 		}
-		if h, ok := r.peel(ref.Hash()); ok {
+		h, ok, err := r.peel(ref.Hash())
+		if err != nil {
+			return fmt.Errorf("ref %s: %w", name, err)
+		}
+		if ok {
 			out = append(out, h)
 		}
 		return nil
@@ -182,30 +200,44 @@ func (r *Repo) allRefs() ([]plumbing.Hash, error) {
 	if err != nil {
 		return nil, err
 	}
-	if head, err := r.repo.Head(); err == nil {
-		if h, ok := r.peel(head.Hash()); ok {
+	head, err := r.repo.Head()
+	switch {
+	case err == nil:
+		h, ok, err := r.peel(head.Hash())
+		if err != nil {
+			return nil, fmt.Errorf("HEAD: %w", err)
+		}
+		if ok {
 			out = append(out, h)
 		}
+	case !errors.Is(err, plumbing.ErrReferenceNotFound):
+		return nil, fmt.Errorf("reading HEAD: %w", err)
 	}
 	return out, nil
 }
 
-// peel follows annotated tags to the commit they name.
-func (r *Repo) peel(h plumbing.Hash) (plumbing.Hash, bool) {
+// peel follows annotated tags to the commit they name. A ref to a tree or
+// blob is skipped (ok false); an object that cannot be read is an error.
+func (r *Repo) peel(h plumbing.Hash) (plumbing.Hash, bool, error) {
 	for i := 0; i < 16; i++ {
-		if _, err := r.repo.CommitObject(h); err == nil {
-			return h, true
-		}
-		tag, err := r.repo.TagObject(h)
+		obj, err := r.repo.Storer.EncodedObject(plumbing.AnyObject, h)
 		if err != nil {
-			return h, false
+			return h, false, fmt.Errorf("object %s cannot be read (%w); the repository is incomplete or damaged", h, err)
 		}
-		if tag.TargetType != plumbing.CommitObject && tag.TargetType != plumbing.TagObject {
-			return h, false
+		switch obj.Type() {
+		case plumbing.CommitObject:
+			return h, true, nil
+		case plumbing.TagObject:
+			tag, err := r.repo.TagObject(h)
+			if err != nil {
+				return h, false, fmt.Errorf("tag %s cannot be read: %w", h, err)
+			}
+			h = tag.Target
+		default:
+			return h, false, nil
 		}
-		h = tag.Target
 	}
-	return h, false
+	return h, false, nil
 }
 
 // CommitMeta describes a commit for findings.
@@ -252,7 +284,7 @@ func (r *Repo) ScanHistory(ctx context.Context, commits []*object.Commit, worker
 					setErr(fmt.Errorf("commit %s: %w", job.Hash, err))
 					continue
 				}
-				changes, err := repo.commitChanges(c, CommitMeta(c), repo.has)
+				changes, err := repo.commitChanges(c, CommitMeta(c))
 				if err != nil {
 					setErr(err)
 					continue

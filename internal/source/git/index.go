@@ -70,7 +70,7 @@ func unsafeString(data []byte) string {
 	return unsafe.String(&data[0], len(data))
 }
 
-var errShort = errors.New("truncated")
+var errShort = errors.New("truncated (the index is corrupt)")
 
 const hashSize = 20
 

@@ -31,10 +31,14 @@ type Repo struct {
 	// WorkTree is the top of the work tree, empty for bare repositories.
 	WorkTree string
 
-	repo *gogit.Repository
+	repo    *gogit.Repository
+	shallow map[plumbing.Hash]bool // commits at a shallow boundary
 }
 
-const objectCacheSize = 16 * cache.MiByte
+const (
+	objectCacheSize = 16 * cache.MiByte
+	largeObject     = 8 << 20
+)
 
 // ErrNotRepository means no git repository was found.
 var ErrNotRepository = errors.New("not a git repository (or any parent up to /)")
@@ -140,7 +144,12 @@ func (r *Repo) open() error {
 	fs := dotgit.NewRepositoryFilesystem(osfs.New(r.GitDir), osfs.New(r.CommonDir))
 	// A modest object cache per handle: each history worker has its own, and
 	// memory must stay bounded by blob size times workers.
-	st := filesystem.NewStorageWithOptions(fs, cache.NewObjectLRU(objectCacheSize), filesystem.Options{KeepDescriptors: true})
+	st := filesystem.NewStorageWithOptions(fs, cache.NewObjectLRU(objectCacheSize), filesystem.Options{
+		KeepDescriptors: true,
+		// objects larger than this stream from the pack instead of being
+		// held in memory whole
+		LargeObjectThreshold: largeObject,
+	})
 	repo, err := gogit.Open(st, nil)
 	if err != nil {
 		return fmt.Errorf("opening %s: %w", r.GitDir, err)
@@ -175,37 +184,25 @@ func objectFormat(configPath string) string {
 // Clone opens another handle on the same repository, for a worker: go-git
 // object readers are not safe for concurrent use.
 func (r *Repo) Clone() (*Repo, error) {
-	c := &Repo{GitDir: r.GitDir, CommonDir: r.CommonDir, WorkTree: r.WorkTree}
+	c := &Repo{GitDir: r.GitDir, CommonDir: r.CommonDir, WorkTree: r.WorkTree, shallow: r.shallow}
 	return c, c.open()
 }
 
-// readBlob returns a blob's content, or an error naming the object. Blobs
-// over maxSize (when positive) are not read.
-func (r *Repo) readBlob(h plumbing.Hash, maxSize int64) ([]byte, error) {
+// openBlob opens a blob for streaming, or says why not: an error naming
+// the object, or TooLargeError for blobs over maxSize (when positive).
+func (r *Repo) openBlob(h plumbing.Hash, maxSize int64) (io.ReadCloser, int64, error) {
 	blob, err := r.repo.BlobObject(h)
 	if err != nil {
-		return nil, fmt.Errorf("object %s: %w", h, err)
+		return nil, 0, fmt.Errorf("object %s: %w", h, err)
 	}
 	if maxSize > 0 && blob.Size > maxSize {
-		return nil, &TooLargeError{Size: blob.Size, Max: maxSize}
+		return nil, 0, &TooLargeError{Size: blob.Size, Max: maxSize}
 	}
 	rd, err := blob.Reader()
 	if err != nil {
-		return nil, fmt.Errorf("object %s: %w", h, err)
+		return nil, 0, fmt.Errorf("object %s: %w", h, err)
 	}
-	defer rd.Close()
-	data := make([]byte, 0, blob.Size)
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := rd.Read(buf)
-		data = append(data, buf[:n]...)
-		if err == io.EOF {
-			return data, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("object %s: %w", h, err)
-		}
-	}
+	return rd, blob.Size, nil
 }
 
 // TooLargeError says a blob was not read because of --max-file-size.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 	"sync/atomic"
 
@@ -13,9 +14,11 @@ import (
 	"github.com/leakhound/leakhound/internal/source"
 )
 
-// Detector finds secrets in one blob's content.
+// Detector finds secrets in one blob's content, streamed.
 type Detector interface {
-	Detect(f source.Fragment) []finding.Finding
+	// DetectStream reads r, the content at path, and returns its findings
+	// and how many bytes it read.
+	DetectStream(path string, r io.Reader) ([]finding.Finding, int64, error)
 	// PathSensitive reports whether findings at path can differ from the
 	// same content elsewhere (path-limited rules, path allowlists).
 	PathSensitive(path string) bool
@@ -84,14 +87,20 @@ func (b *blobScanner) scan(repo *Repo, h plumbing.Hash, path string) *blobResult
 		return res
 	}
 	defer close(res.done)
-	data, err := repo.readBlob(h, b.opts.MaxBlobSize)
+	rd, _, err := repo.openBlob(h, b.opts.MaxBlobSize)
 	if err != nil {
 		res.err = err
 		return res
 	}
+	found, n, err := b.opts.Detector.DetectStream(path, rd)
+	rd.Close()
+	if err != nil {
+		res.err = fmt.Errorf("object %s: reading failed after %d bytes: %w", h, n, err)
+		return res
+	}
 	b.opts.Stats.Blobs.Add(1)
-	b.opts.Stats.BlobBytes.Add(int64(len(data)))
-	res.findings = b.opts.Detector.Detect(source.Fragment{Path: path, Content: data})
+	b.opts.Stats.BlobBytes.Add(n)
+	res.findings = found
 	if len(res.findings) > 0 {
 		res.keys = make(map[string]bool, len(res.findings))
 		for i := range res.findings {

@@ -1,0 +1,107 @@
+package detect
+
+import (
+	"bytes"
+	"context"
+	"io"
+
+	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/source"
+)
+
+// Windowing: content is scanned in windows of WindowSize bytes that overlap
+// by WindowOverlap, so memory stays bounded by the window, cancellation is
+// noticed between windows, and a secret shorter than the overlap is never
+// cut in two.
+const (
+	WindowSize    = 16 << 20
+	WindowOverlap = 64 << 10
+)
+
+// DetectReader scans r as the content at path, window by window. hook, when
+// set, sees each window with its findings (offsets relative to the window)
+// before they are moved to stream coordinates, e.g. to apply inline
+// markers. It returns the findings and the number of bytes read.
+func (e *Engine) DetectReader(ctx context.Context, path string, r io.Reader, hook func(window []byte, found []finding.Finding)) ([]finding.Finding, int64, error) {
+	return e.detectWindows(ctx, path, r, WindowSize, WindowOverlap, hook)
+}
+
+func (e *Engine) detectWindows(ctx context.Context, path string, r io.Reader, size, overlap int, hook func([]byte, []finding.Finding)) ([]finding.Finding, int64, error) {
+	var out []finding.Finding
+	perRule := map[string]int{}
+	buf := make([]byte, 0, min(size, 32<<10))
+	var base int64 // stream offset of buf[0]
+	lineBase, colBase := 0, 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return out, base + int64(len(buf)), err
+		}
+		var last bool
+		var err error
+		buf, last, err = fill(r, buf, size)
+		if err != nil {
+			return out, base + int64(len(buf)), err
+		}
+		found := e.Detect(source.Fragment{Path: path, Content: buf})
+		if hook != nil {
+			hook(buf, found)
+		}
+		cut := len(buf) - overlap
+		if last || cut <= 0 {
+			cut = len(buf)
+		}
+		for _, f := range found {
+			if f.Offset >= cut {
+				continue // found again, whole, at the start of the next window
+			}
+			if perRule[f.RuleID]++; perRule[f.RuleID] > MaxMatchesPerRule {
+				continue
+			}
+			if f.Line == 1 {
+				f.Column += colBase
+			}
+			if f.EndLine == 1 {
+				f.EndColumn += colBase
+			}
+			f.Line += lineBase
+			f.EndLine += lineBase
+			f.Offset += int(base)
+			f.End += int(base)
+			out = append(out, f)
+		}
+		if last {
+			return out, base + int64(len(buf)), nil
+		}
+		head := buf[:cut]
+		if nl := bytes.LastIndexByte(head, '\n'); nl >= 0 {
+			lineBase += bytes.Count(head, []byte{'\n'})
+			colBase = cut - nl - 1
+		} else {
+			colBase += cut
+		}
+		copy(buf, buf[cut:])
+		buf = buf[:len(buf)-cut]
+		base += int64(cut)
+	}
+}
+
+// fill reads into buf until it holds size bytes or r ends, growing buf by
+// doubling, so a small file costs a small buffer.
+func fill(r io.Reader, buf []byte, size int) ([]byte, bool, error) {
+	for len(buf) < size {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(size, max(2*cap(buf), 32<<10)))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, true, nil
+		}
+		if err != nil {
+			return buf, false, err
+		}
+	}
+	return buf, false, nil
+}
