@@ -304,3 +304,12 @@ func TestWindowsStopOnCancel(t *testing.T) {
 		t.Fatal("a cancelled scan went on")
 	}
 }
+
+func TestPathologicalRegexIsRejected(t *testing.T) {
+	for _, re := range []string{`(a{1000}){1000}`, `((((((((((x*)*)*)*)*)*)*)*)*)*){1001}`, `\p{Nope}`} {
+		_, err := Compile([]rule.Rule{{ID: "bad", Regex: re, Source: "c.toml:3"}}, rule.Allow{}, Options{})
+		if err == nil || !strings.Contains(err.Error(), `c.toml:3: rule "bad"`) {
+			t.Errorf("%s: %v", re, err)
+		}
+	}
+}
