@@ -28,11 +28,7 @@ func runCI(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.io.Err, "leakhound: %s\n", plan.why)
-	repo, err := openRepo(e)
-	if err != nil {
-		return err
-	}
-	s, err := newSession(e, &o, repoConfigRoot(repo))
+	repo, s, err := openRepoSession(e, &o)
 	if err != nil {
 		return err
 	}

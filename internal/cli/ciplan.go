@@ -20,8 +20,6 @@ type ciPlan struct {
 	fallbackBase, head string
 }
 
-const zeroSHA = "0000000000000000000000000000000000000000"
-
 func isZeroSHA(s string) bool { return s == "" || strings.Trim(s, "0") == "" }
 
 // planCI works out the commits to scan from the CI environment. rangeFlag

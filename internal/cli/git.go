@@ -40,6 +40,20 @@ func openRepo(e *env) (*git.Repo, error) {
 	return repo, nil
 }
 
+// openRepoSession opens the repository of the working directory and a
+// session configured from its root.
+func openRepoSession(e *env, o *commonOpts) (*git.Repo, *session, error) {
+	repo, err := openRepo(e)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := newSession(e, o, repoConfigRoot(repo))
+	if err != nil {
+		return nil, nil, err
+	}
+	return repo, s, nil
+}
+
 func repoConfigRoot(repo *git.Repo) string {
 	if repo.WorkTree != "" {
 		return repo.WorkTree
@@ -118,11 +132,7 @@ func runHistory(ctx context.Context, e *env, args []string) error {
 	if hopts.Until, err = parseDate(until, true); err != nil {
 		return usagef("--until: %v", err)
 	}
-	repo, err := openRepo(e)
-	if err != nil {
-		return err
-	}
-	s, err := newSession(e, &o, repoConfigRoot(repo))
+	repo, s, err := openRepoSession(e, &o)
 	if err != nil {
 		return err
 	}

@@ -293,28 +293,12 @@ const lineWindow = 4096
 // lineAround returns the lines holding content[start:end], without line
 // ends, cut to lineWindow bytes on either side.
 func lineAround(content []byte, start, end int) []byte {
-	lo := max(0, start-lineWindow)
-	ls := lo + bytes.LastIndexByte(content[lo:start], '\n') + 1
-	hi := min(len(content), end+lineWindow)
-	le := bytes.IndexByte(content[end:hi], '\n')
-	if le < 0 {
-		le = hi
-	} else {
-		le += end
-	}
-	return bytes.TrimRight(content[ls:le], "\r")
+	ls, le := source.LineSpan(content, start, end, lineWindow)
+	return content[ls:le]
 }
 
 // lineContext returns up to contextBytes of the line before and after a secret.
 func lineContext(content []byte, start, end int) (string, string) {
-	lo := max(0, start-contextBytes)
-	ls := lo + bytes.LastIndexByte(content[lo:start], '\n') + 1
-	hi := min(len(content), end+contextBytes)
-	le := bytes.IndexByte(content[end:hi], '\n')
-	if le < 0 {
-		le = hi
-	} else {
-		le += end
-	}
-	return string(content[ls:start]), string(bytes.TrimRight(content[end:le], "\r"))
+	ls, le := source.LineSpan(content, start, end, contextBytes)
+	return string(content[ls:start]), string(content[end:max(le, end)])
 }

@@ -7,6 +7,7 @@ import (
 	"bytes"
 
 	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/source"
 )
 
 // InlineMarkers are the comments that accept a secret on their own line.
@@ -26,16 +27,8 @@ func Inline(content []byte, f *finding.Finding) (string, bool) {
 		return "", false
 	}
 	// Markers are looked for on the secret's line, within markerWindow
-	// bytes of it, so a single-line file of many megabytes costs no more.
-	lo := max(0, start-markerWindow)
-	ls := lo + bytes.LastIndexByte(content[lo:start], '\n') + 1
-	hi := min(len(content), end+markerWindow)
-	le := bytes.IndexByte(content[end:hi], '\n')
-	if le < 0 {
-		le = hi
-	} else {
-		le += end
-	}
+	// bytes of it.
+	ls, le := source.LineSpan(content, start, end, markerWindow)
 	line := content[ls:le]
 	for _, m := range InlineMarkers {
 		if bytes.Contains(line, []byte(m)) {

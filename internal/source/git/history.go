@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -90,10 +89,6 @@ func (r *Repo) parents(c *object.Commit) []plumbing.Hash {
 		return nil
 	}
 	return c.ParentHashes
-}
-
-func (r *Repo) has(h plumbing.Hash) bool {
-	return r.repo.Storer.HasEncodedObject(h) == nil
 }
 
 // walk visits every commit reachable from starts that is not in seen, marking
@@ -256,62 +251,22 @@ func CommitMeta(c *object.Commit) *finding.Commit {
 // their own repository handle; every unique blob is read and scanned once.
 func (r *Repo) ScanHistory(ctx context.Context, commits []*object.Commit, workers int, opts ScanOptions) ([]finding.Finding, error) {
 	b := newBlobScanner(opts)
-	jobs := make(chan *object.Commit, workers*4)
-	var mu sync.Mutex
-	var out []finding.Finding
-	var firstErr error
-	setErr := func(err error) {
-		mu.Lock()
-		if firstErr == nil {
-			firstErr = err
+	return parallel(ctx, r, commits, workers, func(repo *Repo, job *object.Commit) ([]finding.Finding, error) {
+		defer b.opts.Stats.Commits.Add(1)
+		// Objects keep the handle that decoded them: re-read the commit
+		// through this worker's own handle.
+		c, err := repo.repo.CommitObject(job.Hash)
+		if err != nil {
+			return nil, fmt.Errorf("commit %s: %w", job.Hash, err)
 		}
-		mu.Unlock()
-	}
-	var wg sync.WaitGroup
-	for i := 0; i < workers; i++ {
-		repo, err := r.Clone()
+		changes, err := repo.commitChanges(c, CommitMeta(c))
 		if err != nil {
 			return nil, err
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for job := range jobs {
-				// Objects keep the handle that decoded them: re-read the
-				// commit through this worker's own handle.
-				c, err := repo.repo.CommitObject(job.Hash)
-				if err != nil {
-					setErr(fmt.Errorf("commit %s: %w", job.Hash, err))
-					continue
-				}
-				changes, err := repo.commitChanges(c, CommitMeta(c))
-				if err != nil {
-					setErr(err)
-					continue
-				}
-				for _, ch := range changes {
-					if found := b.introduced(repo, ch); len(found) > 0 {
-						mu.Lock()
-						out = append(out, found...)
-						mu.Unlock()
-					}
-				}
-				b.opts.Stats.Commits.Add(1)
-			}
-		}()
-	}
-feed:
-	for _, c := range commits {
-		select {
-		case jobs <- c:
-		case <-ctx.Done():
-			break feed
+		var out []finding.Finding
+		for _, ch := range changes {
+			out = append(out, b.introduced(repo, ch)...)
 		}
-	}
-	close(jobs)
-	wg.Wait()
-	if firstErr != nil {
-		return out, firstErr
-	}
-	return out, ctx.Err()
+		return out, nil
+	})
 }

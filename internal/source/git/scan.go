@@ -166,57 +166,61 @@ func (b *blobScanner) problem(c Change, err error) {
 // workers, and returns what they introduce.
 func (r *Repo) ScanChanges(ctx context.Context, changes []Change, workers int, opts ScanOptions) ([]finding.Finding, error) {
 	b := newBlobScanner(opts)
-	if workers > len(changes) {
-		workers = len(changes)
-	}
-	if workers <= 1 {
-		var out []finding.Finding
-		for _, c := range changes {
-			if ctx.Err() != nil {
-				return out, ctx.Err()
-			}
-			out = append(out, b.introduced(r, c)...)
-		}
-		return out, nil
-	}
-	jobs := make(chan Change)
-	var mu sync.Mutex
-	var out []finding.Finding
-	var wg sync.WaitGroup
-	var openErr error
+	return parallel(ctx, r, changes, min(workers, len(changes)), func(repo *Repo, c Change) ([]finding.Finding, error) {
+		return b.introduced(repo, c), nil
+	})
+}
+
+// parallel runs work over items on workers, each holding its own repository
+// handle (go-git object readers are not safe for concurrent use), and
+// gathers the findings. It stops handing out items when ctx is done; the
+// first error is returned after every worker has finished.
+func parallel[T any](ctx context.Context, r *Repo, items []T, workers int, work func(*Repo, T) ([]finding.Finding, error)) ([]finding.Finding, error) {
+	workers = max(workers, 1)
+	jobs := make(chan T)
+	var (
+		mu       sync.Mutex
+		out      []finding.Finding
+		firstErr error
+		wg       sync.WaitGroup
+	)
 	for i := 0; i < workers; i++ {
 		repo := r
 		if i > 0 {
 			clone, err := r.Clone()
 			if err != nil {
-				openErr = err
-				break
+				close(jobs)
+				wg.Wait()
+				return out, err
 			}
 			repo = clone
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for c := range jobs {
-				found := b.introduced(repo, c)
+			for item := range jobs {
+				found, err := work(repo, item)
 				mu.Lock()
 				out = append(out, found...)
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
 				mu.Unlock()
 			}
 		}()
 	}
 feed:
-	for _, c := range changes {
+	for _, item := range items {
 		select {
-		case jobs <- c:
+		case jobs <- item:
 		case <-ctx.Done():
 			break feed
 		}
 	}
 	close(jobs)
 	wg.Wait()
-	if openErr != nil {
-		return out, openErr
+	if firstErr != nil {
+		return out, firstErr
 	}
 	return out, ctx.Err()
 }
