@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"sync"
 
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/source"
@@ -30,6 +31,12 @@ func (e *Engine) detectWindows(ctx context.Context, path string, r io.Reader, si
 	var out []finding.Finding
 	perRule := map[string]int{}
 	buf := make([]byte, 0, min(size, 32<<10))
+	pooled := false
+	defer func() {
+		if pooled {
+			windows.Put(&buf)
+		}
+	}()
 	var base int64 // stream offset of buf[0]
 	lineBase, colBase := 0, 0
 	for {
@@ -38,7 +45,15 @@ func (e *Engine) detectWindows(ctx context.Context, path string, r io.Reader, si
 		}
 		var last bool
 		var err error
-		buf, last, err = fill(r, buf, size)
+		buf, last, err = fill(r, buf, size, func(buf []byte, want int) []byte {
+			if want < 1<<20 || size != WindowSize || pooled {
+				return append(make([]byte, 0, want), buf...)
+			}
+			// a large stream: take a full window from the pool instead
+			// of growing (and discarding) ever larger buffers
+			pooled = true
+			return append((*windows.Get().(*[]byte))[:0], buf...)
+		})
 		if err != nil {
 			return out, base + int64(len(buf)), err
 		}
@@ -85,14 +100,19 @@ func (e *Engine) detectWindows(ctx context.Context, path string, r io.Reader, si
 	}
 }
 
+// windows holds full-size window buffers for reuse across large streams.
+var windows = sync.Pool{New: func() any {
+	b := make([]byte, 0, WindowSize)
+	return &b
+}}
+
 // fill reads into buf until it holds size bytes or r ends, growing buf by
-// doubling, so a small file costs a small buffer.
-func fill(r io.Reader, buf []byte, size int) ([]byte, bool, error) {
+// doubling (through grow, which returns a buffer of at least the capacity
+// asked for holding buf's bytes), so a small file costs a small buffer.
+func fill(r io.Reader, buf []byte, size int, grow func(buf []byte, want int) []byte) ([]byte, bool, error) {
 	for len(buf) < size {
 		if len(buf) == cap(buf) {
-			grown := make([]byte, len(buf), min(size, max(2*cap(buf), 32<<10)))
-			copy(grown, buf)
-			buf = grown
+			buf = grow(buf, min(size, max(2*cap(buf), 32<<10)))
 		}
 		n, err := r.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]

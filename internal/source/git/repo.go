@@ -143,14 +143,19 @@ func (r *Repo) open() error {
 	}
 	fs := dotgit.NewRepositoryFilesystem(osfs.New(r.GitDir), osfs.New(r.CommonDir))
 	// A modest object cache per handle: each history worker has its own, and
-	// memory must stay bounded by blob size times workers.
-	st := filesystem.NewStorageWithOptions(fs, cache.NewObjectLRU(objectCacheSize), filesystem.Options{
+	// memory must stay bounded by the scanning window times workers.
+	objects := cache.NewObjectLRU(objectCacheSize)
+	st := filesystem.NewStorageWithOptions(fs, objects, filesystem.Options{
 		KeepDescriptors: true,
 		// objects larger than this stream from the pack instead of being
 		// held in memory whole
 		LargeObjectThreshold: largeObject,
 	})
-	repo, err := gogit.Open(st, nil)
+	objs, err := newObjectStorage(st, osfs.New(r.CommonDir), objects, "objects/pack")
+	if err != nil {
+		return fmt.Errorf("opening %s: %w", r.CommonDir, err)
+	}
+	repo, err := gogit.Open(objs, nil)
 	if err != nil {
 		return fmt.Errorf("opening %s: %w", r.GitDir, err)
 	}
