@@ -66,6 +66,9 @@ func writeJUnit(w io.Writer, r Report, opts Options) error {
 		if f.Commit != nil {
 			fmt.Fprintf(&detail, "commit: %s by %s <%s>\n", f.Commit.ID, f.Commit.Author, f.Commit.Email)
 		}
+		if f.Verification != nil {
+			fmt.Fprintf(&detail, "verify: %s\n", verificationText(f.Verification))
+		}
 		if f.Remediation != "" {
 			fmt.Fprintf(&detail, "fix: %s\n", f.Remediation)
 		}

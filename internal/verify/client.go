@@ -69,10 +69,13 @@ type Options struct {
 	Timeout   time.Duration // per request; default 10 s
 	// MaxWait bounds how long a rate-limited request waits before it is
 	// retried once; a longer wait makes the verdict unknown. Default 60 s.
-	MaxWait   time.Duration
-	PerHost   int // requests in flight per host; default 4
-	UserAgent string
-	Now       func() time.Time
+	MaxWait time.Duration
+	PerHost int // requests in flight per GitHub host; default 4
+	// PerAnacondaHost caps Anaconda's hosts, whose rate limits are not
+	// documented; default 2.
+	PerAnacondaHost int
+	UserAgent       string
+	Now             func() time.Time
 }
 
 // Client verifies secrets. It is safe for concurrent use.
@@ -103,6 +106,9 @@ func New(opts Options) *Client {
 	}
 	if opts.PerHost <= 0 {
 		opts.PerHost = 4
+	}
+	if opts.PerAnacondaHost <= 0 {
+		opts.PerAnacondaHost = 2
 	}
 	if opts.UserAgent == "" {
 		opts.UserAgent = "leakhound"
@@ -229,7 +235,13 @@ func (c *Client) sem(host string) chan struct{} {
 	defer c.mu.Unlock()
 	s, ok := c.sems[host]
 	if !ok {
-		s = make(chan struct{}, c.opts.PerHost)
+		n := c.opts.PerHost
+		for _, ep := range []string{c.opts.Endpoints.Anaconda, c.opts.Endpoints.AnacondaCom} {
+			if u, err := url.Parse(ep); err == nil && u.Host == host && ep != c.opts.Endpoints.GitHub {
+				n = c.opts.PerAnacondaHost
+			}
+		}
+		s = make(chan struct{}, n)
 		c.sems[host] = s
 	}
 	return s

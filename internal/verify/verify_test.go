@@ -430,3 +430,31 @@ func TestRevokeBatches(t *testing.T) {
 		t.Error("ghs_/anaconda revocable")
 	}
 }
+
+func TestAnacondaConcurrencyCap(t *testing.T) {
+	var inFlight, maxSeen atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for m := maxSeen.Load(); n > m && !maxSeen.CompareAndSwap(m, n); m = maxSeen.Load() {
+		}
+		time.Sleep(20 * time.Millisecond)
+		fmt.Fprint(w, `{"login":"x"}`)
+	}))
+	defer srv.Close()
+	c := New(Options{Endpoints: Endpoints{GitHub: "https://api.github.com", Anaconda: srv.URL, AnacondaCom: srv.URL}})
+	g := tokengen.New(t.Name())
+	var wg sync.WaitGroup
+	for i := 0; i < 10; i++ {
+		tok := g.Anaconda("an")
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.Verify(context.Background(), "anaconda", tok)
+		}()
+	}
+	wg.Wait()
+	if m := maxSeen.Load(); m > 2 || m == 0 {
+		t.Fatalf("%d Anaconda requests in flight, cap is 2", m)
+	}
+}
