@@ -24,7 +24,7 @@ const (
 	minDecoded   = 8  // shortest decoded text worth scanning
 )
 
-var b64Alphabet, b64urlAlphabet, hexDigit [256]bool
+var b64Alphabet, b64urlAlphabet, b64Either, hexDigit [256]bool
 
 func init() {
 	for _, c := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789" {
@@ -32,6 +32,9 @@ func init() {
 	}
 	b64Alphabet['+'], b64Alphabet['/'] = true, true
 	b64urlAlphabet['-'], b64urlAlphabet['_'] = true, true
+	for i := range b64Either {
+		b64Either[i] = b64Alphabet[i] || b64urlAlphabet[i]
+	}
 	for _, c := range "0123456789abcdefABCDEF" {
 		hexDigit[c] = true
 	}
@@ -57,13 +60,12 @@ func mostlyText(b []byte) bool {
 func base64Segments(content []byte, budget *int) []segment {
 	var out []segment
 	for i := 0; i < len(content) && *budget > 0; {
-		c := content[i]
-		if !b64Alphabet[c] && !b64urlAlphabet[c] {
+		if !b64Either[content[i]] {
 			i++
 			continue
 		}
 		start := i
-		for i < len(content) && (b64Alphabet[content[i]] || b64urlAlphabet[content[i]]) {
+		for i < len(content) && b64Either[content[i]] {
 			i++
 		}
 		end := i
