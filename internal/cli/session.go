@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -16,87 +15,10 @@ import (
 	"github.com/leakhound/leakhound/internal/config"
 	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
-	"github.com/leakhound/leakhound/internal/iostreams"
 	"github.com/leakhound/leakhound/internal/report"
 	"github.com/leakhound/leakhound/internal/source"
 	"github.com/leakhound/leakhound/internal/suppress"
 )
-
-// commonOpts are the flags every scanning command takes.
-type commonOpts struct {
-	config        string
-	noRepoConfig  bool
-	format        string
-	output        string
-	noRedact      bool
-	color         string
-	threads       int
-	maxFileSize   byteSize
-	quiet         bool
-	showInvalid   bool
-	skipErrors    bool
-	noInlineAllow bool
-
-	baseline       string
-	writeBaseline  string
-	showSuppressed bool
-	reportUnused   bool
-
-	verify       bool
-	githubAPIURL string
-	failOn       string
-
-	maxDecodeDepth int
-}
-
-const defaultMaxFileSize = 50 << 20
-
-func (o *commonOpts) register(fs *flagSet) {
-	o.maxFileSize = defaultMaxFileSize
-	fs.StringVar(&o.config, "config", "", "config `file` replacing the repository's .leakhound.toml (default rules still apply unless it says otherwise)")
-	fs.BoolVar(&o.noRepoConfig, "no-repo-config", false, "ignore the repository's own .leakhound.toml")
-	fs.StringVar(&o.format, "format", "text", "report format: "+strings.Join(report.Formats, ", "))
-	fs.StringVar(&o.output, "output", "", "write the report to `file` (mode 0600) instead of stdout")
-	fs.BoolVar(&o.noRedact, "no-redact", false, "print secrets in full")
-	fs.StringVar(&o.color, "color", "auto", "colour: auto, always or never (NO_COLOR and CLICOLOR_FORCE are honoured)")
-	fs.IntVar(&o.threads, "threads", runtime.NumCPU(), "number of scanning workers")
-	fs.Var(&o.maxFileSize, "max-file-size", "skip files larger than `size` (e.g. 50MiB); skipped files make the exit code 2")
-	fs.BoolVar(&o.quiet, "quiet", false, "print no summary or warnings, only the report and errors")
-	fs.BoolVar(&o.showInvalid, "show-invalid", false, "also report token-shaped values whose checksum is wrong (placeholders, fakes)")
-	fs.BoolVar(&o.skipErrors, "skip-errors", false, "warn about content that could not be scanned instead of exiting 2")
-	fs.BoolVar(&o.noInlineAllow, "no-inline-allow", false, "ignore inline leakhound:allow markers (for CI that must not trust them)")
-	fs.StringVar(&o.baseline, "baseline", "", "report only findings whose fingerprint is not in `file` (made with --write-baseline)")
-	fs.StringVar(&o.writeBaseline, "write-baseline", "", "write the findings' fingerprints to `file` (no secrets, lines or commits)")
-	fs.BoolVar(&o.showSuppressed, "show-suppressed", false, "also list accepted findings (inline marker, .leakhoundignore, baseline) with the reason")
-	fs.BoolVar(&o.reportUnused, "report-unused-ignores", false, "list .leakhoundignore and baseline entries that matched nothing")
-	fs.BoolVar(&o.verify, "verify", false, "ask each provider's API whether the secrets found are live (each secret once; accepted findings are never sent)")
-	fs.StringVar(&o.githubAPIURL, "github-api-url", "", "GitHub Enterprise Server API `url` for --verify (e.g. https://ghe.example.com/api/v3)")
-	fs.IntVar(&o.maxDecodeDepth, "max-decode-depth", 2, "layers of encoding (base64, percent-encoding, \\u/\\x escapes, UTF-16) to decode when looking for secrets; 0 turns decoding off")
-	fs.StringVar(&o.failOn, "fail-on", "any", "which findings make the exit code 1: any, or live (needs --verify; for audits of old history)")
-}
-
-func (o *commonOpts) validate() error {
-	if !slices.Contains(report.Formats, o.format) {
-		return usagef("--format must be one of %s, not %q", strings.Join(report.Formats, ", "), o.format)
-	}
-	if o.threads < 1 {
-		return usagef("--threads must be at least 1")
-	}
-	if _, err := iostreams.ColorEnabled(o.color, false, func(string) string { return "" }); err != nil {
-		return usagef("%v", err)
-	}
-	switch {
-	case o.failOn != "any" && o.failOn != "live":
-		return usagef("--fail-on must be any or live, not %q", o.failOn)
-	case o.failOn == "live" && !o.verify:
-		return usagef("--fail-on live needs --verify")
-	case o.githubAPIURL != "" && !o.verify:
-		return usagef("--github-api-url is only used with --verify")
-	case o.maxDecodeDepth < 0 || o.maxDecodeDepth > 8:
-		return usagef("--max-decode-depth must be between 0 and 8")
-	}
-	return nil
-}
 
 // session is one scanning run: its config, engine, counters and problems.
 type session struct {
@@ -339,100 +261,6 @@ func (s *session) finish(ctx context.Context, hint string) error {
 		return errLeaks
 	}
 	return nil
-}
-
-func (s *session) writeReport(r report.Report, hint string) error {
-	opts := report.Options{Format: s.opts.format, NoRedact: s.opts.noRedact, Hint: hint}
-	if s.opts.output == "" {
-		color, _ := iostreams.ColorEnabled(s.opts.color, s.env.io.OutTTY && s.env.getenv("CI") == "", s.env.getenv)
-		opts.Color = color
-		return report.Write(s.env.io.Out, r, opts)
-	}
-	opts.Color = s.opts.color == iostreams.ColorAlways
-	return writeFileAtomic(s.opts.output, func(w io.Writer) error { return report.Write(w, r, opts) })
-}
-
-// writeFileAtomic writes a file with mode 0600 through a temporary file in
-// the same directory, so a report is never left half-written.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("writing report: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing report: %w", err)
-	}
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing report %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing report %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing report: %w", err)
-	}
-	return nil
-}
-
-func (s *session) printProblems() {
-	if len(s.problems) == 0 {
-		return
-	}
-	slices.SortFunc(s.problems, func(a, b source.Problem) int { return strings.Compare(a.Path, b.Path) })
-	level := "error"
-	if s.opts.skipErrors {
-		level = "warning"
-	}
-	for _, p := range s.problems {
-		fmt.Fprintf(s.env.io.Err, "leakhound: %s: %s\n", level, p)
-	}
-	if !s.opts.skipErrors {
-		fmt.Fprintf(s.env.io.Err, "leakhound: %d path(s) could not be scanned, so the result is incomplete (exit 2); --skip-errors makes these warnings\n", len(s.problems))
-	}
-}
-
-func (s *session) printSummary(kept []finding.Finding, accepted int) {
-	if s.opts.quiet {
-		return
-	}
-	var b strings.Builder
-	switch len(kept) {
-	case 0:
-		b.WriteString("no leaks found")
-	case 1:
-		b.WriteString("1 leak found")
-	default:
-		fmt.Fprintf(&b, "%d leaks found", len(kept))
-	}
-	if s.opts.verify && len(kept) > 0 {
-		counts := map[string]int{}
-		for _, f := range kept {
-			if f.Verification != nil {
-				counts[f.Verification.Status]++
-			}
-		}
-		fmt.Fprintf(&b, " (verified: %d live, %d invalid, %d unknown, %d unverifiable)", counts["live"], counts["invalid"], counts["unknown"], counts["unverifiable"])
-	}
-	if accepted > 0 {
-		fmt.Fprintf(&b, " (%d accepted by inline markers, ignore file or baseline)", accepted)
-	}
-	fmt.Fprintf(&b, " in %d file(s), %s, %s", s.files, humanBytes(s.bytes), time.Since(s.start).Round(time.Millisecond))
-	fmt.Fprintf(s.env.io.Err, "leakhound: %s\n", b.String())
-}
-
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }
 
 // repoRoot returns the nearest directory at or above path that holds .git

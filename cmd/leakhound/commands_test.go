@@ -1,0 +1,422 @@
+package main
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+	"unicode/utf16"
+
+	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/leakhound/leakhound/internal/tokengen"
+)
+
+// expand FILE... replaces {{gen:NAME ARG}} with generated token-shaped values
+// (seeded by the file name, so runs are reproducible) and {{byte:HH}} with
+// the raw byte 0xHH, in place.
+func cmdExpand(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: expand FILE...")
+	}
+	for _, name := range args {
+		data := ts.ReadFile(name)
+		out, err := tokengen.Expand(name, data)
+		ts.Check(err)
+		for {
+			i := strings.Index(out, "{{byte:")
+			if i < 0 || len(out) < i+11 {
+				break
+			}
+			b, err := strconv.ParseUint(out[i+7:i+9], 16, 8)
+			ts.Check(err)
+			out = out[:i] + string([]byte{byte(b)}) + out[i+11:]
+		}
+		ts.Check(os.WriteFile(ts.MkAbs(name), []byte(out), 0o644))
+	}
+}
+
+// exits N PROG ARGS... runs PROG and fails unless its exit code is exactly N.
+// stdout and stderr are kept for the following stdout/stderr checks.
+func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits CODE PROG [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("running %s: %v", args[1], err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+	}
+}
+
+// minified FILE MB TEXT writes a single line of about MB megabytes of
+// minified-looking code with TEXT (expanded like `expand`) in its middle.
+func cmdMinified(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: minified FILE MB TEXT")
+	}
+	mb, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	text, err := tokengen.Expand(args[0], args[2])
+	ts.Check(err)
+	chunk := "function a(b){return b.map(function(c,d){return c+d*2})};var e={f:1,g:[1,2,3]};"
+	var b strings.Builder
+	half := mb << 19
+	for b.Len() < half {
+		b.WriteString(chunk)
+	}
+	b.WriteString(text)
+	for b.Len() < 2*half {
+		b.WriteString(chunk)
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(b.String()), 0o644))
+	fmt.Fprintf(ts.Stdout(), "wrote %d bytes\n", b.Len())
+}
+
+// cmdRewrite makes a command that rewrites each named file with f
+// (crlf: LF to CRLF line ends; chomp: drop the final newline).
+func cmdRewrite(f func(string) string) func(ts *testscript.TestScript, neg bool, args []string) {
+	return func(ts *testscript.TestScript, neg bool, args []string) {
+		for _, name := range args {
+			ts.Check(os.WriteFile(ts.MkAbs(name), []byte(f(ts.ReadFile(name))), 0o644))
+		}
+	}
+}
+
+// sarifvalid FILE validates FILE against the official SARIF 2.1.0 schema.
+func cmdSARIFValid(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: sarifvalid FILE")
+	}
+	schemaPath, err := filepath.Abs(filepath.Join("..", "..", "testdata", "schemas", "sarif-schema-2.1.0.json"))
+	ts.Check(err)
+	c := jsonschema.NewCompiler()
+	sch, err := c.Compile(schemaPath)
+	ts.Check(err)
+	var doc any
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &doc))
+	err = sch.Validate(doc)
+	if neg != (err == nil) {
+		return
+	}
+	if err != nil {
+		ts.Fatalf("%s does not validate: %v", args[0], err)
+	}
+	ts.Fatalf("%s validates", args[0])
+}
+
+// junitparse FILE TESTS FAILURES parses FILE as JUnit XML and checks the counts.
+func cmdJUnitParse(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: junitparse FILE TESTS FAILURES")
+	}
+	var doc struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Cases []struct {
+				Name     string `xml:"name,attr"`
+				Failures []struct {
+					Message string `xml:"message,attr"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	ts.Check(xml.Unmarshal([]byte(ts.ReadFile(args[0])), &doc))
+	cases, failures := 0, 0
+	for _, s := range doc.Suites {
+		for _, c := range s.Cases {
+			cases++
+			failures += len(c.Failures)
+		}
+	}
+	if fmt.Sprint(cases) != args[1] || fmt.Sprint(failures) != args[2] || doc.Tests != cases || doc.Failures != failures {
+		ts.Fatalf("junit: %d cases (attr %d), %d failures (attr %d); want %s, %s", cases, doc.Tests, failures, doc.Failures, args[1], args[2])
+	}
+}
+
+// fakeAPI answers like GitHub's and Anaconda's APIs for verification and
+// revocation: GitHub tokens are live except gho_ ones (401), Anaconda
+// tokens are live, revocation is accepted. It records every request.
+type fakeAPI struct {
+	srv      *httptest.Server
+	mu       sync.Mutex
+	requests []string // method, path and Authorization header of each request
+	revoked  int
+}
+
+var (
+	fakeAPIsMu sync.Mutex
+	fakeAPIs   = map[*testscript.TestScript]*fakeAPI{}
+)
+
+func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	auth := r.Header.Get("Authorization")
+	f.mu.Lock()
+	f.requests = append(f.requests, r.Method+" "+r.URL.Path+" "+auth)
+	f.mu.Unlock()
+	switch {
+	case r.Method == http.MethodPost && r.URL.Path == "/credentials/revoke":
+		var body struct {
+			Credentials []string `json:"credentials"`
+		}
+		json.NewDecoder(r.Body).Decode(&body)
+		f.mu.Lock()
+		f.revoked += len(body.Credentials)
+		f.mu.Unlock()
+		w.WriteHeader(http.StatusAccepted)
+	case r.URL.Path == "/user" && strings.HasPrefix(auth, "Bearer gho_"):
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprint(w, `{"message":"Bad credentials"}`)
+	case r.URL.Path == "/user" && strings.HasPrefix(auth, "Bearer "):
+		w.Header().Set("X-OAuth-Scopes", "repo, workflow")
+		fmt.Fprint(w, `{"login":"octocat"}`)
+	case r.URL.Path == "/user" && strings.HasPrefix(auth, "token "):
+		fmt.Fprint(w, `{"login":"conda-forge"}`)
+	case r.URL.Path == "/authentication":
+		fmt.Fprint(w, `{"scopes":["api:write"],"expires":null}`)
+	default:
+		w.WriteHeader(http.StatusNotFound)
+	}
+}
+
+// fakeapi start | requests N | revoked N | [!] got FILE
+func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) == 0 {
+		ts.Fatalf("usage: fakeapi start|requests N|revoked N|got FILE")
+	}
+	fakeAPIsMu.Lock()
+	f := fakeAPIs[ts]
+	fakeAPIsMu.Unlock()
+	if args[0] == "start" {
+		f = &fakeAPI{}
+		f.srv = httptest.NewServer(f)
+		ts.Defer(f.srv.Close)
+		fakeAPIsMu.Lock()
+		fakeAPIs[ts] = f
+		fakeAPIsMu.Unlock()
+		u := f.srv.URL
+		ts.Setenv("LEAKHOUND_TEST_ENDPOINTS", "github="+u+",anaconda="+u+",anaconda-com="+u)
+		return
+	}
+	if f == nil {
+		ts.Fatalf("fakeapi: not started")
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch args[0] {
+	case "requests", "revoked":
+		got := len(f.requests)
+		if args[0] == "revoked" {
+			got = f.revoked
+		}
+		if fmt.Sprint(got) != args[1] {
+			ts.Fatalf("%s: %d, want %s\n%s", args[0], got, args[1], strings.Join(f.requests, "\n"))
+		}
+	case "got":
+		text := strings.TrimSpace(ts.ReadFile(args[1]))
+		if i := strings.LastIndexAny(text, "= "); i >= 0 {
+			text = text[i+1:]
+		}
+		n := 0
+		for _, r := range f.requests {
+			if strings.Contains(r, text) {
+				n++
+			}
+		}
+		if neg && n > 0 {
+			ts.Fatalf("the API received %s", args[1])
+		}
+		if !neg && n == 0 {
+			ts.Fatalf("the API never received %s", args[1])
+		}
+	default:
+		ts.Fatalf("fakeapi: unknown subcommand %q", args[0])
+	}
+}
+
+// encode base64|utf16le IN OUT writes IN encoded to OUT (base64 without a
+// trailing newline; UTF-16 little-endian with a byte order mark).
+func cmdEncode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: encode base64|utf16le IN OUT")
+	}
+	in := ts.ReadFile(args[1])
+	var out []byte
+	switch args[0] {
+	case "base64":
+		out = []byte(base64.StdEncoding.EncodeToString([]byte(strings.TrimSuffix(in, "\n"))))
+	case "utf16le":
+		out = []byte{0xff, 0xfe}
+		for _, u := range utf16.Encode([]rune(in)) {
+			out = append(out, byte(u), byte(u>>8))
+		}
+	default:
+		ts.Fatalf("encode: unknown encoding %q", args[0])
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[2]), out, 0o644))
+}
+
+// asnobody CODE ARGS... runs leakhound as the unprivileged user nobody (via
+// setpriv), so that file modes apply, and checks its exit code.
+func cmdAsNobody(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: asnobody CODE ARGS...")
+	}
+	if os.Getuid() != 0 {
+		ts.Fatalf("asnobody needs root (run the script under [root])")
+	}
+	exe, err := os.Executable()
+	ts.Check(err)
+	dir := ts.MkAbs(".nobody-bin")
+	ts.Check(os.MkdirAll(dir, 0o755))
+	data, err := os.ReadFile(exe)
+	ts.Check(err)
+	bin := filepath.Join(dir, "leakhound")
+	ts.Check(os.WriteFile(bin, data, 0o755))
+	for p := ts.MkAbs("."); p != "/"; p = filepath.Dir(p) {
+		if info, err := os.Stat(p); err == nil && info.Mode().Perm()&0o001 == 0 {
+			os.Chmod(p, info.Mode().Perm()|0o011)
+		}
+	}
+	cmdExits(ts, false, append([]string{args[0], "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", bin}, args[1:]...))
+}
+
+// manyfiles DIR N writes N small files below DIR.
+func cmdManyFiles(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: manyfiles DIR N")
+	}
+	n, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	for i := 0; i < n; i++ {
+		d := ts.MkAbs(filepath.Join(args[0], fmt.Sprintf("d%03d", i%1000)))
+		if i < 1000 {
+			ts.Check(os.MkdirAll(d, 0o755))
+		}
+		ts.Check(os.WriteFile(filepath.Join(d, fmt.Sprintf("f%06d.txt", i)), []byte(fmt.Sprintf("file %d\n", i)), 0o644))
+	}
+}
+
+// badname DIR SRC copies SRC to a file in DIR whose name is not UTF-8.
+func cmdBadName(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: badname DIR SRC")
+	}
+	ts.Check(os.MkdirAll(ts.MkAbs(args[0]), 0o755))
+	ts.Check(os.WriteFile(filepath.Join(ts.MkAbs(args[0]), "bad\xff\xfename.env"), []byte(ts.ReadFile(args[1])), 0o644))
+}
+
+// mkdevice PATH makes a character device like /dev/null at PATH.
+func cmdMkdevice(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: mkdevice PATH")
+	}
+	ts.Check(syscall.Mknod(ts.MkAbs(args[0]), syscall.S_IFCHR|0o666, 1<<8|3))
+}
+
+// maxrss LIMIT_MIB CODE PROG ARGS... runs PROG, checks its exit code, and
+// fails if its peak resident memory passed LIMIT_MIB.
+func cmdMaxRSS(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 3 {
+		ts.Fatalf("usage: maxrss LIMIT_MIB CODE PROG ARGS...")
+	}
+	limit, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	want, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	cmd := exec.Command(lookPath(ts, args[2]), args[3:]...)
+	cmd.Dir = ts.MkAbs(".")
+	cmd.Env = os.Environ()
+	for _, k := range []string{"HOME", "PATH", "GIT_CONFIG_NOSYSTEM"} {
+		cmd.Env = append(cmd.Env, k+"="+ts.Getenv(k))
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		ts.Fatalf("running %s: %v", args[2], err)
+	}
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	rss := ru.Maxrss / 1024
+	fmt.Fprintf(ts.Stdout(), "peak RSS %d MiB\n", rss)
+	if code != want {
+		ts.Fatalf("exit %d, want %d\n%s", code, want, stderr.String())
+	}
+	if rss > int64(limit) {
+		ts.Fatalf("peak RSS %d MiB is over %d MiB", rss, limit)
+	}
+}
+
+// lookPath finds a program on the script's PATH (where testscript puts
+// leakhound).
+func lookPath(ts *testscript.TestScript, name string) string {
+	for _, dir := range filepath.SplitList(ts.Getenv("PATH")) {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return filepath.Join(dir, name)
+		}
+	}
+	ts.Fatalf("%s not found on PATH", name)
+	return ""
+}
+
+// interrupt DELAY CODE STDERR-FILE PROG ARGS... starts PROG, sends it SIGINT
+// after DELAY, and checks that it exits with exactly CODE; its stderr is
+// saved to STDERR-FILE.
+func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 4 {
+		ts.Fatalf("usage: interrupt DELAY CODE STDERR-FILE PROG ARGS...")
+	}
+	delay, err := time.ParseDuration(args[0])
+	ts.Check(err)
+	want, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	cmd := exec.Command(lookPath(ts, args[3]), args[4:]...)
+	cmd.Dir = ts.MkAbs(".")
+	cmd.Env = append(os.Environ(), "HOME="+ts.Getenv("HOME"), "PATH="+ts.Getenv("PATH"))
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	ts.Check(cmd.Start())
+	time.Sleep(delay)
+	start := time.Now()
+	ts.Check(cmd.Process.Signal(os.Interrupt))
+	err = cmd.Wait()
+	took := time.Since(start)
+	ts.Check(os.WriteFile(ts.MkAbs(args[2]), []byte(stderr.String()), 0o644))
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	}
+	if code != want {
+		ts.Fatalf("exit %d, want %d (stderr: %s)", code, want, stderr.String())
+	}
+	if took > 5*time.Second {
+		ts.Fatalf("took %v to stop after SIGINT", took)
+	}
+	fmt.Fprintf(ts.Stdout(), "stopped %v after SIGINT\n", took.Round(time.Millisecond))
+}

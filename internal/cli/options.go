@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"runtime"
+	"slices"
+	"strings"
+
+	"github.com/leakhound/leakhound/internal/iostreams"
+	"github.com/leakhound/leakhound/internal/report"
+)
+
+// commonOpts are the flags every scanning command takes.
+type commonOpts struct {
+	config        string
+	noRepoConfig  bool
+	format        string
+	output        string
+	noRedact      bool
+	color         string
+	threads       int
+	maxFileSize   byteSize
+	quiet         bool
+	showInvalid   bool
+	skipErrors    bool
+	noInlineAllow bool
+
+	baseline       string
+	writeBaseline  string
+	showSuppressed bool
+	reportUnused   bool
+
+	verify       bool
+	githubAPIURL string
+	failOn       string
+
+	maxDecodeDepth int
+}
+
+const defaultMaxFileSize = 50 << 20
+
+func (o *commonOpts) register(fs *flagSet) {
+	o.maxFileSize = defaultMaxFileSize
+	fs.StringVar(&o.config, "config", "", "config `file` replacing the repository's .leakhound.toml (default rules still apply unless it says otherwise)")
+	fs.BoolVar(&o.noRepoConfig, "no-repo-config", false, "ignore the repository's own .leakhound.toml")
+	fs.StringVar(&o.format, "format", "text", "report format: "+strings.Join(report.Formats, ", "))
+	fs.StringVar(&o.output, "output", "", "write the report to `file` (mode 0600) instead of stdout")
+	fs.BoolVar(&o.noRedact, "no-redact", false, "print secrets in full")
+	fs.StringVar(&o.color, "color", "auto", "colour: auto, always or never (NO_COLOR and CLICOLOR_FORCE are honoured)")
+	fs.IntVar(&o.threads, "threads", runtime.NumCPU(), "number of scanning workers")
+	fs.Var(&o.maxFileSize, "max-file-size", "skip files larger than `size` (e.g. 50MiB); skipped files make the exit code 2")
+	fs.BoolVar(&o.quiet, "quiet", false, "print no summary or warnings, only the report and errors")
+	fs.BoolVar(&o.showInvalid, "show-invalid", false, "also report token-shaped values whose checksum is wrong (placeholders, fakes)")
+	fs.BoolVar(&o.skipErrors, "skip-errors", false, "warn about content that could not be scanned instead of exiting 2")
+	fs.BoolVar(&o.noInlineAllow, "no-inline-allow", false, "ignore inline leakhound:allow markers (for CI that must not trust them)")
+	fs.StringVar(&o.baseline, "baseline", "", "report only findings whose fingerprint is not in `file` (made with --write-baseline)")
+	fs.StringVar(&o.writeBaseline, "write-baseline", "", "write the findings' fingerprints to `file` (no secrets, lines or commits)")
+	fs.BoolVar(&o.showSuppressed, "show-suppressed", false, "also list accepted findings (inline marker, .leakhoundignore, baseline) with the reason")
+	fs.BoolVar(&o.reportUnused, "report-unused-ignores", false, "list .leakhoundignore and baseline entries that matched nothing")
+	fs.BoolVar(&o.verify, "verify", false, "ask each provider's API whether the secrets found are live (each secret once; accepted findings are never sent)")
+	fs.StringVar(&o.githubAPIURL, "github-api-url", "", "GitHub Enterprise Server API `url` for --verify (e.g. https://ghe.example.com/api/v3)")
+	fs.IntVar(&o.maxDecodeDepth, "max-decode-depth", 2, "layers of encoding (base64, percent-encoding, \\u/\\x escapes, UTF-16) to decode when looking for secrets; 0 turns decoding off")
+	fs.StringVar(&o.failOn, "fail-on", "any", "which findings make the exit code 1: any, or live (needs --verify; for audits of old history)")
+}
+
+func (o *commonOpts) validate() error {
+	if !slices.Contains(report.Formats, o.format) {
+		return usagef("--format must be one of %s, not %q", strings.Join(report.Formats, ", "), o.format)
+	}
+	if o.threads < 1 {
+		return usagef("--threads must be at least 1")
+	}
+	if _, err := iostreams.ColorEnabled(o.color, false, func(string) string { return "" }); err != nil {
+		return usagef("%v", err)
+	}
+	switch {
+	case o.failOn != "any" && o.failOn != "live":
+		return usagef("--fail-on must be any or live, not %q", o.failOn)
+	case o.failOn == "live" && !o.verify:
+		return usagef("--fail-on live needs --verify")
+	case o.githubAPIURL != "" && !o.verify:
+		return usagef("--github-api-url is only used with --verify")
+	case o.maxDecodeDepth < 0 || o.maxDecodeDepth > 8:
+		return usagef("--max-decode-depth must be between 0 and 8")
+	}
+	return nil
+}
+

@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/iostreams"
+	"github.com/leakhound/leakhound/internal/report"
+	"github.com/leakhound/leakhound/internal/source"
+)
+
+func (s *session) writeReport(r report.Report, hint string) error {
+	opts := report.Options{Format: s.opts.format, NoRedact: s.opts.noRedact, Hint: hint}
+	if s.opts.output == "" {
+		color, _ := iostreams.ColorEnabled(s.opts.color, s.env.io.OutTTY && s.env.getenv("CI") == "", s.env.getenv)
+		opts.Color = color
+		return report.Write(s.env.io.Out, r, opts)
+	}
+	opts.Color = s.opts.color == iostreams.ColorAlways
+	return writeFileAtomic(s.opts.output, func(w io.Writer) error { return report.Write(w, r, opts) })
+}
+
+// writeFileAtomic writes a file with mode 0600 through a temporary file in
+// the same directory, so a report is never left half-written.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("writing report: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing report: %w", err)
+	}
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing report %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing report %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing report: %w", err)
+	}
+	return nil
+}
+
+func (s *session) printProblems() {
+	if len(s.problems) == 0 {
+		return
+	}
+	slices.SortFunc(s.problems, func(a, b source.Problem) int { return strings.Compare(a.Path, b.Path) })
+	level := "error"
+	if s.opts.skipErrors {
+		level = "warning"
+	}
+	for _, p := range s.problems {
+		fmt.Fprintf(s.env.io.Err, "leakhound: %s: %s\n", level, p)
+	}
+	if !s.opts.skipErrors {
+		fmt.Fprintf(s.env.io.Err, "leakhound: %d path(s) could not be scanned, so the result is incomplete (exit 2); --skip-errors makes these warnings\n", len(s.problems))
+	}
+}
+
+func (s *session) printSummary(kept []finding.Finding, accepted int) {
+	if s.opts.quiet {
+		return
+	}
+	var b strings.Builder
+	switch len(kept) {
+	case 0:
+		b.WriteString("no leaks found")
+	case 1:
+		b.WriteString("1 leak found")
+	default:
+		fmt.Fprintf(&b, "%d leaks found", len(kept))
+	}
+	if s.opts.verify && len(kept) > 0 {
+		counts := map[string]int{}
+		for _, f := range kept {
+			if f.Verification != nil {
+				counts[f.Verification.Status]++
+			}
+		}
+		fmt.Fprintf(&b, " (verified: %d live, %d invalid, %d unknown, %d unverifiable)", counts["live"], counts["invalid"], counts["unknown"], counts["unverifiable"])
+	}
+	if accepted > 0 {
+		fmt.Fprintf(&b, " (%d accepted by inline markers, ignore file or baseline)", accepted)
+	}
+	fmt.Fprintf(&b, " in %d file(s), %s, %s", s.files, humanBytes(s.bytes), time.Since(s.start).Round(time.Millisecond))
+	fmt.Fprintf(s.env.io.Err, "leakhound: %s\n", b.String())
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
