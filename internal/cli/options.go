@@ -84,4 +84,3 @@ func (o *commonOpts) validate() error {
 	}
 	return nil
 }
-
