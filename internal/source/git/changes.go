@@ -74,17 +74,9 @@ func (d *treeDiff) entry(path string, o object.TreeEntry, had bool, e object.Tre
 	}
 	switch {
 	case isTree(e.Mode):
-		var oldTree *object.Tree
-		if had && isTree(o.Mode) {
-			t, err := d.tree(o.Hash)
-			if err != nil {
-				return err
-			}
-			oldTree = t
-		} else if had {
-			if err := d.removed(path, o); err != nil {
-				return err
-			}
+		oldTree, err := d.oldTree(path, o, had)
+		if err != nil {
+			return err
 		}
 		t, err := d.tree(e.Hash)
 		if err != nil {
@@ -92,22 +84,41 @@ func (d *treeDiff) entry(path string, o object.TreeEntry, had bool, e object.Tre
 		}
 		return d.diff(path, oldTree, t)
 	case isBlob(e.Mode):
-		if had && isTree(o.Mode) {
-			if err := d.removed(path, o); err != nil {
-				return err
-			}
-			had = false
-		}
-		if had && o.Hash == e.Hash {
-			return nil // mode-only change
-		}
-		c := Change{Path: path, New: e.Hash}
-		if had && isBlob(o.Mode) {
-			c.Old = []plumbing.Hash{o.Hash}
-		}
-		d.changed = append(d.changed, c)
+		return d.blobChanged(path, e.Hash, o, had)
 	}
 	return nil // submodules (gitlinks) are not content of this repository
+}
+
+// oldTree returns what a directory now at path replaces: the previous
+// entry's tree, or nil (after recording a replaced file as deleted).
+func (d *treeDiff) oldTree(path string, o object.TreeEntry, had bool) (*object.Tree, error) {
+	switch {
+	case had && isTree(o.Mode):
+		return d.tree(o.Hash)
+	case had:
+		return nil, d.removed(path, o)
+	}
+	return nil, nil
+}
+
+// blobChanged records the blob now at path, whose previous entry (if had)
+// was o: nothing when only the mode changed, a change otherwise.
+func (d *treeDiff) blobChanged(path string, h plumbing.Hash, o object.TreeEntry, had bool) error {
+	if had && isTree(o.Mode) {
+		if err := d.removed(path, o); err != nil {
+			return err
+		}
+		had = false
+	}
+	if had && o.Hash == h {
+		return nil // mode-only change
+	}
+	c := Change{Path: path, New: h}
+	if had && isBlob(o.Mode) {
+		c.Old = []plumbing.Hash{o.Hash}
+	}
+	d.changed = append(d.changed, c)
+	return nil
 }
 
 // removed records the blobs under a deleted entry as rename candidates.

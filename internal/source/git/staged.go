@@ -86,7 +86,8 @@ func (s *stagedDiff) dir(prefix string, head *object.Tree, entries []IndexEntry)
 		h, had := headByName[name]
 		delete(headByName, name)
 		if !isDir {
-			if err := s.file(entries[i], h, had); err != nil {
+			// the path points into the mapped index: keep a copy
+			if err := s.blobChanged(strings.Clone(entries[i].Path), entries[i].Hash, h, had); err != nil {
 				return err
 			}
 			i++
@@ -99,17 +100,9 @@ func (s *stagedDiff) dir(prefix string, head *object.Tree, entries []IndexEntry)
 			i = end // staged exactly as HEAD has it: not even read
 			continue
 		}
-		var subHead *object.Tree
-		if had && isTree(h.Mode) {
-			t, err := s.tree(h.Hash)
-			if err != nil {
-				return err
-			}
-			subHead = t
-		} else if had {
-			if err := s.removed(sub, h); err != nil {
-				return err
-			}
+		subHead, err := s.oldTree(sub, h, had)
+		if err != nil {
+			return err
 		}
 		if err := s.dir(sub, subHead, entries[i:end]); err != nil {
 			return err
@@ -121,24 +114,6 @@ func (s *stagedDiff) dir(prefix string, head *object.Tree, entries []IndexEntry)
 			return err
 		}
 	}
-	return nil
-}
-
-func (s *stagedDiff) file(e IndexEntry, h object.TreeEntry, had bool) error {
-	if had && isTree(h.Mode) {
-		if err := s.removed(e.Path, h); err != nil {
-			return err
-		}
-		had = false
-	}
-	if had && h.Hash == e.Hash {
-		return nil // unchanged, or a mode-only change
-	}
-	c := Change{Path: strings.Clone(e.Path), New: e.Hash} // e.Path points into the mapped index
-	if had && isBlob(h.Mode) {
-		c.Old = append(c.Old, h.Hash)
-	}
-	s.changed = append(s.changed, c)
 	return nil
 }
 
