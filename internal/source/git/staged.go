@@ -45,7 +45,7 @@ func (r *Repo) StagedChanges(indexPath string) ([]Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	entries := make([]IndexEntry, 0, len(idx.Entries))
+	entries := idx.Entries[:0] // filtered in place: no second copy of a large index
 	for _, e := range idx.Entries {
 		if e.Stage == 0 && !e.IntentToAdd && e.Mode&0o170000 != gitlinkMode {
 			entries = append(entries, e)
