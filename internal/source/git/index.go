@@ -21,7 +21,7 @@ type IndexEntry struct {
 	Path         string
 	Mode         uint32
 	Hash         plumbing.Hash
-	Stage        int
+	Stage        uint8
 	IntentToAdd  bool
 	SkipWorktree bool
 }
@@ -142,7 +142,7 @@ func (p *indexParser) entry() (IndexEntry, error) {
 	e := IndexEntry{Mode: binary.BigEndian.Uint32(d[24:28])}
 	copy(e.Hash[:], d[40:40+hashSize])
 	flags := binary.BigEndian.Uint16(d[40+hashSize:])
-	e.Stage = int(flags>>12) & 3
+	e.Stage = uint8(flags>>12) & 3
 	p.off += fixed
 	if flags&0x4000 != 0 {
 		if p.version < 3 {
