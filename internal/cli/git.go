@@ -184,24 +184,28 @@ func startProgress(e *env, o *commonOpts, stats *git.Stats) func() {
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	start := time.Now()
+	show := func() {
+		elapsed := max(time.Since(start).Seconds(), 0.001)
+		walked, total := stats.Commits.Load(), stats.TotalCommits.Load()
+		mbps := float64(stats.BlobBytes.Load()) / (1 << 20) / elapsed
+		eta := "?"
+		if walked > 0 && total >= walked {
+			eta = (time.Duration(float64(total-walked) / float64(walked) * elapsed * float64(time.Second))).Round(time.Second).String()
+		}
+		fmt.Fprintf(e.io.Err, "\r\033[Kcommits %d/%d  blobs %d  %.1f MB/s  eta %s", walked, total, stats.Blobs.Load(), mbps, eta)
+	}
 	go func() {
 		defer close(finished)
 		t := time.NewTicker(500 * time.Millisecond)
 		defer t.Stop()
+		show()
 		for {
 			select {
 			case <-done:
 				fmt.Fprint(e.io.Err, "\r\033[K")
 				return
 			case <-t.C:
-				elapsed := time.Since(start).Seconds()
-				walked, total := stats.Commits.Load(), stats.TotalCommits.Load()
-				mbps := float64(stats.BlobBytes.Load()) / (1 << 20) / elapsed
-				eta := "?"
-				if walked > 0 && total >= walked {
-					eta = (time.Duration(float64(total-walked) / float64(walked) * elapsed * float64(time.Second))).Round(time.Second).String()
-				}
-				fmt.Fprintf(e.io.Err, "\r\033[Kcommits %d/%d  blobs %d  %.1f MB/s  eta %s", walked, total, stats.Blobs.Load(), mbps, eta)
+				show()
 			}
 		}
 	}()
