@@ -179,17 +179,44 @@ func (s *session) finish(ctx context.Context, hint string) error {
 	report.Sort(s.found)
 	s.suppress()
 	if s.opts.verify && ctx.Err() == nil {
-		var idx []int
-		for i := range s.found {
-			if s.found[i].Suppressed == "" {
-				idx = append(idx, i)
-			}
-		}
-		if err := s.verifyFindings(ctx, idx); err != nil {
+		if err := s.verifyKept(ctx); err != nil {
 			return err
 		}
 	}
-	var kept, accepted, baselined []finding.Finding
+	kept, accepted, baselined := s.partition()
+	if s.opts.writeBaseline != "" {
+		if err := s.writeBaselineFile(append(append([]finding.Finding(nil), kept...), baselined...)); err != nil {
+			return err
+		}
+	}
+	shown := kept
+	if s.opts.showSuppressed {
+		shown = s.found
+	}
+	interrupted := ctx.Err() != nil
+	if err := s.writeReport(s.report(shown, interrupted), hint); err != nil {
+		return err
+	}
+	s.printUnusedEntries()
+	s.printProblems()
+	s.printSummary(kept, len(accepted))
+	return s.outcome(kept, interrupted)
+}
+
+// verifyKept verifies the findings nobody accepted.
+func (s *session) verifyKept(ctx context.Context) error {
+	var idx []int
+	for i := range s.found {
+		if s.found[i].Suppressed == "" {
+			idx = append(idx, i)
+		}
+	}
+	return s.verifyFindings(ctx, idx)
+}
+
+// partition splits the findings into those that count and those accepted
+// (of which baselined is the part a baseline accepted).
+func (s *session) partition() (kept, accepted, baselined []finding.Finding) {
 	for _, f := range s.found {
 		switch {
 		case f.Suppressed == "":
@@ -201,21 +228,21 @@ func (s *session) finish(ctx context.Context, hint string) error {
 			accepted = append(accepted, f)
 		}
 	}
-	interrupted := ctx.Err() != nil
-	incomplete := interrupted || (len(s.problems) > 0 && !s.opts.skipErrors)
-	if s.opts.writeBaseline != "" {
-		all := append(append([]finding.Finding(nil), kept...), baselined...)
-		if err := writeFileAtomic(s.opts.writeBaseline, func(w io.Writer) error { return suppress.WriteBaseline(w, all) }); err != nil {
-			return err
-		}
-		if !s.opts.quiet {
-			fmt.Fprintf(s.env.io.Err, "leakhound: wrote %d finding(s) to the baseline %s\n", len(all), s.opts.writeBaseline)
-		}
+	return kept, accepted, baselined
+}
+
+func (s *session) writeBaselineFile(fs []finding.Finding) error {
+	if err := writeFileAtomic(s.opts.writeBaseline, func(w io.Writer) error { return suppress.WriteBaseline(w, fs) }); err != nil {
+		return err
 	}
-	shown := kept
-	if s.opts.showSuppressed {
-		shown = s.found
+	if !s.opts.quiet {
+		fmt.Fprintf(s.env.io.Err, "leakhound: wrote %d finding(s) to the baseline %s\n", len(fs), s.opts.writeBaseline)
 	}
+	return nil
+}
+
+// report assembles what the writers need.
+func (s *session) report(shown []finding.Finding, interrupted bool) report.Report {
 	r := report.Report{
 		Findings:   shown,
 		Incomplete: interrupted || len(s.problems) > 0,
@@ -231,25 +258,30 @@ func (s *session) finish(ctx context.Context, hint string) error {
 		}
 		slices.Sort(r.Targets)
 	}
-	if err := s.writeReport(r, hint); err != nil {
-		return err
+	return r
+}
+
+func (s *session) printUnusedEntries() {
+	if !s.opts.reportUnused {
+		return
 	}
-	if s.opts.reportUnused {
-		for _, l := range []*suppress.List{s.ignore, s.baseline} {
-			if l == nil {
-				continue
-			}
-			for _, e := range l.Unused() {
-				fmt.Fprintf(s.env.io.Err, "leakhound: unused entry %s: %s\n", e.Source, e)
-			}
+	for _, l := range []*suppress.List{s.ignore, s.baseline} {
+		if l == nil {
+			continue
+		}
+		for _, e := range l.Unused() {
+			fmt.Fprintf(s.env.io.Err, "leakhound: unused entry %s: %s\n", e.Source, e)
 		}
 	}
-	s.printProblems()
-	s.printSummary(kept, len(accepted))
+}
+
+// outcome is the run's result for exitCode: interruption outranks
+// problems, which outrank findings.
+func (s *session) outcome(kept []finding.Finding, interrupted bool) error {
 	switch {
 	case interrupted:
 		return context.Canceled
-	case incomplete:
+	case len(s.problems) > 0 && !s.opts.skipErrors:
 		return errIncomplete
 	case s.opts.failOn == "live":
 		for _, f := range kept {
