@@ -3,12 +3,14 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/leakhound/leakhound/internal/config"
 	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/examples"
+	"github.com/leakhound/leakhound/internal/rule"
 )
 
 func runRules(ctx context.Context, e *env, args []string) error {
@@ -58,20 +60,7 @@ func runRules(ctx context.Context, e *env, args []string) error {
 		}
 		for _, r := range engine.Rules() {
 			if r.ID == pos[1] {
-				fmt.Fprintf(e.io.Out, "%s: %s\n  defined at: %s\n  regex:      %s\n", r.ID, r.Description, r.Source, r.Regex)
-				if r.Path != "" {
-					fmt.Fprintf(e.io.Out, "  path:       %s\n", r.Path)
-				}
-				if len(r.Keywords) > 0 {
-					fmt.Fprintf(e.io.Out, "  keywords:   %s\n", strings.Join(r.Keywords, ", "))
-				}
-				if r.Entropy > 0 {
-					fmt.Fprintf(e.io.Out, "  entropy:    at least %.1f bits per byte\n", r.Entropy)
-				}
-				if r.Validate != "" {
-					fmt.Fprintf(e.io.Out, "  validate:   %s\n", r.Validate)
-				}
-				fmt.Fprintf(e.io.Out, "\nHow to revoke and replace it:\n  %s\n", r.Remediation)
+				explainRule(e.io.Out, r)
 				return nil
 			}
 		}
@@ -100,4 +89,21 @@ func rulesTest(e *env, engine *detect.Engine) error {
 		return errLeaks // the failures are printed above; exit 1 like a failed check
 	}
 	return nil
+}
+
+func explainRule(w io.Writer, r rule.Rule) {
+	fmt.Fprintf(w, "%s: %s\n  defined at: %s\n  regex:      %s\n", r.ID, r.Description, r.Source, r.Regex)
+	if r.Path != "" {
+		fmt.Fprintf(w, "  path:       %s\n", r.Path)
+	}
+	if len(r.Keywords) > 0 {
+		fmt.Fprintf(w, "  keywords:   %s\n", strings.Join(r.Keywords, ", "))
+	}
+	if r.Entropy > 0 {
+		fmt.Fprintf(w, "  entropy:    at least %.1f bits per byte\n", r.Entropy)
+	}
+	if r.Validate != "" {
+		fmt.Fprintf(w, "  validate:   %s\n", r.Validate)
+	}
+	fmt.Fprintf(w, "\nHow to revoke and replace it:\n  %s\n", r.Remediation)
 }

@@ -72,17 +72,7 @@ func (e *Engine) detectWindows(ctx context.Context, path string, r io.Reader, si
 			if perRule[f.RuleID]++; perRule[f.RuleID] > MaxMatchesPerRule {
 				continue
 			}
-			if f.Line == 1 {
-				f.Column += colBase
-			}
-			if f.EndLine == 1 {
-				f.EndColumn += colBase
-			}
-			f.Line += lineBase
-			f.EndLine += lineBase
-			f.Offset += int(base)
-			f.End += int(base)
-			out = append(out, f)
+			out = append(out, shift(f, base, lineBase, colBase))
 		}
 		if last {
 			return out, base + int64(len(buf)), nil
@@ -98,6 +88,23 @@ func (e *Engine) detectWindows(ctx context.Context, path string, r io.Reader, si
 		buf = buf[:len(buf)-cut]
 		base += int64(cut)
 	}
+}
+
+// shift moves a finding from window to stream coordinates: the window
+// starts at stream offset base, after lineBase newlines, colBase bytes into
+// its line.
+func shift(f finding.Finding, base int64, lineBase, colBase int) finding.Finding {
+	if f.Line == 1 {
+		f.Column += colBase
+	}
+	if f.EndLine == 1 {
+		f.EndColumn += colBase
+	}
+	f.Line += lineBase
+	f.EndLine += lineBase
+	f.Offset += int(base)
+	f.End += int(base)
+	return f
 }
 
 // windows holds full-size window buffers for reuse across large streams.
