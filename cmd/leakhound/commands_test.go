@@ -56,14 +56,7 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	want, err := strconv.Atoi(args[0])
 	ts.Check(err)
-	got := 0
-	if err := ts.Exec(args[1], args[2:]...); err != nil {
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) {
-			ts.Fatalf("running %s: %v", args[1], err)
-		}
-		got = ee.ExitCode()
-	}
+	got := exitStatus(ts, args[1], ts.Exec(args[1], args[2:]...))
 	if got != want {
 		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
 	}
@@ -353,14 +346,7 @@ func cmdMaxRSS(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
-	err = cmd.Run()
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		ts.Fatalf("running %s: %v", args[2], err)
-	}
+	code := exitStatus(ts, args[2], cmd.Run())
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	rss := ru.Maxrss / 1024
 	fmt.Fprintf(ts.Stdout(), "peak RSS %d MiB\n", rss)
@@ -407,11 +393,7 @@ func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
 	err = cmd.Wait()
 	took := time.Since(start)
 	ts.Check(os.WriteFile(ts.MkAbs(args[2]), []byte(stderr.String()), 0o644))
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	}
+	code := exitStatus(ts, args[3], err)
 	if code != want {
 		ts.Fatalf("exit %d, want %d (stderr: %s)", code, want, stderr.String())
 	}
@@ -419,4 +401,17 @@ func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("took %v to stop after SIGINT", took)
 	}
 	fmt.Fprintf(ts.Stdout(), "stopped %v after SIGINT\n", took.Round(time.Millisecond))
+}
+
+// exitStatus is a finished program's exit code (-1 when a signal ended it);
+// failing to run it at all fails the script.
+func exitStatus(ts *testscript.TestScript, prog string, err error) int {
+	if err == nil {
+		return 0
+	}
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		ts.Fatalf("running %s: %v", prog, err)
+	}
+	return ee.ExitCode()
 }

@@ -166,13 +166,7 @@ func FuzzDetect(f *testing.F) {
 // decoding two layers deep.
 func BenchmarkEngine(b *testing.B) {
 	e := defaultEngine(b, Options{MaxDecodeDepth: 2})
-	corpus := mixedCorpus(64 << 20)
-	var total int64
-	for _, c := range corpus {
-		total += int64(len(c))
-	}
-	b.SetBytes(total)
-	b.ResetTimer()
+	corpus := benchCorpus(b)
 	before := e.Stats()
 	found := 0
 	for i := 0; i < b.N; i++ {
@@ -184,6 +178,18 @@ func BenchmarkEngine(b *testing.B) {
 	frags := float64(after.Fragments - before.Fragments)
 	b.ReportMetric(float64(after.RuleRuns-before.RuleRuns)/frags, "rule-runs/fragment")
 	b.ReportMetric(float64(found)/float64(b.N), "findings/op")
+}
+
+// benchCorpus makes the 64 MiB mixed corpus and tells b its size.
+func benchCorpus(b *testing.B) [][]byte {
+	corpus := mixedCorpus(64 << 20)
+	var total int64
+	for _, c := range corpus {
+		total += int64(len(c))
+	}
+	b.SetBytes(total)
+	b.ResetTimer()
+	return corpus
 }
 
 // mixedCorpus makes fragments of source code, config, prose, minified and
@@ -225,13 +231,7 @@ func mixedCorpus(size int) [][]byte {
 // to show what the one-pass Set saves.
 func BenchmarkEngineWithoutSet(b *testing.B) {
 	e := defaultEngine(b, Options{})
-	corpus := mixedCorpus(64 << 20)
-	var total int64
-	for _, c := range corpus {
-		total += int64(len(c))
-	}
-	b.SetBytes(total)
-	b.ResetTimer()
+	corpus := benchCorpus(b)
 	for i := 0; i < b.N; i++ {
 		for _, c := range corpus {
 			var cands []candidate
