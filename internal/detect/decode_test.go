@@ -3,7 +3,6 @@ package detect
 import (
 	"bytes"
 	"encoding/base64"
-	"net/url"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -109,8 +108,6 @@ func TestDecodingOffAndBudget(t *testing.T) {
 	if segs := base64Segments([]byte(img), &budget); len(segs) != 0 {
 		t.Fatal("binary decoded as text")
 	}
-	_ = url.PathEscape
-	_ = strings.Repeat
 }
 
 // checkSegments asserts what every decoder promises: spans inside the

@@ -261,7 +261,6 @@ func (e *Engine) toFindings(f source.Fragment, cands []candidate) []finding.Find
 			Secret:        finding.Secret(secret),
 			Entropy:       Entropy(secret),
 			Checksum:      c.checksum,
-			Commit:        f.Commit,
 		})
 	}
 	return out

@@ -16,7 +16,6 @@ type File struct {
 	// below it, slash-separated.
 	Path   string
 	OSPath string
-	Size   int64
 }
 
 // Problem is something that could not be scanned. Every problem makes a
@@ -110,7 +109,7 @@ func fileOf(p, osPath string, info fs.FileInfo, opts WalkOptions, problem func(P
 		problem(Problem{Path: opts.display(p), Reason: fmt.Sprintf("%d bytes is over --max-file-size %d; not scanned", info.Size(), opts.MaxFileSize)})
 		return File{}, false
 	}
-	return File{Path: opts.display(p), OSPath: osPath, Size: info.Size()}, true
+	return File{Path: opts.display(p), OSPath: osPath}, true
 }
 
 func send(ctx context.Context, files chan<- File, f File) error {

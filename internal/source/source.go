@@ -3,15 +3,9 @@
 // standard input. Git sources live in internal/source/git.
 package source
 
-import (
-	"github.com/leakhound/leakhound/internal/finding"
-)
-
 // Fragment is one piece of content to scan: a file, a blob or stdin.
 type Fragment struct {
 	// Path is slash-separated and relative to the scan root where there is one.
 	Path    string
 	Content []byte
-	// Commit is set for content that a git commit introduced.
-	Commit *finding.Commit
 }

@@ -18,12 +18,11 @@ import (
 
 // IndexEntry is one stage-0..3 path of the index.
 type IndexEntry struct {
-	Path         string
-	Mode         uint32
-	Hash         plumbing.Hash
-	Stage        uint8
-	IntentToAdd  bool
-	SkipWorktree bool
+	Path        string
+	Mode        uint32
+	Hash        plumbing.Hash
+	Stage       uint8
+	IntentToAdd bool
 }
 
 // CacheTree is the index's TREE extension: for each directory whose entry is
@@ -153,7 +152,6 @@ func (p *indexParser) entry() (IndexEntry, error) {
 		}
 		ext := binary.BigEndian.Uint16(p.data[p.off:])
 		e.IntentToAdd = ext&0x2000 != 0
-		e.SkipWorktree = ext&0x4000 != 0
 		p.off += 2
 	}
 	if p.version == 4 {

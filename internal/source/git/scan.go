@@ -40,7 +40,6 @@ type Stats struct {
 	Commits      atomic.Int64
 	Blobs        atomic.Int64 // unique blobs read and scanned
 	BlobBytes    atomic.Int64
-	Changes      atomic.Int64
 	TotalCommits atomic.Int64 // known once the walk is done
 }
 
@@ -87,7 +86,7 @@ func (b *blobScanner) scan(repo *Repo, h plumbing.Hash, path string) *blobResult
 		return res
 	}
 	defer close(res.done)
-	rd, _, err := repo.openBlob(h, b.opts.MaxBlobSize)
+	rd, err := repo.openBlob(h, b.opts.MaxBlobSize)
 	if err != nil {
 		res.err = err
 		return res
@@ -115,7 +114,6 @@ func (b *blobScanner) scan(repo *Repo, h plumbing.Hash, path string) *blobResult
 // the new one has findings. Read errors are reported as problems; an old
 // blob that cannot be read counts as empty, so nothing is hidden.
 func (b *blobScanner) introduced(repo *Repo, c Change) []finding.Finding {
-	b.opts.Stats.Changes.Add(1)
 	if b.opts.Target != nil {
 		b.opts.Target(c.Path)
 	}

@@ -3,7 +3,6 @@ package git
 import (
 	"errors"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -115,18 +114,4 @@ func (s *stagedDiff) dir(prefix string, head *object.Tree, entries []IndexEntry)
 		}
 	}
 	return nil
-}
-
-// InProgress names an operation git is in the middle of (merge, rebase,
-// cherry-pick, revert), or "".
-func (r *Repo) InProgress() string {
-	for _, f := range []struct{ file, name string }{
-		{"MERGE_HEAD", "merge"}, {"rebase-merge", "rebase"}, {"rebase-apply", "rebase"},
-		{"CHERRY_PICK_HEAD", "cherry-pick"}, {"REVERT_HEAD", "revert"},
-	} {
-		if _, err := os.Stat(filepath.Join(r.GitDir, f.file)); err == nil {
-			return f.name
-		}
-	}
-	return ""
 }
