@@ -3,7 +3,6 @@ package detect
 import (
 	"bytes"
 	"encoding/base64"
-	"strings"
 	"testing"
 	"unicode/utf16"
 
