@@ -13,7 +13,11 @@ const Base62Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrst
 
 // Base62CRC32 returns base62(crc32_ieee(body)) left-padded with '0' to 6 characters.
 func Base62CRC32(body string) string {
-	n := crc32.ChecksumIEEE([]byte(body))
+	return base62(crc32.ChecksumIEEE([]byte(body)))
+}
+
+// base62 encodes n in 6 base62 digits, left-padded with '0' (62^6 > 2^32).
+func base62(n uint32) string {
 	var out [6]byte
 	for i := 5; i >= 0; i-- {
 		out[i] = Base62Alphabet[n%62]

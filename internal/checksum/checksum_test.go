@@ -60,16 +60,12 @@ func TestEverySingleSubstitutionIsRejected(t *testing.T) {
 	}
 }
 
-func TestLargestCRCEncoding(t *testing.T) {
-	// 0xFFFFFFFF encodes as 4gfFC3; pin the alphabet order and padding.
-	n := uint32(0xFFFFFFFF)
-	var out [6]byte
-	for i := 5; i >= 0; i-- {
-		out[i] = Base62Alphabet[n%62]
-		n /= 62
-	}
-	if string(out[:]) != "4gfFC3" {
-		t.Fatalf("got %s", out)
+func TestBase62Encoding(t *testing.T) {
+	// pin the alphabet order (digits, upper, lower) and the zero padding
+	for n, want := range map[uint32]string{0: "000000", 61: "00000z", 62: "000010", 0xFFFFFFFF: "4gfFC3"} {
+		if got := base62(n); got != want {
+			t.Errorf("base62(%d) = %s, want %s", n, got, want)
+		}
 	}
 }
 
