@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"regexp/syntax"
 	"strings"
 	"sync/atomic"
 
@@ -133,26 +132,21 @@ func compileRule(r rule.Rule, index int) (*compiledRule, error) {
 	if where == "" {
 		where = "rule"
 	}
+	// Check parses the regex with Go's RE2-syntax parser (the same verdict,
+	// without the C++ library logging to stderr) and checks the secret
+	// group, so RE2 only sees patterns it accepts.
 	if errs := r.Check(); len(errs) > 0 {
 		return nil, fmt.Errorf("%s: %w", where, errors.Join(errs...))
-	}
-	// Parse with Go's RE2-syntax parser first: it gives the same verdict
-	// without the C++ library logging to stderr.
-	if _, err := syntax.Parse(r.Regex, syntax.Perl); err != nil {
-		return nil, fmt.Errorf("%s: rule %q: invalid regex: %w", where, r.ID, err)
 	}
 	re, err := experimental.CompileLatin1(r.Regex)
 	if err != nil {
 		return nil, fmt.Errorf("%s: rule %q: invalid regex: %w", where, r.ID, err)
 	}
 	cr := &compiledRule{Rule: r, index: index, re: re, validate: rule.Validators[r.Validate]}
-	groups := re.NumSubexp()
 	switch {
-	case r.SecretGroup > groups:
-		return nil, fmt.Errorf("%s: rule %q: secret_group %d but the regex has %d group(s)", where, r.ID, r.SecretGroup, groups)
 	case r.SecretGroup > 0:
 		cr.group = r.SecretGroup
-	case groups > 0:
+	case re.NumSubexp() > 0:
 		cr.group = 1
 	}
 	if r.Path != "" {
