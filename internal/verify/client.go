@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/memo"
 )
 
 // Statuses.
@@ -83,14 +84,9 @@ type Client struct {
 	opts Options
 	http *http.Client
 
-	mu    sync.Mutex
-	sems  map[string]chan struct{}
-	cache map[string]*cached
-}
-
-type cached struct {
-	done chan struct{}
-	v    finding.Verification
+	mu      sync.Mutex
+	sems    map[string]chan struct{}
+	results memo.Map[string, finding.Verification]
 }
 
 // ErrRedirect is returned for any redirect: a token must not follow one.
@@ -128,30 +124,18 @@ func New(opts Options) *Client {
 			Transport:     transport,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return ErrRedirect },
 		},
-		sems:  map[string]chan struct{}{},
-		cache: map[string]*cached{},
+		sems: map[string]chan struct{}{},
 	}
 }
 
 // Verify checks secret with the verifier a rule names (its `verify` field).
 // Each (verifier, secret) pair is checked once per client.
 func (c *Client) Verify(ctx context.Context, verifier, secret string) finding.Verification {
-	key := verifier + "\x00" + secret
-	c.mu.Lock()
-	e, ok := c.cache[key]
-	if !ok {
-		e = &cached{done: make(chan struct{})}
-		c.cache[key] = e
-	}
-	c.mu.Unlock()
-	if ok {
-		<-e.done
-		return e.v
-	}
-	e.v = c.verify(ctx, verifier, secret)
-	e.v.CheckedAt = c.opts.Now().UTC().Truncate(time.Second)
-	close(e.done)
-	return e.v
+	return c.results.Do(verifier+"\x00"+secret, func() finding.Verification {
+		v := c.verify(ctx, verifier, secret)
+		v.CheckedAt = c.opts.Now().UTC().Truncate(time.Second)
+		return v
+	})
 }
 
 func (c *Client) verify(ctx context.Context, verifier, secret string) finding.Verification {

@@ -11,6 +11,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/memo"
 	"github.com/leakhound/leakhound/internal/source"
 )
 
@@ -46,13 +47,17 @@ type Stats struct {
 // blobScanner scans each unique blob once and remembers what it found.
 // Findings are cached by blob id (and by path only where rules depend on it).
 type blobScanner struct {
-	opts  ScanOptions
-	mu    sync.Mutex
-	cache map[string]*blobResult
+	opts      ScanOptions
+	blobs     memo.Map[blobKey, *blobResult]
+	sensitive memo.Map[string, bool] // paths whose findings depend on the path
+}
+
+type blobKey struct {
+	blob plumbing.Hash
+	path string // empty unless the path changes what is found
 }
 
 type blobResult struct {
-	done     chan struct{}
 	findings []finding.Finding
 	keys     map[string]bool // rule + NUL + secret
 	err      error
@@ -62,7 +67,7 @@ func newBlobScanner(opts ScanOptions) *blobScanner {
 	if opts.Stats == nil {
 		opts.Stats = &Stats{}
 	}
-	return &blobScanner{opts: opts, cache: map[string]*blobResult{}}
+	return &blobScanner{opts: opts}
 }
 
 func findingKey(f *finding.Finding) string { return f.RuleID + "\x00" + f.Secret.Reveal() }
@@ -70,22 +75,16 @@ func findingKey(f *finding.Finding) string { return f.RuleID + "\x00" + f.Secret
 // scan returns the findings of blob h as seen at path, reading it with repo
 // unless another worker already did.
 func (b *blobScanner) scan(repo *Repo, h plumbing.Hash, path string) *blobResult {
-	key := h.String()
-	if b.opts.Detector.PathSensitive(path) {
-		key += "\x00" + path
+	key := blobKey{blob: h}
+	if b.sensitive.Do(path, func() bool { return b.opts.Detector.PathSensitive(path) }) {
+		key.path = path
 	}
-	b.mu.Lock()
-	res, ok := b.cache[key]
-	if !ok {
-		res = &blobResult{done: make(chan struct{})}
-		b.cache[key] = res
-	}
-	b.mu.Unlock()
-	if ok {
-		<-res.done
-		return res
-	}
-	defer close(res.done)
+	return b.blobs.Do(key, func() *blobResult { return b.read(repo, h, path) })
+}
+
+// read streams blob h through the detector, as seen at path.
+func (b *blobScanner) read(repo *Repo, h plumbing.Hash, path string) *blobResult {
+	res := &blobResult{}
 	rd, err := repo.openBlob(h, b.opts.MaxBlobSize)
 	if err != nil {
 		res.err = err
@@ -100,10 +99,10 @@ func (b *blobScanner) scan(repo *Repo, h plumbing.Hash, path string) *blobResult
 	b.opts.Stats.Blobs.Add(1)
 	b.opts.Stats.BlobBytes.Add(n)
 	res.findings = found
-	if len(res.findings) > 0 {
-		res.keys = make(map[string]bool, len(res.findings))
-		for i := range res.findings {
-			res.keys[findingKey(&res.findings[i])] = true
+	if len(found) > 0 {
+		res.keys = make(map[string]bool, len(found))
+		for i := range found {
+			res.keys[findingKey(&found[i])] = true
 		}
 	}
 	return res
