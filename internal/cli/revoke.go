@@ -128,6 +128,14 @@ func revoke(ctx context.Context, e *env, o *commonOpts, found []revocable, yes b
 	return nil
 }
 
+// reportRecord is the part of a JSON finding revoke reads.
+type reportRecord struct {
+	Rule   string `json:"rule"`
+	Path   string `json:"path"`
+	Line   int    `json:"line"`
+	Secret string `json:"secret"`
+}
+
 // readReport reads secrets from a JSON array or JSONL report. Redacted
 // secrets cannot be revoked, so a redacted report is an error.
 func readReport(path string) ([]revocable, error) {
@@ -135,12 +143,7 @@ func readReport(path string) ([]revocable, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading report: %w", err)
 	}
-	var records []struct {
-		Rule   string `json:"rule"`
-		Path   string `json:"path"`
-		Line   int    `json:"line"`
-		Secret string `json:"secret"`
-	}
+	var records []reportRecord
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) > 0 && trimmed[0] == '[' {
 		if err := json.Unmarshal(trimmed, &records); err != nil {
@@ -149,12 +152,7 @@ func readReport(path string) ([]revocable, error) {
 	} else {
 		dec := json.NewDecoder(bytes.NewReader(trimmed))
 		for {
-			var r struct {
-				Rule   string `json:"rule"`
-				Path   string `json:"path"`
-				Line   int    `json:"line"`
-				Secret string `json:"secret"`
-			}
+			var r reportRecord
 			if err := dec.Decode(&r); err == io.EOF {
 				break
 			} else if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -27,8 +28,8 @@ func runRules(ctx context.Context, e *env, args []string) error {
 		return usagef("rules: name a subcommand: list, test or explain ID")
 	}
 	lo := config.LoadOptions{File: cfgFile}
-	if !noDefaults {
-		lo.RepoFile = config.RepoFileName
+	if root := repoRoot("."); root != "" && !noDefaults {
+		lo.RepoFile = filepath.Join(root, config.RepoFileName)
 	}
 	cfg, err := config.Load(lo)
 	if err != nil {

@@ -51,7 +51,7 @@ func runRule(e *detect.Engine, r rule.Rule) Result {
 			}
 		}
 		if !found(e, r, text) {
-			fail("match[%d]: not detected: %q", i, redactExample(ex))
+			fail("match[%d]: not detected: %q", i, shortExample(ex))
 			ok = false
 		}
 		if ok {
@@ -65,7 +65,7 @@ func runRule(e *detect.Engine, r rule.Rule) Result {
 			continue
 		}
 		if found(e, r, text) {
-			fail("nomatch[%d]: detected: %q", i, redactExample(ex))
+			fail("nomatch[%d]: detected: %q", i, shortExample(ex))
 			continue
 		}
 		res.Passed++
@@ -82,9 +82,9 @@ func found(e *detect.Engine, r rule.Rule, text string) bool {
 	return false
 }
 
-// redactExample shows the example as written: generated values stay as their
-// {{gen:...}} references, so no token-shaped value is printed.
-func redactExample(ex string) string {
+// shortExample shows the example as written (generated values stay as their
+// {{gen:...}} references, so no token-shaped value is printed), shortened.
+func shortExample(ex string) string {
 	if len(ex) > 120 {
 		return ex[:117] + "..."
 	}

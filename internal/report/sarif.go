@@ -164,7 +164,8 @@ func writeSARIF(w io.Writer, r Report, opts Options) error {
 }
 
 func sarifResultOf(f *finding.Finding, ruleIndex int, noRedact bool) sarifResult {
-	secret := secretText(f, noRedact)
+	j := ToJSON(f, noRedact)
+	secret := j.Secret
 	res := sarifResult{
 		RuleID:    f.RuleID,
 		RuleIndex: ruleIndex,
@@ -178,10 +179,9 @@ func sarifResultOf(f *finding.Finding, ruleIndex int, noRedact bool) sarifResult
 			},
 		}}},
 		PartialFingerprints: map[string]string{"leakhound/v1": f.Fingerprint()},
-		Properties:          map[string]any{"secret": secret, "checksum": f.Checksum, "entropy": ToJSON(f, noRedact).Entropy},
+		Properties:          map[string]any{"secret": secret, "checksum": j.Checksum, "entropy": j.Entropy},
 	}
 	if c := f.Commit; c != nil {
-		j := ToJSON(f, noRedact)
 		res.Properties["commit"] = j.Commit
 		res.Properties["author"] = j.Author
 		res.Properties["email"] = j.Email
