@@ -29,72 +29,74 @@ type treeDiff struct {
 	deleted []plumbing.Hash
 }
 
-func (d *treeDiff) tree(h plumbing.Hash) (*object.Tree, error) {
-	t, err := d.repo.repo.TreeObject(h)
-	if err != nil {
-		return nil, fmt.Errorf("tree %s: %w", h, err)
-	}
-	return t, nil
-}
-
 func isTree(m filemode.FileMode) bool { return m == filemode.Dir }
 
 func isBlob(m filemode.FileMode) bool {
 	return m == filemode.Regular || m == filemode.Executable || m == filemode.Symlink || m == filemode.Deprecated
 }
 
-// diff compares old (nil when absent) with new below prefix.
-func (d *treeDiff) diff(prefix string, old, new *object.Tree) error {
-	oldByName := map[string]object.TreeEntry{}
-	if old != nil {
-		for _, e := range old.Entries {
-			oldByName[e.Name] = e
-		}
-	}
-	if new != nil {
-		for _, e := range new.Entries {
-			o, had := oldByName[e.Name]
-			delete(oldByName, e.Name)
-			if err := d.entry(join(prefix, e.Name), o, had, e); err != nil {
+// diff compares old with new (either nil when absent) below prefix, walking
+// both in git's order: entries with the same name meet, and a name that
+// changed between file and directory is a removal and an addition.
+func (d *treeDiff) diff(prefix string, old, new *tree) error {
+	or, nr := newTreeReader(old), newTreeReader(new)
+	o, ook := or.next()
+	n, nok := nr.next()
+	for ook || nok {
+		switch c := compareEntries(o, ook, n, nok); {
+		case c < 0:
+			if err := d.removed(join(prefix, string(o.name)), o); err != nil {
 				return err
 			}
+			o, ook = or.next()
+		case c > 0:
+			if err := d.entry(join(prefix, string(n.name)), treeEntry{}, false, n); err != nil {
+				return err
+			}
+			n, nok = nr.next()
+		default:
+			if o.hash != n.hash || o.mode != n.mode {
+				if err := d.entry(join(prefix, string(n.name)), o, true, n); err != nil {
+					return err
+				}
+			}
+			o, ook = or.next()
+			n, nok = nr.next()
 		}
 	}
-	for _, o := range oldByName {
-		if err := d.removed(join(prefix, o.Name), o); err != nil {
-			return err
-		}
+	if or.err != nil {
+		return or.err
 	}
-	return nil
+	return nr.err
 }
 
-func (d *treeDiff) entry(path string, o object.TreeEntry, had bool, e object.TreeEntry) error {
-	if had && o.Hash == e.Hash && o.Mode == e.Mode {
+func (d *treeDiff) entry(path string, o treeEntry, had bool, e treeEntry) error {
+	if had && o.hash == e.hash && o.mode == e.mode {
 		return nil
 	}
 	switch {
-	case isTree(e.Mode):
+	case isTree(e.mode):
 		oldTree, err := d.oldTree(path, o, had)
 		if err != nil {
 			return err
 		}
-		t, err := d.tree(e.Hash)
+		t, err := d.repo.readTree(e.hash)
 		if err != nil {
 			return err
 		}
 		return d.diff(path, oldTree, t)
-	case isBlob(e.Mode):
-		return d.blobChanged(path, e.Hash, o, had)
+	case isBlob(e.mode):
+		return d.blobChanged(path, e.hash, o, had)
 	}
 	return nil // submodules (gitlinks) are not content of this repository
 }
 
 // oldTree returns what a directory now at path replaces: the previous
 // entry's tree, or nil (after recording a replaced file as deleted).
-func (d *treeDiff) oldTree(path string, o object.TreeEntry, had bool) (*object.Tree, error) {
+func (d *treeDiff) oldTree(path string, o treeEntry, had bool) (*tree, error) {
 	switch {
-	case had && isTree(o.Mode):
-		return d.tree(o.Hash)
+	case had && isTree(o.mode):
+		return d.repo.readTree(o.hash)
 	case had:
 		return nil, d.removed(path, o)
 	}
@@ -103,31 +105,31 @@ func (d *treeDiff) oldTree(path string, o object.TreeEntry, had bool) (*object.T
 
 // blobChanged records the blob now at path, whose previous entry (if had)
 // was o: nothing when only the mode changed, a change otherwise.
-func (d *treeDiff) blobChanged(path string, h plumbing.Hash, o object.TreeEntry, had bool) error {
-	if had && isTree(o.Mode) {
+func (d *treeDiff) blobChanged(path string, h plumbing.Hash, o treeEntry, had bool) error {
+	if had && isTree(o.mode) {
 		if err := d.removed(path, o); err != nil {
 			return err
 		}
 		had = false
 	}
-	if had && o.Hash == h {
+	if had && o.hash == h {
 		return nil // mode-only change
 	}
 	c := Change{Path: path, New: h}
-	if had && isBlob(o.Mode) {
-		c.Old = []plumbing.Hash{o.Hash}
+	if had && isBlob(o.mode) {
+		c.Old = []plumbing.Hash{o.hash}
 	}
 	d.changed = append(d.changed, c)
 	return nil
 }
 
 // removed records the blobs under a deleted entry as rename candidates.
-func (d *treeDiff) removed(path string, o object.TreeEntry) error {
+func (d *treeDiff) removed(path string, o treeEntry) error {
 	switch {
-	case isBlob(o.Mode):
-		d.deleted = append(d.deleted, o.Hash)
-	case isTree(o.Mode):
-		t, err := d.tree(o.Hash)
+	case isBlob(o.mode):
+		d.deleted = append(d.deleted, o.hash)
+	case isTree(o.mode):
+		t, err := d.repo.readTree(o.hash)
 		if err != nil {
 			return err
 		}
@@ -167,36 +169,39 @@ func join(prefix, name string) string {
 	return prefix + "/" + name
 }
 
-// commitChanges lists what commit c introduces relative to its parents. For
-// a merge, a path counts only when its blob differs from every parent's.
-func (r *Repo) commitChanges(c *object.Commit, meta *finding.Commit) ([]Change, error) {
-	tree, err := c.Tree()
+// commitChanges lists what commit c introduces relative to its parents,
+// whose trees treeOf finds. For a merge, a path counts only when its blob
+// differs from every parent's.
+func (r *Repo) commitChanges(c *object.Commit, treeOf func(commit plumbing.Hash) (plumbing.Hash, error), meta *finding.Commit) ([]Change, error) {
+	t, err := r.readTree(c.TreeHash)
 	if err != nil {
 		return nil, fmt.Errorf("commit %s: %w", c.Hash, err)
 	}
-	var parents []*object.Tree
+	var parents []*tree
 	for _, ph := range r.parents(c) {
-		p, err := r.repo.CommitObject(ph)
+		th, err := treeOf(ph)
 		if err != nil {
 			return nil, fmt.Errorf("parent %s of %s: %w", ph, c.Hash, err)
 		}
-		pt, err := p.Tree()
+		pt, err := r.readTree(th)
 		if err != nil {
 			return nil, fmt.Errorf("commit %s: %w", ph, err)
 		}
 		parents = append(parents, pt)
 	}
 	d := &treeDiff{repo: r}
-	var first *object.Tree
+	var first *tree
 	if len(parents) > 0 {
 		first = parents[0]
 	}
-	if err := d.diff("", first, tree); err != nil {
+	if err := d.diff("", first, t); err != nil {
 		return nil, err
 	}
 	changes := d.finish()
 	if len(parents) > 1 {
-		changes = r.mergeChanges(changes, parents[1:])
+		if changes, err = r.mergeChanges(changes, parents[1:]); err != nil {
+			return nil, fmt.Errorf("merge %s: %w", c.Hash, err)
+		}
 	}
 	for i := range changes {
 		changes[i].Commit = meta
@@ -206,21 +211,24 @@ func (r *Repo) commitChanges(c *object.Commit, meta *finding.Commit) ([]Change, 
 
 // mergeChanges keeps the changes whose blob matches no other parent, and adds
 // the other parents' blobs at that path to what is not new.
-func (r *Repo) mergeChanges(changes []Change, others []*object.Tree) []Change {
+func (r *Repo) mergeChanges(changes []Change, others []*tree) ([]Change, error) {
 	out := changes[:0]
 next:
 	for _, c := range changes {
 		for _, p := range others {
-			e, err := p.FindEntry(c.Path)
-			if err != nil || !isBlob(e.Mode) {
+			e, ok, err := r.findEntry(p, c.Path)
+			if err != nil {
+				return nil, err
+			}
+			if !ok || !isBlob(e.mode) {
 				continue
 			}
-			if e.Hash == c.New {
+			if e.hash == c.New {
 				continue next
 			}
-			c.Old = append(append([]plumbing.Hash(nil), c.Old...), e.Hash)
+			c.Old = append(append([]plumbing.Hash(nil), c.Old...), e.hash)
 		}
 		out = append(out, c)
 	}
-	return out
+	return out, nil
 }

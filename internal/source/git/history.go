@@ -247,26 +247,59 @@ func CommitMeta(c *object.Commit) *finding.Commit {
 	}
 }
 
-// ScanHistory scans what each commit introduced, on workers that each hold
-// their own repository handle; every unique blob is read and scanned once.
+// ScanHistory scans what each commit introduced. One goroutine diffs the
+// commits' trees, in walk order so that a commit's tree is still cached
+// when its parent is diffed, and hands the changes to workers that each
+// hold their own repository handle; every unique blob is read and scanned
+// once.
 func (r *Repo) ScanHistory(ctx context.Context, commits []*object.Commit, workers int, opts ScanOptions) ([]finding.Finding, error) {
 	b := newBlobScanner(opts)
-	return parallel(ctx, r, commits, workers, func(repo *Repo, job *object.Commit) ([]finding.Finding, error) {
-		defer b.opts.Stats.Commits.Add(1)
-		// Objects keep the handle that decoded them: re-read the commit
-		// through this worker's own handle.
-		c, err := repo.repo.CommitObject(job.Hash)
+	trees := make(map[plumbing.Hash]plumbing.Hash, len(commits))
+	for _, c := range commits {
+		trees[c.Hash] = c.TreeHash
+	}
+	differ, err := r.Clone()
+	if err != nil {
+		return nil, err
+	}
+	treeOf := func(h plumbing.Hash) (plumbing.Hash, error) {
+		if t, ok := trees[h]; ok {
+			return t, nil
+		}
+		c, err := differ.repo.CommitObject(h)
 		if err != nil {
-			return nil, fmt.Errorf("commit %s: %w", job.Hash, err)
+			return plumbing.ZeroHash, err
 		}
-		changes, err := repo.commitChanges(c, CommitMeta(c))
-		if err != nil {
-			return nil, err
+		return c.TreeHash, nil
+	}
+	changes := make(chan Change, 4096)
+	var diffErr error
+	diffDone := make(chan struct{})
+	go func() {
+		defer close(diffDone)
+		defer close(changes)
+		for _, c := range commits {
+			chs, err := differ.commitChanges(c, treeOf, CommitMeta(c))
+			if err != nil {
+				diffErr = err
+				return
+			}
+			b.opts.Stats.Commits.Add(1)
+			for _, ch := range chs {
+				select {
+				case changes <- ch:
+				case <-ctx.Done():
+					return
+				}
+			}
 		}
-		var out []finding.Finding
-		for _, ch := range changes {
-			out = append(out, b.introduced(repo, ch)...)
-		}
-		return out, nil
+	}()
+	found, err := parallel(ctx, r, changes, workers, func(repo *Repo, c Change) ([]finding.Finding, error) {
+		return b.introduced(repo, c), nil
 	})
+	<-diffDone
+	if diffErr != nil {
+		return found, diffErr
+	}
+	return found, err
 }

@@ -1,7 +1,13 @@
 package git
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -13,38 +19,54 @@ import (
 )
 
 // objectStorage is go-git's filesystem storage with packed objects read
-// through packIndex: pack lookups binary-search the mapped .idx files, and
-// loose objects and alternates are left to go-git.
+// from mapped pack files (pack.go) located through packIndex: lookups
+// binary-search the mapped .idx files. Loose objects, alternates and packs
+// that cannot be mapped are left to go-git.
 type objectStorage struct {
 	*filesystem.Storage
 	fs    billy.Filesystem
 	cache cache.Object
+	set   *packSet
+	// go-git readers for packs that cannot be mapped, per handle
+	fallback map[*lazyPack]*packfile.Packfile
+}
+
+// deltaCacheSize bounds the resolved objects kept for delta chains, shared
+// by every handle on a repository.
+const deltaCacheSize = 64 << 20
+
+// packSet is a repository's packs, shared by every handle on it: mapped
+// pack data and the delta cache are safe for concurrent use.
+type packSet struct {
+	root  string // the common git directory
 	packs []*lazyPack
+	cache *deltaCache
 }
 
 type lazyPack struct {
 	name string // objects/pack/pack-<id>.pack
 	idx  *packIndex
 
-	once sync.Once
-	pf   *packfile.Packfile
-	err  error
+	once   sync.Once
+	mapped *mappedPack // nil when the pack cannot be mapped
+	err    error
 }
 
-// newObjectStorage opens the pack indexes under objects/pack. A pack index
+// openPackSet reads the pack indexes under packDir of root. A pack index
 // that cannot be read is an error: its objects would be missing silently.
-func newObjectStorage(st *filesystem.Storage, fs billy.Filesystem, objects cache.Object, packDir string) (*objectStorage, error) {
-	s := &objectStorage{Storage: st, fs: fs, cache: objects}
-	entries, err := fs.ReadDir(packDir)
+func openPackSet(root, packDir string) (*packSet, error) {
+	s := &packSet{root: root, cache: newDeltaCache(deltaCacheSize)}
+	entries, err := readDirNames(filepath.Join(root, packDir))
 	if err != nil {
 		return s, nil // no packs yet
 	}
-	for _, e := range entries {
-		name := e.Name()
+	for _, name := range entries {
 		if !strings.HasPrefix(name, "pack-") || !strings.HasSuffix(name, ".idx") {
 			continue
 		}
-		data, _, err := mapFile(fs.Join(fs.Root(), packDir, name))
+		// mapped for the life of the process, as the packs are: readers
+		// hold slices of the mapping that the collector cannot see
+		data, _, err := mapFile(filepath.Join(root, packDir, name))
 		if err != nil {
 			return nil, errPack(name, err)
 		}
@@ -57,51 +79,200 @@ func newObjectStorage(st *filesystem.Storage, fs billy.Filesystem, objects cache
 	return s, nil
 }
 
-func (s *objectStorage) packfile(p *lazyPack) (*packfile.Packfile, error) {
+// find returns the pack holding h and its position in the pack's index.
+func (s *packSet) find(h plumbing.Hash) (*lazyPack, int) {
+	for _, p := range s.packs {
+		if i := p.idx.position(h); i >= 0 {
+			return p, i
+		}
+	}
+	return nil, -1
+}
+
+// open maps the pack on first use and checks its header.
+func (s *packSet) open(p *lazyPack) (*mappedPack, error) {
 	p.once.Do(func() {
-		f, err := s.fs.Open(p.name)
+		data, _, ok, err := mapPack(filepath.Join(s.root, p.name))
 		if err != nil {
 			p.err = errPack(p.name, err)
 			return
 		}
-		p.pf = packfile.NewPackfileWithCache(p.idx, s.fs, f, s.cache, largeObject)
-	})
-	return p.pf, p.err
-}
-
-// find returns the pack holding h, if any.
-func (s *objectStorage) find(h plumbing.Hash) *lazyPack {
-	for _, p := range s.packs {
-		if p.idx.position(h) >= 0 {
-			return p
+		if !ok {
+			return
 		}
-	}
-	return nil
+		if len(data) < 32 || string(data[:4]) != "PACK" || (data[7] != 2 && data[7] != 3) || data[4]|data[5]|data[6] != 0 {
+			p.err = errPack(p.name, fmt.Errorf("%w: not a version 2 or 3 pack", errCorruptPack))
+			return
+		}
+		p.mapped = &mappedPack{name: p.name, data: data[:len(data)-20], mapping: data, idx: p.idx}
+	})
+	return p.mapped, p.err
 }
 
-// EncodedObject reads packed objects through the lazy indexes.
-func (s *objectStorage) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
-	p := s.find(h)
+func newObjectStorage(st *filesystem.Storage, fs billy.Filesystem, objects cache.Object, set *packSet) *objectStorage {
+	return &objectStorage{Storage: st, fs: fs, cache: objects, set: set, fallback: map[*lazyPack]*packfile.Packfile{}}
+}
+
+func readDirNames(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	names := make([]string, len(entries))
+	for i, e := range entries {
+		names[i] = e.Name()
+	}
+	return names, err
+}
+
+// goGitPack opens a pack that cannot be mapped with go-git's reader.
+func (s *objectStorage) goGitPack(p *lazyPack) (*packfile.Packfile, error) {
+	if pf := s.fallback[p]; pf != nil {
+		return pf, nil
+	}
+	f, err := s.fs.Open(p.name)
+	if err != nil {
+		return nil, errPack(p.name, err)
+	}
+	pf := packfile.NewPackfileWithCache(p.idx, s.fs, f, s.cache, largeObject)
+	s.fallback[p] = pf
+	return pf, nil
+}
+
+// located is where a packed object is: mapped (mp set) or not.
+func (s *objectStorage) locate(h plumbing.Hash) (p *lazyPack, mp *mappedPack, off int64, err error) {
+	p, i := s.set.find(h)
 	if p == nil {
+		return nil, nil, 0, nil
+	}
+	if off, err = p.idx.offset(i); err != nil {
+		return nil, nil, 0, errPack(p.name, err)
+	}
+	mp, err = s.set.open(p)
+	return p, mp, off, err
+}
+
+// refBase reads a REF_DELTA base that is not in the delta's own pack.
+func (s *objectStorage) refBase(h plumbing.Hash) (byte, []byte, error) {
+	obj, err := s.Storage.EncodedObject(plumbing.AnyObject, h)
+	if err != nil {
+		return 0, nil, err
+	}
+	data, err := readAll(obj)
+	if err != nil {
+		return 0, nil, err
+	}
+	return packType(obj.Type()), data, nil
+}
+
+func packType(t plumbing.ObjectType) byte {
+	switch t {
+	case plumbing.CommitObject:
+		return packCommit
+	case plumbing.TreeObject:
+		return packTree
+	case plumbing.BlobObject:
+		return packBlob
+	case plumbing.TagObject:
+		return packTag
+	}
+	return 0
+}
+
+func readAll(obj plumbing.EncodedObject) ([]byte, error) {
+	rd, err := obj.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	return io.ReadAll(rd)
+}
+
+// EncodedObject reads packed objects from mapped packs: whole objects
+// stream from the pack when read, deltas are resolved when read.
+func (s *objectStorage) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
+	p, mp, off, err := s.locate(h)
+	switch {
+	case err != nil:
+		return nil, err
+	case p == nil:
 		return s.Storage.EncodedObject(t, h)
+	case mp == nil:
+		pf, err := s.goGitPack(p)
+		if err != nil {
+			return nil, err
+		}
+		obj, err := pf.Get(h)
+		if err != nil {
+			return nil, err
+		}
+		if t != plumbing.AnyObject && obj.Type() != t {
+			return nil, plumbing.ErrObjectNotFound
+		}
+		return obj, nil
 	}
-	pf, err := s.packfile(p)
+	obj, err := s.packed(mp, off, h)
 	if err != nil {
-		return nil, err
+		return nil, errPack(mp.name, fmt.Errorf("object %s: %w", h, err))
 	}
-	obj, err := pf.Get(h)
-	if err != nil {
-		return nil, err
-	}
-	if t != plumbing.AnyObject && obj.Type() != t {
+	if t != plumbing.AnyObject && obj.typ != t {
 		return nil, plumbing.ErrObjectNotFound
 	}
 	return obj, nil
 }
 
+func (s *objectStorage) packed(mp *mappedPack, off int64, h plumbing.Hash) (*packedObject, error) {
+	hdr, err := parsePackHeader(mp.data, off)
+	if err != nil {
+		return nil, err
+	}
+	obj := &packedObject{hash: h, typ: objectType(hdr.typ), size: hdr.size}
+	if hdr.typ != packOfsDelta && hdr.typ != packRefDelta {
+		obj.open = func() (io.ReadCloser, error) { return newInflater(mp, mp.data[hdr.data:], hdr.size) }
+		return obj, nil
+	}
+	typ, err := mp.deltaType(off, s.set.cache, s.refBase)
+	if err != nil {
+		return nil, err
+	}
+	obj.typ = objectType(typ)
+	if obj.size, err = mp.objectSize(off); err != nil {
+		return nil, err
+	}
+	obj.open = func() (io.ReadCloser, error) {
+		_, data, err := mp.read(off, s.set.cache, s.refBase)
+		if err != nil {
+			return nil, errPack(mp.name, fmt.Errorf("object %s: %w", h, err))
+		}
+		return io.NopCloser(bytes.NewReader(data)), nil
+	}
+	return obj, nil
+}
+
+// readObject returns the whole content of object h, which must be of type
+// want. Packed objects come from the shared delta cache when recently read.
+func (s *objectStorage) readObject(h plumbing.Hash, want plumbing.ObjectType) ([]byte, error) {
+	_, mp, off, err := s.locate(h)
+	if err != nil {
+		return nil, err
+	}
+	if mp == nil {
+		obj, err := s.EncodedObject(want, h)
+		if err != nil {
+			return nil, err
+		}
+		return readAll(obj)
+	}
+	typ, data, err := mp.read(off, s.set.cache, s.refBase)
+	if err != nil {
+		return nil, errPack(mp.name, fmt.Errorf("object %s: %w", h, err))
+	}
+	if objectType(typ) != want {
+		return nil, fmt.Errorf("object %s is a %s, not a %s", h, objectType(typ), want)
+	}
+	return data, nil
+}
+
 // HasEncodedObject answers from the lazy indexes first.
 func (s *objectStorage) HasEncodedObject(h plumbing.Hash) error {
-	if s.find(h) != nil {
+	if p, _ := s.set.find(h); p != nil {
 		return nil
 	}
 	return s.Storage.HasEncodedObject(h)
@@ -109,17 +280,36 @@ func (s *objectStorage) HasEncodedObject(h plumbing.Hash) error {
 
 // EncodedObjectSize answers packed objects from their headers.
 func (s *objectStorage) EncodedObjectSize(h plumbing.Hash) (int64, error) {
-	p := s.find(h)
-	if p == nil {
+	p, mp, off, err := s.locate(h)
+	switch {
+	case err != nil:
+		return 0, err
+	case p == nil:
 		return s.Storage.EncodedObjectSize(h)
+	case mp == nil:
+		pf, err := s.goGitPack(p)
+		if err != nil {
+			return 0, err
+		}
+		return pf.GetSizeByOffset(off)
 	}
-	pf, err := s.packfile(p)
-	if err != nil {
-		return 0, err
-	}
-	off, err := p.idx.FindOffset(h)
-	if err != nil {
-		return 0, err
-	}
-	return pf.GetSizeByOffset(off)
+	return mp.objectSize(off)
 }
+
+// packedObject is an object in a mapped pack, read when asked.
+type packedObject struct {
+	hash plumbing.Hash
+	typ  plumbing.ObjectType
+	size int64
+	open func() (io.ReadCloser, error)
+}
+
+func (o *packedObject) Hash() plumbing.Hash             { return o.hash }
+func (o *packedObject) Type() plumbing.ObjectType       { return o.typ }
+func (o *packedObject) SetType(t plumbing.ObjectType)   { o.typ = t }
+func (o *packedObject) Size() int64                     { return o.size }
+func (o *packedObject) SetSize(n int64)                 { o.size = n }
+func (o *packedObject) Reader() (io.ReadCloser, error)  { return o.open() }
+func (o *packedObject) Writer() (io.WriteCloser, error) { return nil, errReadOnly }
+
+var errReadOnly = errors.New("packed objects are read-only")

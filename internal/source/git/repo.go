@@ -17,7 +17,6 @@ import (
 	gogit "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
-	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 )
@@ -32,6 +31,8 @@ type Repo struct {
 	WorkTree string
 
 	repo    *gogit.Repository
+	objects *objectStorage
+	packs   *packSet               // shared by every handle on the repository
 	shallow map[plumbing.Hash]bool // commits at a shallow boundary
 }
 
@@ -151,11 +152,15 @@ func (r *Repo) open() error {
 		// held in memory whole
 		LargeObjectThreshold: largeObject,
 	})
-	objs, err := newObjectStorage(st, osfs.New(r.CommonDir), objects, "objects/pack")
-	if err != nil {
-		return fmt.Errorf("opening %s: %w", r.CommonDir, err)
+	if r.packs == nil {
+		packs, err := openPackSet(r.CommonDir, "objects/pack")
+		if err != nil {
+			return fmt.Errorf("opening %s: %w", r.CommonDir, err)
+		}
+		r.packs = packs
 	}
-	repo, err := gogit.Open(objs, nil)
+	r.objects = newObjectStorage(st, osfs.New(r.CommonDir), objects, r.packs)
+	repo, err := gogit.Open(r.objects, nil)
 	if err != nil {
 		return fmt.Errorf("opening %s: %w", r.GitDir, err)
 	}
@@ -189,7 +194,7 @@ func objectFormat(configPath string) string {
 // Clone opens another handle on the same repository, for a worker: go-git
 // object readers are not safe for concurrent use.
 func (r *Repo) Clone() (*Repo, error) {
-	c := &Repo{GitDir: r.GitDir, CommonDir: r.CommonDir, WorkTree: r.WorkTree, shallow: r.shallow}
+	c := &Repo{GitDir: r.GitDir, CommonDir: r.CommonDir, WorkTree: r.WorkTree, shallow: r.shallow, packs: r.packs}
 	return c, c.open()
 }
 
@@ -218,7 +223,7 @@ func (e *TooLargeError) Error() string {
 }
 
 // headTree returns HEAD's tree, or nil when HEAD is unborn (no commit yet).
-func (r *Repo) headTree() (*object.Tree, error) {
+func (r *Repo) headTree() (*tree, error) {
 	ref, err := r.repo.Head()
 	if errors.Is(err, plumbing.ErrReferenceNotFound) {
 		return nil, nil
@@ -230,7 +235,7 @@ func (r *Repo) headTree() (*object.Tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("HEAD commit %s: %w", ref.Hash(), err)
 	}
-	t, err := c.Tree()
+	t, err := r.readTree(c.TreeHash)
 	if err != nil {
 		return nil, fmt.Errorf("HEAD tree of %s: %w", ref.Hash(), err)
 	}

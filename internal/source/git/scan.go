@@ -163,18 +163,22 @@ func (b *blobScanner) problem(c Change, err error) {
 // workers, and returns what they introduce.
 func (r *Repo) ScanChanges(ctx context.Context, changes []Change, workers int, opts ScanOptions) ([]finding.Finding, error) {
 	b := newBlobScanner(opts)
-	return parallel(ctx, r, changes, min(workers, len(changes)), func(repo *Repo, c Change) ([]finding.Finding, error) {
+	items := make(chan Change, len(changes))
+	for _, c := range changes {
+		items <- c
+	}
+	close(items)
+	return parallel(ctx, r, items, min(workers, len(changes)), func(repo *Repo, c Change) ([]finding.Finding, error) {
 		return b.introduced(repo, c), nil
 	})
 }
 
 // parallel runs work over items on workers, each holding its own repository
 // handle (go-git object readers are not safe for concurrent use), and
-// gathers the findings. It stops handing out items when ctx is done; the
-// first error is returned after every worker has finished.
-func parallel[T any](ctx context.Context, r *Repo, items []T, workers int, work func(*Repo, T) ([]finding.Finding, error)) ([]finding.Finding, error) {
+// gathers the findings. Items are taken until the channel is closed or ctx
+// is done; the first error is returned after every worker has finished.
+func parallel[T any](ctx context.Context, r *Repo, items <-chan T, workers int, work func(*Repo, T) ([]finding.Finding, error)) ([]finding.Finding, error) {
 	workers = max(workers, 1)
-	jobs := make(chan T)
 	var (
 		mu       sync.Mutex
 		out      []finding.Finding
@@ -186,16 +190,24 @@ func parallel[T any](ctx context.Context, r *Repo, items []T, workers int, work 
 		if i > 0 {
 			clone, err := r.Clone()
 			if err != nil {
-				close(jobs)
-				wg.Wait()
-				return out, err
+				firstErr = err
+				break
 			}
 			repo = clone
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for item := range jobs {
+			for {
+				var item T
+				var ok bool
+				select {
+				case item, ok = <-items:
+				case <-ctx.Done():
+				}
+				if !ok {
+					return
+				}
 				found, err := work(repo, item)
 				mu.Lock()
 				out = append(out, found...)
@@ -206,15 +218,6 @@ func parallel[T any](ctx context.Context, r *Repo, items []T, workers int, work 
 			}
 		}()
 	}
-feed:
-	for _, item := range items {
-		select {
-		case jobs <- item:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(jobs)
 	wg.Wait()
 	if firstErr != nil {
 		return out, firstErr

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 const gitlinkMode = 0o160000
@@ -63,17 +62,19 @@ type stagedDiff struct {
 }
 
 // dir compares the index entries below prefix with HEAD's tree there.
-func (s *stagedDiff) dir(prefix string, head *object.Tree, entries []IndexEntry) error {
+func (s *stagedDiff) dir(prefix string, head *tree, entries []IndexEntry) error {
 	if head != nil {
-		if h, ok := s.cache[prefix]; ok && h == head.Hash {
+		if h, ok := s.cache[prefix]; ok && h == head.hash {
 			return nil // this directory is staged exactly as HEAD has it
 		}
 	}
-	headByName := map[string]object.TreeEntry{}
-	if head != nil {
-		for _, e := range head.Entries {
-			headByName[e.Name] = e
-		}
+	headByName := map[string]treeEntry{}
+	rd := newTreeReader(head)
+	for e, ok := rd.next(); ok; e, ok = rd.next() {
+		headByName[string(e.name)] = e
+	}
+	if rd.err != nil {
+		return rd.err
 	}
 	base := len(prefix)
 	if prefix != "" {
@@ -95,7 +96,7 @@ func (s *stagedDiff) dir(prefix string, head *object.Tree, entries []IndexEntry)
 		sub := join(prefix, name)
 		// entries below sub are contiguous: they sort between "sub/" and "sub0"
 		end := i + sort.Search(len(entries)-i, func(j int) bool { return entries[i+j].Path >= sub+"0" })
-		if cached, ok := s.cache[sub]; ok && had && isTree(h.Mode) && cached == h.Hash {
+		if cached, ok := s.cache[sub]; ok && had && isTree(h.mode) && cached == h.hash {
 			i = end // staged exactly as HEAD has it: not even read
 			continue
 		}

@@ -1,0 +1,543 @@
+package git
+
+import (
+	"bytes"
+	"compress/zlib"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// A pack is read in place from its mapped file: an object is its header, a
+// zlib stream and, for deltas, a base to apply the stream to. Reading it
+// this way costs no system call per object, keeps no second copy of the
+// compressed data, and resolves each delta chain against a cache of recent
+// results keyed by offset (no object hashing), which is what makes a full
+// history audit close to git's own speed. Every length and offset read from
+// the file is checked, so a damaged pack is an error, never a panic.
+
+// Pack object types, as stored in object headers.
+const (
+	packCommit   = 1
+	packTree     = 2
+	packBlob     = 3
+	packTag      = 4
+	packOfsDelta = 6
+	packRefDelta = 7
+)
+
+// maxDeltaChain bounds delta resolution; git's own packs stay below 4096.
+const maxDeltaChain = 10000
+
+// zlib's best compression ratio is about 1032:1: a header claiming more
+// output than that from the bytes left in the pack is damaged.
+const maxInflateRatio = 1032
+
+var errCorruptPack = errors.New("damaged pack data")
+
+// packHeader is one object's header in a pack.
+type packHeader struct {
+	typ     byte
+	size    int64 // inflated size of the object or, for deltas, of the delta
+	data    int64 // offset of the zlib stream
+	baseOff int64 // OFS_DELTA: the base's offset
+	baseRef plumbing.Hash
+}
+
+// parsePackHeader reads the object header at off in pack data.
+func parsePackHeader(data []byte, off int64) (packHeader, error) {
+	h := packHeader{}
+	if off < 12 || off >= int64(len(data)) {
+		return h, fmt.Errorf("%w: object offset %d outside the pack", errCorruptPack, off)
+	}
+	p := off
+	c := data[p]
+	p++
+	h.typ = (c >> 4) & 7
+	h.size = int64(c & 15)
+	for shift := uint(4); c&0x80 != 0; shift += 7 {
+		if p >= int64(len(data)) || shift > 56 {
+			return h, fmt.Errorf("%w: bad object header at offset %d", errCorruptPack, off)
+		}
+		c = data[p]
+		p++
+		h.size |= int64(c&0x7f) << shift
+	}
+	switch h.typ {
+	case packCommit, packTree, packBlob, packTag:
+	case packOfsDelta:
+		if p >= int64(len(data)) {
+			return h, fmt.Errorf("%w: bad delta header at offset %d", errCorruptPack, off)
+		}
+		c = data[p]
+		p++
+		rel := int64(c & 0x7f)
+		for c&0x80 != 0 {
+			if p >= int64(len(data)) || rel > 1<<55 {
+				return h, fmt.Errorf("%w: bad delta header at offset %d", errCorruptPack, off)
+			}
+			c = data[p]
+			p++
+			rel = (rel+1)<<7 | int64(c&0x7f)
+		}
+		if rel <= 0 || rel >= off {
+			return h, fmt.Errorf("%w: delta at offset %d names a base outside the pack", errCorruptPack, off)
+		}
+		h.baseOff = off - rel
+	case packRefDelta:
+		if p+20 > int64(len(data)) {
+			return h, fmt.Errorf("%w: bad delta header at offset %d", errCorruptPack, off)
+		}
+		copy(h.baseRef[:], data[p:p+20])
+		p += 20
+	default:
+		return h, fmt.Errorf("%w: unknown object type %d at offset %d", errCorruptPack, h.typ, off)
+	}
+	h.data = p
+	if h.size > (int64(len(data))-p)*maxInflateRatio+64 {
+		return h, fmt.Errorf("%w: object at offset %d claims %d bytes, more than the pack can hold", errCorruptPack, off, h.size)
+	}
+	return h, nil
+}
+
+func objectType(t byte) plumbing.ObjectType {
+	switch t {
+	case packCommit:
+		return plumbing.CommitObject
+	case packTree:
+		return plumbing.TreeObject
+	case packBlob:
+		return plumbing.BlobObject
+	case packTag:
+		return plumbing.TagObject
+	}
+	return plumbing.InvalidObject
+}
+
+// inflaters reuses zlib readers: allocating one costs more than inflating
+// a typical tree.
+var inflaters sync.Pool
+
+// inflater is a zlib stream over pack bytes that checks, at its end, that
+// it produced exactly the size the header promised.
+type inflater struct {
+	src  bytes.Reader
+	zr   io.ReadCloser
+	left int64
+	err  error
+	// pack, when set, is told how much of its mapping was read
+	pack   *mappedPack
+	unread int64 // src.Len() when last told
+}
+
+func newInflater(pack *mappedPack, data []byte, size int64) (*inflater, error) {
+	in, _ := inflaters.Get().(*inflater)
+	if in == nil {
+		in = &inflater{}
+	}
+	in.src.Reset(data)
+	in.left, in.err = size, nil
+	in.pack, in.unread = pack, int64(len(data))
+	var err error
+	if in.zr == nil {
+		in.zr, err = zlib.NewReader(&in.src)
+	} else {
+		err = in.zr.(zlib.Resetter).Reset(&in.src, nil)
+	}
+	if err != nil {
+		in.zr = nil
+		return nil, fmt.Errorf("%w: %v", errCorruptPack, err)
+	}
+	return in, nil
+}
+
+func (in *inflater) Read(p []byte) (int, error) {
+	if in.err != nil {
+		return 0, in.err
+	}
+	if in.left == 0 {
+		in.err = in.finish()
+		return 0, in.err
+	}
+	if int64(len(p)) > in.left {
+		p = p[:in.left]
+	}
+	n, err := in.zr.Read(p)
+	in.left -= int64(n)
+	in.report()
+	if err == io.EOF && in.left > 0 {
+		err = fmt.Errorf("%w: object data ends %d bytes early", errCorruptPack, in.left)
+	} else if err == io.EOF {
+		err = nil
+	} else if err != nil {
+		err = fmt.Errorf("%w: %v", errCorruptPack, err)
+	}
+	if err != nil {
+		in.err = err
+	}
+	return n, err
+}
+
+// finish checks that the stream ends where the object does (which also
+// verifies zlib's checksum).
+func (in *inflater) finish() error {
+	var b [1]byte
+	n, err := in.zr.Read(b[:])
+	switch {
+	case n > 0:
+		return fmt.Errorf("%w: object data is longer than its header says", errCorruptPack)
+	case err == io.EOF:
+		return io.EOF
+	case err == nil:
+		return fmt.Errorf("%w: object data does not end", errCorruptPack)
+	default:
+		return fmt.Errorf("%w: %v", errCorruptPack, err)
+	}
+}
+
+// report tells the pack how many mapped bytes were read since last time.
+func (in *inflater) report() {
+	if in.pack != nil {
+		unread := int64(in.src.Len())
+		in.pack.consumed(in.unread - unread)
+		in.unread = unread
+	}
+}
+
+// Close returns the inflater to the pool.
+func (in *inflater) Close() error {
+	in.report()
+	in.pack = nil
+	in.src.Reset(nil)
+	inflaters.Put(in)
+	return nil
+}
+
+// inflate returns the whole inflated stream of an object.
+func (p *mappedPack) inflate(h packHeader) ([]byte, error) {
+	in, err := newInflater(p, p.data[h.data:], h.size)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	out := make([]byte, h.size)
+	if _, err := io.ReadFull(in, out); err != nil {
+		if err == io.ErrUnexpectedEOF {
+			err = fmt.Errorf("%w: object data ends early", errCorruptPack)
+		}
+		return nil, err
+	}
+	if err := in.finish(); err != io.EOF {
+		return nil, err
+	}
+	return out, nil
+}
+
+// deltaVarint reads a size from a delta's header.
+func deltaVarint(d []byte) (int64, []byte, error) {
+	var v int64
+	for shift := uint(0); ; shift += 7 {
+		if len(d) == 0 || shift > 56 {
+			return 0, nil, fmt.Errorf("%w: bad delta size", errCorruptPack)
+		}
+		c := d[0]
+		d = d[1:]
+		v |= int64(c&0x7f) << shift
+		if c&0x80 == 0 {
+			return v, d, nil
+		}
+	}
+}
+
+// applyDelta builds an object from base and a git delta.
+func applyDelta(base, delta []byte) ([]byte, error) {
+	srcSize, d, err := deltaVarint(delta)
+	if err != nil {
+		return nil, err
+	}
+	if srcSize != int64(len(base)) {
+		return nil, fmt.Errorf("%w: delta expects a %d-byte base, not %d", errCorruptPack, srcSize, len(base))
+	}
+	dstSize, d, err := deltaVarint(d)
+	if err != nil {
+		return nil, err
+	}
+	// a copy instruction of at most 8 bytes yields at most 16 MiB
+	if dstSize > int64(len(d))<<24 {
+		return nil, fmt.Errorf("%w: delta claims more output than it can produce", errCorruptPack)
+	}
+	out := make([]byte, 0, dstSize)
+	for len(d) > 0 {
+		cmd := d[0]
+		d = d[1:]
+		switch {
+		case cmd&0x80 != 0:
+			var off, n int64
+			for i := uint(0); i < 4; i++ {
+				if cmd&(1<<i) != 0 {
+					if len(d) == 0 {
+						return nil, fmt.Errorf("%w: truncated delta", errCorruptPack)
+					}
+					off |= int64(d[0]) << (8 * i)
+					d = d[1:]
+				}
+			}
+			for i := uint(0); i < 3; i++ {
+				if cmd&(0x10<<i) != 0 {
+					if len(d) == 0 {
+						return nil, fmt.Errorf("%w: truncated delta", errCorruptPack)
+					}
+					n |= int64(d[0]) << (8 * i)
+					d = d[1:]
+				}
+			}
+			if n == 0 {
+				n = 0x10000
+			}
+			if off+n > int64(len(base)) || int64(len(out))+n > dstSize {
+				return nil, fmt.Errorf("%w: delta copies outside its base", errCorruptPack)
+			}
+			out = append(out, base[off:off+n]...)
+		case cmd != 0:
+			n := int(cmd)
+			if n > len(d) || int64(len(out)+n) > dstSize {
+				return nil, fmt.Errorf("%w: truncated delta", errCorruptPack)
+			}
+			out = append(out, d[:n]...)
+			d = d[n:]
+		default:
+			return nil, fmt.Errorf("%w: reserved delta instruction", errCorruptPack)
+		}
+	}
+	if int64(len(out)) != dstSize {
+		return nil, fmt.Errorf("%w: delta yields %d bytes, not %d", errCorruptPack, len(out), dstSize)
+	}
+	return out, nil
+}
+
+// deltaCache holds recently resolved objects by pack offset, within a byte
+// budget, evicting the least recently used. Entries are shared and must
+// not be modified.
+type deltaCache struct {
+	mu      sync.Mutex
+	budget  int64
+	used    int64
+	entries map[cacheKey]*cacheEntry
+	head    cacheEntry // sentinel of a ring, most recent first
+}
+
+type cacheKey struct {
+	pack *mappedPack
+	off  int64
+}
+
+type cacheEntry struct {
+	key        cacheKey
+	typ        byte
+	data       []byte
+	prev, next *cacheEntry
+}
+
+func newDeltaCache(budget int64) *deltaCache {
+	c := &deltaCache{budget: budget, entries: map[cacheKey]*cacheEntry{}}
+	c.head.prev, c.head.next = &c.head, &c.head
+	return c
+}
+
+func (c *deltaCache) unlink(e *cacheEntry) { e.prev.next, e.next.prev = e.next, e.prev }
+
+func (c *deltaCache) front(e *cacheEntry) {
+	e.next, e.prev = c.head.next, &c.head
+	c.head.next.prev = e
+	c.head.next = e
+}
+
+func (c *deltaCache) get(k cacheKey) (byte, []byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.entries[k]
+	if e == nil {
+		return 0, nil, false
+	}
+	c.unlink(e)
+	c.front(e)
+	return e.typ, e.data, true
+}
+
+func (c *deltaCache) put(k cacheKey, typ byte, data []byte) {
+	size := int64(len(data)) + 64
+	if size > c.budget/4 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.entries[k]; ok {
+		return
+	}
+	e := &cacheEntry{key: k, typ: typ, data: data}
+	c.entries[k] = e
+	c.front(e)
+	c.used += size
+	for c.used > c.budget {
+		last := c.head.prev
+		c.unlink(last)
+		delete(c.entries, last.key)
+		c.used -= int64(len(last.data)) + 64
+	}
+}
+
+// mappedPack is a pack file mapped into memory, with its index.
+type mappedPack struct {
+	name    string
+	data    []byte // the pack without its trailing checksum
+	mapping []byte // the whole mapping, page aligned
+	idx     *packIndex
+	// touched counts mapped bytes read since the pages were last released:
+	// pages read once stay resident (and count as the process's memory)
+	// until released, so a long audit releases them as it goes.
+	touched atomic.Int64
+}
+
+// releaseEvery is how many bytes of a pack are read between releases of
+// its pages. Releasing costs only soft page faults on the next reads.
+const releaseEvery = 32 << 20
+
+func (p *mappedPack) consumed(n int64) {
+	if p.touched.Add(n) >= releaseEvery {
+		p.touched.Store(0)
+		if p.mapping != nil {
+			releasePages(p.mapping)
+		}
+	}
+}
+
+// resolveRef finds a REF_DELTA base elsewhere: in another pack or loose.
+type resolveRef func(plumbing.Hash) (byte, []byte, error)
+
+// read returns the object at off, resolving its delta chain through cache.
+func (p *mappedPack) read(off int64, cache *deltaCache, other resolveRef) (byte, []byte, error) {
+	type link struct {
+		off int64
+		hdr packHeader
+	}
+	var chain []link
+	var (
+		typ  byte
+		data []byte
+	)
+	cur := off
+	for {
+		if t, d, ok := cache.get(cacheKey{p, cur}); ok {
+			typ, data = t, d
+			break
+		}
+		h, err := parsePackHeader(p.data, cur)
+		if err != nil {
+			return 0, nil, err
+		}
+		if h.typ != packOfsDelta && h.typ != packRefDelta {
+			data, err = p.inflate(h)
+			if err != nil {
+				return 0, nil, fmt.Errorf("object at offset %d: %w", cur, err)
+			}
+			typ = h.typ
+			if len(chain) > 0 || typ == packTree {
+				cache.put(cacheKey{p, cur}, typ, data)
+			}
+			break
+		}
+		chain = append(chain, link{cur, h})
+		if len(chain) > maxDeltaChain {
+			return 0, nil, fmt.Errorf("%w: delta chain at offset %d is longer than %d", errCorruptPack, off, maxDeltaChain)
+		}
+		if h.typ == packOfsDelta {
+			cur = h.baseOff
+			continue
+		}
+		if i := p.idx.position(h.baseRef); i >= 0 {
+			cur, err = p.idx.offset(i)
+			if err != nil {
+				return 0, nil, err
+			}
+			continue
+		}
+		typ, data, err = other(h.baseRef)
+		if err != nil {
+			return 0, nil, fmt.Errorf("base %s of the delta at offset %d: %w", h.baseRef, cur, err)
+		}
+		break
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		l := chain[i]
+		delta, err := p.inflate(l.hdr)
+		if err != nil {
+			return 0, nil, fmt.Errorf("delta at offset %d: %w", l.off, err)
+		}
+		data, err = applyDelta(data, delta)
+		if err != nil {
+			return 0, nil, fmt.Errorf("delta at offset %d: %w", l.off, err)
+		}
+		cache.put(cacheKey{p, l.off}, typ, data)
+	}
+	return typ, data, nil
+}
+
+// deltaType returns the type of the delta at off: its base's, found by
+// following the chain's headers.
+func (p *mappedPack) deltaType(off int64, cache *deltaCache, other resolveRef) (byte, error) {
+	cur := off
+	for range maxDeltaChain {
+		if t, _, ok := cache.get(cacheKey{p, cur}); ok {
+			return t, nil
+		}
+		h, err := parsePackHeader(p.data, cur)
+		if err != nil {
+			return 0, err
+		}
+		switch h.typ {
+		case packOfsDelta:
+			cur = h.baseOff
+		case packRefDelta:
+			i := p.idx.position(h.baseRef)
+			if i < 0 {
+				t, _, err := other(h.baseRef)
+				return t, err
+			}
+			if cur, err = p.idx.offset(i); err != nil {
+				return 0, err
+			}
+		default:
+			return h.typ, nil
+		}
+	}
+	return 0, fmt.Errorf("%w: delta chain at offset %d is longer than %d", errCorruptPack, off, maxDeltaChain)
+}
+
+// objectSize returns the size of the object at off without inflating a
+// whole object (a delta's result size is at the start of its data).
+func (p *mappedPack) objectSize(off int64) (int64, error) {
+	h, err := parsePackHeader(p.data, off)
+	if err != nil {
+		return 0, err
+	}
+	if h.typ != packOfsDelta && h.typ != packRefDelta {
+		return h.size, nil
+	}
+	in, err := newInflater(p, p.data[h.data:], h.size)
+	if err != nil {
+		return 0, err
+	}
+	defer in.Close()
+	var head [20]byte
+	n, _ := io.ReadFull(in, head[:])
+	_, rest, err := deltaVarint(head[:n])
+	if err != nil {
+		return 0, err
+	}
+	size, _, err := deltaVarint(rest)
+	return size, err
+}
