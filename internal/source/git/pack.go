@@ -224,6 +224,13 @@ func (p *mappedPack) inflate(h packHeader) ([]byte, error) {
 		return nil, err
 	}
 	defer in.Close()
+	if h.size > preallocMax {
+		// a damaged header must not cost more memory than the data yields
+		var buf bytes.Buffer
+		buf.Grow(preallocMax)
+		_, err := buf.ReadFrom(in)
+		return buf.Bytes(), err
+	}
 	out := make([]byte, h.size)
 	if _, err := io.ReadFull(in, out); err != nil {
 		if err == io.ErrUnexpectedEOF {
@@ -236,6 +243,10 @@ func (p *mappedPack) inflate(h packHeader) ([]byte, error) {
 	}
 	return out, nil
 }
+
+// preallocMax is the most memory set aside for an object before its data
+// shows it is that large.
+const preallocMax = 64 << 20
 
 // deltaVarint reads a size from a delta's header.
 func deltaVarint(d []byte) (int64, []byte, error) {
@@ -270,7 +281,7 @@ func applyDelta(base, delta []byte) ([]byte, error) {
 	if dstSize > int64(len(d))<<24 {
 		return nil, fmt.Errorf("%w: delta claims more output than it can produce", errCorruptPack)
 	}
-	out := make([]byte, 0, dstSize)
+	out := make([]byte, 0, min(dstSize, preallocMax))
 	for len(d) > 0 {
 		cmd := d[0]
 		d = d[1:]

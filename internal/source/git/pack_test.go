@@ -1,0 +1,398 @@
+package git
+
+import (
+	"bufio"
+	"bytes"
+	"compress/zlib"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// deltaRepo builds a history whose packs hold long delta chains: files
+// edited in many small steps, one larger than a delta copy's 64 KiB unit,
+// binary content, a rename, nested directories and an executable.
+func deltaRepo(t *testing.T) string {
+	dir := makeRepo(t, "")
+	rng := rand.New(rand.NewSource(1))
+	big := make([]byte, 200_000)
+	rng.Read(big)
+	lines := []string{}
+	for i := 0; i < 40; i++ {
+		lines = append(lines, fmt.Sprintf("line %d of a file that is edited in small steps", i))
+		os.WriteFile(filepath.Join(dir, "d/e/c.txt"), []byte(strings.Join(lines, "\n")), 0o644)
+		big[rng.Intn(len(big))] ^= 0xff
+		os.WriteFile(filepath.Join(dir, "d/big.bin"), big, 0o644)
+		if i%7 == 0 {
+			os.WriteFile(filepath.Join(dir, "tool.sh"), []byte("#!/bin/sh\necho "+strconv.Itoa(i)+"\n"), 0o755)
+		}
+		if i == 20 {
+			gitCmd(t, dir, "mv", "a.txt", "renamed.txt")
+		}
+		gitCmd(t, dir, "add", "-A")
+		gitCmd(t, dir, "commit", "-q", "-m", "edit "+strconv.Itoa(i))
+	}
+	return dir
+}
+
+// gitOut runs git and returns its standard output unmodified.
+func gitOut(t *testing.T, dir string, stdin io.Reader, args ...string) []byte {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Stdin = stdin
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, stderr.Bytes())
+	}
+	return out
+}
+
+type gitObject struct {
+	typ  plumbing.ObjectType
+	data []byte
+}
+
+// allObjects reads every object of the repository with git itself.
+func allObjects(t *testing.T, dir string) map[plumbing.Hash]gitObject {
+	out := bufio.NewReader(bytes.NewReader(gitOut(t, dir, nil, "cat-file", "--batch-all-objects", "--batch")))
+	objs := map[plumbing.Hash]gitObject{}
+	for {
+		line, err := out.ReadString('\n')
+		if err == io.EOF {
+			return objs
+		}
+		f := strings.Fields(line)
+		if err != nil || len(f) != 3 {
+			t.Fatalf("cat-file header %q: %v", line, err)
+		}
+		size, _ := strconv.Atoi(f[2])
+		data := make([]byte, size+1)
+		if _, err := io.ReadFull(out, data); err != nil {
+			t.Fatal(err)
+		}
+		typ, _ := plumbing.ParseObjectType(f[1])
+		objs[plumbing.NewHash(f[0])] = gitObject{typ, data[:size]}
+	}
+}
+
+// deltaBases counts the packed objects git stored as deltas.
+func deltaBases(t *testing.T, dir string) int {
+	out := gitOut(t, dir, nil, "cat-file", "--batch-all-objects", "--batch-check=%(deltabase)")
+	return len(strings.Fields(string(out))) - strings.Count(string(out), plumbing.ZeroHash.String())
+}
+
+// Every object read from a pack, whole or through a delta chain, stored
+// with offsets or with ids for bases, equals what git reads.
+func TestPackReadsLikeGit(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		repack []string
+	}{
+		{"offset deltas", []string{"repack", "-adfq", "--depth=50", "--window=50"}},
+		{"ref deltas", []string{"-c", "repack.useDeltaBaseOffset=false", "repack", "-adfq", "--depth=50", "--window=50"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := deltaRepo(t)
+			gitCmd(t, dir, tc.repack...)
+			if n := deltaBases(t, dir); n < 20 {
+				t.Fatalf("only %d deltas in the pack: the test needs delta chains", n)
+			}
+			want := allObjects(t, dir)
+			r, err := Open(dir, func(string) string { return "" })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.packs.packs) != 1 {
+				t.Fatalf("%d packs", len(r.packs.packs))
+			}
+			for h, w := range want {
+				obj, err := r.objects.EncodedObject(plumbing.AnyObject, h)
+				if err != nil {
+					t.Fatalf("%s: %v", h, err)
+				}
+				if _, ok := obj.(*packedObject); !ok {
+					t.Fatalf("%s was not read from the mapped pack", h)
+				}
+				size, err := r.objects.EncodedObjectSize(h)
+				if err != nil || size != int64(len(w.data)) || obj.Size() != size {
+					t.Fatalf("%s: size %d/%d (%v), want %d", h, size, obj.Size(), err, len(w.data))
+				}
+				got, err := readAll(obj)
+				if err != nil {
+					t.Fatalf("%s: %v", h, err)
+				}
+				if obj.Type() != w.typ || !bytes.Equal(got, w.data) {
+					t.Fatalf("%s: read a %s of %d bytes, want a %s of %d", h, obj.Type(), len(got), w.typ, len(w.data))
+				}
+				again, err := r.objects.readObject(h, w.typ)
+				if err != nil || !bytes.Equal(again, w.data) {
+					t.Fatalf("%s: readObject: %v", h, err)
+				}
+			}
+		})
+	}
+}
+
+// A damaged pack gives errors, never a panic or a hang. Damage in an
+// object's compressed data is always detected (zlib's checksum).
+func TestPackDamaged(t *testing.T) {
+	dir := deltaRepo(t)
+	gitCmd(t, dir, "repack", "-adfq")
+	want := allObjects(t, dir)
+	packs, _ := filepath.Glob(filepath.Join(dir, ".git/objects/pack/*.pack"))
+	orig, err := os.ReadFile(packs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(packs[0], 0o644)
+	// where each object's compressed data starts and ends
+	r0, err := Open(dir, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := r0.packs.packs[0].idx
+	type span struct {
+		h          plumbing.Hash
+		start, end int64 // zlib data
+	}
+	var spans []span
+	for i := 0; i < idx.count; i++ {
+		off, _ := idx.offset(i)
+		hdr, err := parsePackHeader(orig, off)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var h plumbing.Hash
+		copy(h[:], idx.name(i))
+		spans = append(spans, span{h, hdr.data, 0})
+	}
+	sort.Slice(spans, func(a, b int) bool { return spans[a].start < spans[b].start })
+	for i := range spans {
+		spans[i].end = int64(len(orig) - 20)
+		if i+1 < len(spans) {
+			next, _ := idx.FindOffset(spans[i+1].h)
+			spans[i].end = next
+		}
+	}
+	rng := rand.New(rand.NewSource(2))
+	hits := 0
+	for round := 0; round < 40; round++ {
+		damaged := append([]byte(nil), orig...)
+		at := 12 + rng.Intn(len(orig)-32)
+		damaged[at] ^= byte(1 + rng.Intn(255))
+		var hit plumbing.Hash
+		for _, s := range spans {
+			if int64(at) >= s.start && int64(at) < s.end {
+				hit = s.h
+			}
+		}
+		if err := os.WriteFile(packs[0], damaged, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r, err := Open(dir, func(string) string { return "" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		failed := 0
+		for h := range want {
+			obj, err := r.objects.EncodedObject(plumbing.AnyObject, h)
+			if err == nil {
+				_, err = readAll(obj)
+			}
+			if err != nil {
+				failed++
+				continue
+			}
+			if h == hit {
+				t.Errorf("round %d: damage at byte %d, in the compressed data of %s, went unnoticed", round, at, h)
+			}
+			// Only header damage (a size or base offset rewritten to
+			// another valid value) can go unnoticed without hashing.
+		}
+		if hit != plumbing.ZeroHash {
+			hits++
+		}
+	}
+	if hits < 20 {
+		t.Fatalf("only %d of 40 rounds damaged compressed data", hits)
+	}
+	// truncated: every object at or past the cut fails
+	if err := os.WriteFile(packs[0], orig[:len(orig)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(dir, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := 0
+	for h := range want {
+		obj, err := r.objects.EncodedObject(plumbing.AnyObject, h)
+		if err == nil {
+			_, err = readAll(obj)
+		}
+		if err != nil {
+			failed++
+		}
+	}
+	if failed == 0 {
+		t.Fatal("a pack cut in half read without errors")
+	}
+}
+
+// packOf builds a pack's bytes from raw objects (type, data) for tests and
+// fuzz seeds, and returns them with each object's offset. An offset delta
+// applies to the object before it.
+func packOf(objs ...packTestObject) ([]byte, []int64) {
+	var b bytes.Buffer
+	b.WriteString("PACK\x00\x00\x00\x02")
+	b.Write([]byte{0, 0, 0, byte(len(objs))})
+	var offs []int
+	for _, o := range objs {
+		offs = append(offs, b.Len())
+		size := len(o.data)
+		c := o.typ<<4 | byte(size&15)
+		size >>= 4
+		for size > 0 {
+			b.WriteByte(c | 0x80)
+			c = byte(size & 0x7f)
+			size >>= 7
+		}
+		b.WriteByte(c)
+		if o.typ == packOfsDelta {
+			rel := offs[len(offs)-1] - offs[len(offs)-2]
+			var enc []byte
+			enc = append(enc, byte(rel&0x7f))
+			for rel >>= 7; rel > 0; rel >>= 7 {
+				rel--
+				enc = append([]byte{byte(0x80 | rel&0x7f)}, enc...)
+			}
+			b.Write(enc)
+		}
+		zw := zlib.NewWriter(&b)
+		zw.Write(o.data)
+		zw.Close()
+	}
+	b.Write(make([]byte, 20)) // trailing checksum, not verified here
+	offsets := make([]int64, len(offs))
+	for i, o := range offs {
+		offsets[i] = int64(o)
+	}
+	return b.Bytes(), offsets
+}
+
+type packTestObject struct {
+	typ  byte
+	data []byte
+}
+
+// readPackBytes reads the object at off of a pack held in memory.
+func readPackBytes(data []byte, off int64) (byte, []byte, error) {
+	if len(data) < 32 {
+		return 0, nil, errCorruptPack
+	}
+	idx, err := parsePackIndex(append(append(append([]byte{}, idxMagic...), 0, 0, 0, 2), make([]byte, 256*4+40)...))
+	if err != nil {
+		return 0, nil, err
+	}
+	p := &mappedPack{name: "test", data: data[:len(data)-20], idx: idx}
+	return p.read(off, newDeltaCache(1<<20), func(plumbing.Hash) (byte, []byte, error) {
+		return 0, nil, plumbing.ErrObjectNotFound
+	})
+}
+
+func TestPackDelta(t *testing.T) {
+	base := []byte("hello, world\n")
+	// copy "hello, " from the base, insert "git", copy "\n"
+	delta := []byte{13, 11, 0x90, 7, 3, 'g', 'i', 't', 0x91, 12, 1}
+	pack, offs := packOf(packTestObject{packBlob, base}, packTestObject{packOfsDelta, delta})
+	typ, got, err := readPackBytes(pack, offs[1])
+	if err != nil || typ != packBlob || string(got) != "hello, git\n" {
+		t.Fatalf("got %d %q %v", typ, got, err)
+	}
+	for _, bad := range [][]byte{
+		{14, 11, 0x90, 7, 3, 'g', 'i', 't', 0x91, 12, 1}, // wrong base size
+		{13, 12, 0x90, 7, 3, 'g', 'i', 't', 0x91, 12, 1}, // wrong result size
+		{13, 11, 0x90, 7, 3, 'g', 'i', 't', 0x91, 12, 2}, // copy past the base
+		{13, 11, 0x90, 7, 9, 'g', 'i', 't'},              // insert past the end
+		{13, 11, 0},                                      // reserved instruction
+		{13},                                             // no result size
+	} {
+		if out, err := applyDelta(base, bad); !errors.Is(err, errCorruptPack) {
+			t.Errorf("delta %v: got %q, %v; want a damaged-pack error", bad, out, err)
+		}
+	}
+}
+
+// The reader never panics on arbitrary pack bytes, and what it returns is
+// consistent: a whole object is exactly its header's size.
+func FuzzPackRead(f *testing.F) {
+	pack, offs := packOf(packTestObject{packBlob, []byte("hello, world\n")}, packTestObject{packOfsDelta, []byte{13, 11, 0x90, 7, 3, 'g', 'i', 't', 0x91, 12, 1}})
+	f.Add(pack, offs[1])
+	pack, offs = packOf(packTestObject{packTree, []byte("100644 a\x00aaaaaaaaaaaaaaaaaaaa")})
+	f.Add(pack, offs[0])
+	pack, offs = packOf(packTestObject{packCommit, bytes.Repeat([]byte("x"), 300)})
+	f.Add(pack, offs[0])
+	f.Fuzz(func(t *testing.T, data []byte, off int64) {
+		typ, got, err := readPackBytes(data, off)
+		if err != nil {
+			return
+		}
+		if objectType(typ) == plumbing.InvalidObject {
+			t.Fatalf("read an object of type %d", typ)
+		}
+		if h, err := parsePackHeader(data[:len(data)-20], off); err == nil && h.typ != packOfsDelta && h.typ != packRefDelta && int64(len(got)) != h.size {
+			t.Fatalf("read %d bytes, header says %d", len(got), h.size)
+		}
+	})
+}
+
+// applyDelta never panics, and a result always has the size the delta
+// declares.
+func FuzzApplyDelta(f *testing.F) {
+	f.Add([]byte("hello, world\n"), []byte{13, 11, 0x90, 7, 3, 'g', 'i', 't', 0x91, 12, 1})
+	f.Add([]byte(""), []byte{0, 3, 3, 'a', 'b', 'c'})
+	f.Add(bytes.Repeat([]byte("ab"), 40000), []byte{0x80, 0xf1, 0x04, 0x80, 0x80, 0x04, 0x80})
+	f.Fuzz(func(t *testing.T, base, delta []byte) {
+		out, err := applyDelta(base, delta)
+		if err != nil {
+			return
+		}
+		_, rest, _ := deltaVarint(delta)
+		want, _, _ := deltaVarint(rest)
+		if int64(len(out)) != want {
+			t.Fatalf("result of %d bytes, delta declares %d", len(out), want)
+		}
+	})
+}
+
+// The tree reader never panics, and every entry it yields is well formed.
+func FuzzTreeReader(f *testing.F) {
+	f.Add([]byte("100644 a.txt\x00aaaaaaaaaaaaaaaaaaaa40000 d\x00bbbbbbbbbbbbbbbbbbbb"))
+	f.Add([]byte("160000 sub\x00cccccccccccccccccccc120000 link\x00dddddddddddddddddddd"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rd := newTreeReader(&tree{data: data})
+		n := 0
+		for e, ok := rd.next(); ok; e, ok = rd.next() {
+			if len(e.name) == 0 || bytes.IndexByte(e.name, 0) >= 0 {
+				t.Fatalf("entry name %q", e.name)
+			}
+			n++
+		}
+		if rd.err == nil && n == 0 && len(data) > 0 {
+			t.Fatal("content without entries and without an error")
+		}
+	})
+}
