@@ -33,7 +33,7 @@ type objectStorage struct {
 
 // deltaCacheSize bounds the resolved objects kept for delta chains, shared
 // by every handle on a repository.
-const deltaCacheSize = 64 << 20
+const deltaCacheSize = 32 << 20
 
 // packSet is a repository's packs, shared by every handle on it: mapped
 // pack data and the delta cache are safe for concurrent use.
