@@ -82,13 +82,17 @@ func main() {
 	case "history":
 		for c := 0; c < *commits; c++ {
 			changed := map[string]int{}
-			for i := 0; i < *perCommit; i++ {
+			for i := 0; len(changed) < min(*perCommit, *paths); i++ {
 				p := g.r.IntN(*paths)
+				path := fmt.Sprintf("src/d%03d/f%05d.txt", p%100, p)
+				if _, dup := changed[path]; dup {
+					continue // distinct paths: every change is a new blob
+				}
 				content := g.text(*size/2 + g.r.IntN(*size))
 				if c%2000 == 1 && i == 0 {
 					content += "GITHUB_TOKEN=" + g.tok.GitHub("ghp") + "\n"
 				}
-				changed[fmt.Sprintf("src/d%03d/f%05d.txt", p%100, p)] = g.blob(content)
+				changed[path] = g.blob(content)
 			}
 			g.commit(c, c > 0, changed)
 		}

@@ -1,7 +1,10 @@
 // Package git owns the git sources: the staged changes of the index against
 // HEAD (for the pre-commit hook) and the commits of a history or revision
-// range. It is the only package that imports go-git, and it reads the index
-// file itself (see index.go).
+// range. It is the only package that imports go-git. For speed it reads
+// some files itself: the index (index.go), pack indexes (packindex.go),
+// packed objects (pack.go) and tree entries (tree.go); go-git opens the
+// repository, resolves refs and revisions, decodes commits and reads loose
+// objects and packs that cannot be mapped.
 package git
 
 import (
