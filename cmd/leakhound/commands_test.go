@@ -370,12 +370,16 @@ func lookPath(ts *testscript.TestScript, name string) string {
 	return ""
 }
 
-// interrupt DELAY CODE STDERR-FILE PROG ARGS... starts PROG, sends it SIGINT
-// after DELAY, and checks that it exits with exactly CODE; its stderr is
-// saved to STDERR-FILE.
+// interrupt [SIGTERM] DELAY CODE STDERR-FILE PROG ARGS... starts PROG,
+// sends it SIGINT (or SIGTERM) after DELAY, and checks that it exits with
+// exactly CODE; its stderr is saved to STDERR-FILE.
 func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
+	var sig os.Signal = os.Interrupt
+	if len(args) > 0 && args[0] == "SIGTERM" {
+		sig, args = syscall.SIGTERM, args[1:]
+	}
 	if neg || len(args) < 4 {
-		ts.Fatalf("usage: interrupt DELAY CODE STDERR-FILE PROG ARGS...")
+		ts.Fatalf("usage: interrupt [SIGTERM] DELAY CODE STDERR-FILE PROG ARGS...")
 	}
 	delay, err := time.ParseDuration(args[0])
 	ts.Check(err)
@@ -389,7 +393,7 @@ func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(cmd.Start())
 	time.Sleep(delay)
 	start := time.Now()
-	ts.Check(cmd.Process.Signal(os.Interrupt))
+	ts.Check(cmd.Process.Signal(sig))
 	err = cmd.Wait()
 	took := time.Since(start)
 	ts.Check(os.WriteFile(ts.MkAbs(args[2]), []byte(stderr.String()), 0o644))
@@ -398,9 +402,9 @@ func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("exit %d, want %d (stderr: %s)", code, want, stderr.String())
 	}
 	if took > 5*time.Second {
-		ts.Fatalf("took %v to stop after SIGINT", took)
+		ts.Fatalf("took %v to stop after %v", took, sig)
 	}
-	fmt.Fprintf(ts.Stdout(), "stopped %v after SIGINT\n", took.Round(time.Millisecond))
+	fmt.Fprintf(ts.Stdout(), "stopped %v after %v\n", took.Round(time.Millisecond), sig)
 }
 
 // exitStatus is a finished program's exit code (-1 when a signal ended it);
