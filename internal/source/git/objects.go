@@ -225,7 +225,13 @@ func (s *objectStorage) packed(mp *mappedPack, off int64, h plumbing.Hash) (*pac
 	}
 	obj := &packedObject{hash: h, typ: objectType(hdr.typ), size: hdr.size}
 	if hdr.typ != packOfsDelta && hdr.typ != packRefDelta {
-		obj.open = func() (io.ReadCloser, error) { return newInflater(mp, mp.data[hdr.data:], hdr.size) }
+		obj.open = func() (io.ReadCloser, error) {
+			in, err := newInflater(mp, mp.data[hdr.data:], hdr.size)
+			if err != nil {
+				return nil, err
+			}
+			return &objectReader{in: in}, nil
+		}
 		return obj, nil
 	}
 	typ, err := mp.deltaType(off, s.set.cache, s.refBase)
@@ -313,3 +319,25 @@ func (o *packedObject) Reader() (io.ReadCloser, error)  { return o.open() }
 func (o *packedObject) Writer() (io.WriteCloser, error) { return nil, errReadOnly }
 
 var errReadOnly = errors.New("packed objects are read-only")
+
+// objectReader hands a pooled inflater to a caller outside this package:
+// after Close it no longer reaches the inflater, so a second Close or a
+// late Read cannot touch a stream another reader now owns.
+type objectReader struct{ in *inflater }
+
+func (r *objectReader) Read(p []byte) (int, error) {
+	if r.in == nil {
+		return 0, errReaderClosed
+	}
+	return r.in.Read(p)
+}
+
+func (r *objectReader) Close() error {
+	if r.in != nil {
+		r.in.Close()
+		r.in = nil
+	}
+	return nil
+}
+
+var errReaderClosed = errors.New("read after close")

@@ -396,3 +396,56 @@ func FuzzTreeReader(f *testing.F) {
 		}
 	})
 }
+
+// A reader closed twice returns its inflater to the pool once: the second
+// Close and a late Read do not disturb another object's stream.
+func TestObjectReaderCloseTwice(t *testing.T) {
+	dir := deltaRepo(t)
+	gitCmd(t, dir, "repack", "-adq")
+	want := allObjects(t, dir)
+	r, err := Open(dir, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blobs []plumbing.Hash // stored whole: these stream from the pack
+	for h, o := range want {
+		if o.typ != plumbing.BlobObject || len(o.data) < 1000 {
+			continue
+		}
+		obj, _ := r.objects.EncodedObject(plumbing.AnyObject, h)
+		rd, err := obj.Reader()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := rd.(*objectReader); ok {
+			blobs = append(blobs, h)
+		}
+		rd.Close()
+	}
+	if len(blobs) < 3 {
+		t.Fatalf("%d whole blobs", len(blobs))
+	}
+	first, _ := r.objects.EncodedObject(plumbing.AnyObject, blobs[0])
+	rd, err := first.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd.Close()
+	second, _ := r.objects.EncodedObject(plumbing.AnyObject, blobs[1])
+	rd2, err := second.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd2.Close()
+	rd.Close()
+	if _, err := rd.Read(make([]byte, 10)); err == nil {
+		t.Fatal("read after close succeeded")
+	}
+	third, _ := r.objects.EncodedObject(plumbing.AnyObject, blobs[2])
+	rd3, _ := third.Reader()
+	defer rd3.Close()
+	got2, err := io.ReadAll(rd2)
+	if err != nil || !bytes.Equal(got2, want[blobs[1]].data) {
+		t.Fatalf("second reader disturbed: %v", err)
+	}
+}
