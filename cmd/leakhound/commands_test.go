@@ -168,6 +168,8 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.requests = append(f.requests, r.Method+" "+r.URL.Path+" "+auth)
 	f.mu.Unlock()
+	// GitHub Enterprise Server serves the same API below /api/v3
+	r.URL.Path = strings.TrimPrefix(r.URL.Path, "/api/v3")
 	switch {
 	case r.Method == http.MethodPost && r.URL.Path == "/credentials/revoke":
 		var body struct {
@@ -193,10 +195,14 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// fakeapi start | requests N | revoked N | [!] got FILE
+// fakeapi start | requests N | enterprise N | revoked N | [!] got FILE
+//
+// start serves the providers' APIs on loopback, points leakhound at them
+// (LEAKHOUND_TEST_ENDPOINTS) and sets FAKEAPI_URL; enterprise counts the
+// requests made to the GitHub Enterprise Server paths (/api/v3/...).
 func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) == 0 {
-		ts.Fatalf("usage: fakeapi start|requests N|revoked N|got FILE")
+		ts.Fatalf("usage: fakeapi start|requests N|enterprise N|revoked N|got FILE")
 	}
 	fakeAPIsMu.Lock()
 	f := fakeAPIs[ts]
@@ -210,6 +216,7 @@ func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
 		fakeAPIsMu.Unlock()
 		u := f.srv.URL
 		ts.Setenv("LEAKHOUND_TEST_ENDPOINTS", "github="+u+",anaconda="+u+",anaconda-com="+u)
+		ts.Setenv("FAKEAPI_URL", u)
 		return
 	}
 	if f == nil {
@@ -218,10 +225,18 @@ func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	switch args[0] {
-	case "requests", "revoked":
+	case "requests", "revoked", "enterprise":
 		got := len(f.requests)
-		if args[0] == "revoked" {
+		switch args[0] {
+		case "revoked":
 			got = f.revoked
+		case "enterprise":
+			got = 0
+			for _, r := range f.requests {
+				if strings.Contains(r, " /api/v3/") {
+					got++
+				}
+			}
 		}
 		if fmt.Sprint(got) != args[1] {
 			ts.Fatalf("%s: %d, want %s\n%s", args[0], got, args[1], strings.Join(f.requests, "\n"))

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/leakhound/leakhound/internal/config"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/verify"
 )
@@ -40,6 +41,7 @@ func runRevoke(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	var found []revocable
+	var githubAPI config.Setting
 	if reportFile != "" {
 		if len(paths) > 0 {
 			return usagef("revoke: give --report or paths, not both")
@@ -47,12 +49,20 @@ func runRevoke(ctx context.Context, e *env, args []string) error {
 		if found, err = readReport(reportFile); err != nil {
 			return err
 		}
+		if o.config != "" {
+			cfg, err := config.Load(config.LoadOptions{File: o.config})
+			if err != nil {
+				return err
+			}
+			githubAPI = cfg.GitHubAPI
+		}
 	} else {
 		o.quiet = true
 		s, err := scanPaths(ctx, e, &o, paths)
 		if err != nil {
 			return err
 		}
+		githubAPI = s.githubAPI
 		s.suppress()
 		for _, f := range s.found {
 			if f.Suppressed == "" {
@@ -64,10 +74,14 @@ func runRevoke(ctx context.Context, e *env, args []string) error {
 			return errIncomplete
 		}
 	}
-	return revoke(ctx, e, &o, found, yes)
+	ep, err := o.verifyEndpoints(e.getenv, githubAPI)
+	if err != nil {
+		return err
+	}
+	return revoke(ctx, e, ep, found, yes)
 }
 
-func revoke(ctx context.Context, e *env, o *commonOpts, found []revocable, yes bool) error {
+func revoke(ctx context.Context, e *env, ep verify.Endpoints, found []revocable, yes bool) error {
 	var github []revocable
 	var anaconda []revocable
 	seen := map[string]bool{}
@@ -107,10 +121,6 @@ func revoke(ctx context.Context, e *env, o *commonOpts, found []revocable, yes b
 		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
 			return errors.New("not confirmed; nothing was revoked")
 		}
-	}
-	ep, err := o.verifyEndpoints(e.getenv)
-	if err != nil {
-		return err
 	}
 	client := verify.New(verify.Options{Endpoints: ep, UserAgent: "leakhound/" + version()})
 	tokens := make([]string, len(github))

@@ -26,6 +26,8 @@ type session struct {
 	opts   *commonOpts
 	engine *detect.Engine
 	start  time.Time
+	// githubAPI is the config's GitHub Enterprise Server API, if any
+	githubAPI config.Setting
 
 	ignore   *suppress.List
 	baseline *suppress.List
@@ -58,7 +60,7 @@ func newSession(e *env, o *commonOpts, root string) (*session, error) {
 			fmt.Fprintf(e.io.Err, "leakhound: warning: %s\n", w)
 		}
 	}
-	s := &session{env: e, opts: o, start: time.Now()}
+	s := &session{env: e, opts: o, start: time.Now(), githubAPI: cfg.GitHubAPI}
 	engine, err := detect.Compile(cfg.Rules, cfg.Allow, detect.Options{
 		ShowInvalid:    o.showInvalid,
 		MaxDecodeDepth: o.maxDecodeDepth,

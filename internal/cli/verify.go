@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/leakhound/leakhound/internal/config"
 	"github.com/leakhound/leakhound/internal/verify"
 )
 
@@ -16,13 +17,23 @@ import (
 // addresses only, so it cannot send a token anywhere but this machine.
 const testEndpointsEnv = "LEAKHOUND_TEST_ENDPOINTS"
 
-func (o *commonOpts) verifyEndpoints(getenv func(string) string) (verify.Endpoints, error) {
+// verifyEndpoints resolves where tokens are sent: the providers' own hosts,
+// or a GitHub Enterprise Server named by --github-api-url or by a config
+// file the user chose (--config). A repository's own config cannot choose:
+// a change to .leakhound.toml in a pull request would otherwise send the
+// tokens a CI run finds to a host of the author's choosing.
+func (o *commonOpts) verifyEndpoints(getenv func(string) string, configured config.Setting) (verify.Endpoints, error) {
 	ep := verify.DefaultEndpoints
-	if o.githubAPIURL != "" {
+	switch {
+	case o.githubAPIURL != "":
 		if err := verify.CheckEndpoint(o.githubAPIURL); err != nil {
 			return ep, usagef("--github-api-url: %v", err)
 		}
 		ep.GitHub = strings.TrimRight(o.githubAPIURL, "/")
+	case configured.Value != "" && configured.FromRepo:
+		return ep, fmt.Errorf("%s sets [verify] github_api_url, but a repository's own config does not choose where tokens are sent; pass --github-api-url %s, or use a config file given with --config", configured.File, configured.Value)
+	case configured.Value != "":
+		ep.GitHub = strings.TrimRight(configured.Value, "/")
 	}
 	if spec := getenv(testEndpointsEnv); spec != "" {
 		for _, kv := range strings.Split(spec, ",") {
@@ -52,7 +63,7 @@ func isLoopback(host string) bool {
 }
 
 func (s *session) verifyClient() (*verify.Client, error) {
-	ep, err := s.opts.verifyEndpoints(s.env.getenv)
+	ep, err := s.opts.verifyEndpoints(s.env.getenv, s.githubAPI)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/leakhound/leakhound/internal/rule"
+	"github.com/leakhound/leakhound/internal/verify"
 	"github.com/leakhound/leakhound/rules"
 )
 
@@ -24,6 +25,7 @@ type File struct {
 	Extend Extend      `toml:"extend"`
 	Allow  rule.Allow  `toml:"allow"`
 	Rules  []rule.Rule `toml:"rules"`
+	Verify Verify      `toml:"verify"`
 
 	name string
 }
@@ -35,10 +37,27 @@ type Extend struct {
 	Disable []string `toml:"disable"`
 }
 
+// Verify configures --verify and revoke.
+type Verify struct {
+	// GitHubAPIURL is a GitHub Enterprise Server API base URL, used instead
+	// of api.github.com.
+	GitHubAPIURL string `toml:"github_api_url"`
+}
+
+// Setting is a configured value and where it was set.
+type Setting struct {
+	Value string
+	File  string
+	// FromRepo is true when the repository's own config set it.
+	FromRepo bool
+}
+
 // Config is the merged result: the rules to compile and the global allowlist.
 type Config struct {
 	Rules []rule.Rule
 	Allow rule.Allow
+	// GitHubAPI is [verify] github_api_url, when a config sets it.
+	GitHubAPI Setting
 	// Files names the files that were loaded, defaults first.
 	Files []string
 	// Warnings are things a user should know but that do not stop a scan,
@@ -69,6 +88,11 @@ func Parse(name string, data []byte) (*File, error) {
 			where = name
 		}
 		errs = append(errs, fmt.Errorf("%s: unknown key %q", where, k.String()))
+	}
+	if u := f.Verify.GitHubAPIURL; u != "" {
+		if err := verify.CheckEndpoint(u); err != nil {
+			errs = append(errs, fmt.Errorf("%s:%d: [verify] github_api_url: %w", name, loc.keyLine([]string{"verify", "github_api_url"}), err))
+		}
 	}
 	for i := range f.Rules {
 		f.Rules[i].Source = fmt.Sprintf("%s:%d", name, loc.ruleLine(i))
@@ -178,6 +202,9 @@ func merge(defaults []*File, user *File, fromRepo bool) (*Config, error) {
 		return cfg, nil
 	}
 	cfg.Files = append(cfg.Files, user.name)
+	if u := user.Verify.GitHubAPIURL; u != "" {
+		cfg.GitHubAPI = Setting{Value: u, File: user.name, FromRepo: fromRepo}
+	}
 	if !keepDefaults && fromRepo {
 		cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s turns off every default rule ([extend] default = false)", user.name))
 	}
