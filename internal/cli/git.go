@@ -146,7 +146,7 @@ func runHistory(ctx context.Context, e *env, args []string) error {
 	var stats git.Stats
 	stats.TotalCommits.Store(int64(len(h.Commits)))
 	stop := startProgress(e, &o, &stats)
-	found, err := repo.ScanHistory(ctx, h.Commits, o.threads, s.gitScanOptions(ctx, &stats))
+	found, err := repo.ScanHistory(ctx, h, o.threads, s.gitScanOptions(ctx, &stats))
 	stop()
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err

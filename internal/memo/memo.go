@@ -7,8 +7,15 @@ import "sync"
 
 // Map memoizes values by key. The zero value is ready to use.
 type Map[K comparable, V any] struct {
-	mu sync.Mutex
-	m  map[K]*entry[V]
+	// Common, when set, tells values that are interchangeable with every
+	// other value it accepts (a blob with nothing in it). Keys with such a
+	// value share one finished entry, so a memo of millions of mostly
+	// common values costs a map slot per key rather than an entry.
+	Common func(V) bool
+
+	mu     sync.Mutex
+	m      map[K]*entry[V]
+	common *entry[V]
 }
 
 type entry[V any] struct {
@@ -32,7 +39,17 @@ func (m *Map[K, V]) Do(key K, compute func() V) V {
 		<-e.done
 		return e.v
 	}
-	defer close(e.done)
-	e.v = compute()
+	func() {
+		defer close(e.done) // waiters never hang, even if compute panics
+		e.v = compute()
+	}()
+	if m.Common != nil && m.Common(e.v) {
+		m.mu.Lock()
+		if m.common == nil {
+			m.common = e
+		}
+		m.m[key] = m.common // waiters hold e itself
+		m.mu.Unlock()
+	}
 	return e.v
 }

@@ -20,10 +20,13 @@ type HistoryOptions struct {
 }
 
 // History is the set of commits to scan, oldest boundary facts included.
+// It keeps ids, not decoded commits, so its size is a few dozen bytes per
+// commit whatever the messages and signatures hold.
 type History struct {
-	Commits []*object.Commit
+	Commits []plumbing.Hash
 	// Shallow counts commits whose parents are not in this clone.
 	Shallow int
+	trees   map[plumbing.Hash]plumbing.Hash // commit -> its tree
 }
 
 // ErrMissingHistory means a revision or range base is not in this clone.
@@ -43,7 +46,7 @@ func (r *Repo) Commits(opts HistoryOptions) (*History, error) {
 	if err := r.walk(exclude, func(*object.Commit) bool { return true }, excluded); err != nil {
 		return nil, err
 	}
-	h := &History{}
+	h := &History{trees: map[plumbing.Hash]plumbing.Hash{}}
 	seen := map[plumbing.Hash]bool{}
 	for k := range excluded {
 		seen[k] = true
@@ -56,7 +59,8 @@ func (r *Repo) Commits(opts HistoryOptions) (*History, error) {
 		if (!opts.Since.IsZero() && when.Before(opts.Since)) || (!opts.Until.IsZero() && when.After(opts.Until)) {
 			return true
 		}
-		h.Commits = append(h.Commits, c)
+		h.Commits = append(h.Commits, c.Hash)
+		h.trees[c.Hash] = c.TreeHash
 		return true
 	}, seen)
 	if err != nil {
@@ -247,30 +251,26 @@ func CommitMeta(c *object.Commit) *finding.Commit {
 	}
 }
 
-// ScanHistory scans what each commit introduced. One goroutine diffs the
-// commits' trees, in walk order so that a commit's tree is still cached
+// ScanHistory scans what each commit of h introduced. One goroutine diffs
+// the commits' trees, in walk order so that a commit's tree is still cached
 // when its parent is diffed, and hands the changes to workers that each
 // hold their own repository handle; every unique blob is read and scanned
 // once.
-func (r *Repo) ScanHistory(ctx context.Context, commits []*object.Commit, workers int, opts ScanOptions) ([]finding.Finding, error) {
+func (r *Repo) ScanHistory(ctx context.Context, h *History, workers int, opts ScanOptions) ([]finding.Finding, error) {
 	b := newBlobScanner(opts)
-	trees := make(map[plumbing.Hash]plumbing.Hash, len(commits))
-	for _, c := range commits {
-		trees[c.Hash] = c.TreeHash
-	}
 	differ, err := r.Clone()
 	if err != nil {
 		return nil, err
 	}
-	treeOf := func(h plumbing.Hash) (plumbing.Hash, error) {
-		if t, ok := trees[h]; ok {
+	treeOf := func(c plumbing.Hash) (plumbing.Hash, error) {
+		if t, ok := h.trees[c]; ok {
 			return t, nil
 		}
-		c, err := differ.repo.CommitObject(h)
+		commit, err := differ.repo.CommitObject(c)
 		if err != nil {
 			return plumbing.ZeroHash, err
 		}
-		return c.TreeHash, nil
+		return commit.TreeHash, nil
 	}
 	changes := make(chan Change, 4096)
 	var diffErr error
@@ -278,7 +278,15 @@ func (r *Repo) ScanHistory(ctx context.Context, commits []*object.Commit, worker
 	go func() {
 		defer close(diffDone)
 		defer close(changes)
-		for _, c := range commits {
+		for _, id := range h.Commits {
+			if ctx.Err() != nil {
+				return
+			}
+			c, err := differ.repo.CommitObject(id)
+			if err != nil {
+				diffErr = fmt.Errorf("commit %s cannot be read (%w); the repository is incomplete or damaged", id, err)
+				return
+			}
 			chs, err := differ.commitChanges(c, treeOf, CommitMeta(c))
 			if err != nil {
 				diffErr = err

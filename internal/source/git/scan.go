@@ -67,7 +67,10 @@ func newBlobScanner(opts ScanOptions) *blobScanner {
 	if opts.Stats == nil {
 		opts.Stats = &Stats{}
 	}
-	return &blobScanner{opts: opts}
+	b := &blobScanner{opts: opts}
+	// most blobs hold nothing: they share one entry in the memo
+	b.blobs.Common = func(r *blobResult) bool { return r.err == nil && len(r.findings) == 0 }
+	return b
 }
 
 func findingKey(f *finding.Finding) string { return f.RuleID + "\x00" + f.Secret.Reveal() }
