@@ -296,6 +296,62 @@ func TestWindowsFindWhatOnePassFinds(t *testing.T) {
 	}
 }
 
+// Streams share pooled buffers (the first 32 KiB buffer, full windows):
+// concurrent streams of different sizes, each with its own tokens, find
+// exactly their own, byte for byte.
+func TestPooledBuffersAreNotShared(t *testing.T) {
+	e := defaultEngine(t, Options{})
+	g := tokengen.New(t.Name())
+	type stream struct {
+		content []byte
+		tokens  []string
+	}
+	var streams []stream
+	for i, size := range []int{100, 5000, 40 << 10, 1 << 20, 3 << 20} {
+		var s stream
+		var b strings.Builder
+		next := 1000 * i
+		for b.Len() < size {
+			b.WriteString(strings.Repeat("filler ", 1+i))
+			if b.Len() > next { // a token every 30,000 bytes or so
+				tok := g.GitHub("ghp")
+				s.tokens = append(s.tokens, tok)
+				b.WriteString("GH=" + tok + "\n")
+				next += 30000
+			}
+		}
+		tok := g.GitHub("ghp") // at least one per stream, at the end
+		s.tokens = append(s.tokens, tok)
+		b.WriteString("\nGH=" + tok + "\n")
+		s.content = []byte(b.String())
+		streams = append(streams, s)
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < 6; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 20; j++ {
+				s := streams[(w+j)%len(streams)]
+				got, _, err := e.DetectReader(t.Context(), "", bytes.NewReader(s.content), nil)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				var secrets []string
+				for _, f := range got {
+					secrets = append(secrets, f.Secret.Reveal())
+				}
+				if strings.Join(secrets, ",") != strings.Join(s.tokens, ",") {
+					t.Errorf("stream of %d bytes: found %d secrets, want %d", len(s.content), len(secrets), len(s.tokens))
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
 func TestWindowsStopOnCancel(t *testing.T) {
 	e := defaultEngine(t, Options{})
 	ctx, cancel := context.WithCancel(t.Context())

@@ -30,11 +30,21 @@ func (e *Engine) DetectReader(ctx context.Context, path string, r io.Reader, hoo
 func (e *Engine) detectWindows(ctx context.Context, path string, r io.Reader, size, overlap int, hook func([]byte, []finding.Finding)) ([]finding.Finding, int64, error) {
 	var out []finding.Finding
 	perRule := map[string]int{}
-	buf := make([]byte, 0, min(size, 32<<10))
+	// Most content (a history's blobs) is a few kilobytes: the first buffer
+	// comes from a pool too, so each blob does not allocate and clear one.
+	var buf []byte
+	if size >= firstBufSize {
+		buf = (*firstBufs.Get().(*[]byte))[:0]
+	} else {
+		buf = make([]byte, 0, size)
+	}
 	pooled := false
 	defer func() {
-		if pooled {
+		switch {
+		case pooled:
 			windows.Put(&buf)
+		case cap(buf) == firstBufSize:
+			firstBufs.Put(&buf)
 		}
 	}()
 	var base int64 // stream offset of buf[0]
@@ -46,13 +56,19 @@ func (e *Engine) detectWindows(ctx context.Context, path string, r io.Reader, si
 		var last bool
 		var err error
 		buf, last, err = fill(r, buf, size, func(buf []byte, want int) []byte {
+			var grown []byte
 			if want < 1<<20 || size != WindowSize || pooled {
-				return append(make([]byte, 0, want), buf...)
+				grown = append(make([]byte, 0, want), buf...)
+			} else {
+				// a large stream: take a full window from the pool
+				// instead of growing (and discarding) ever larger buffers
+				pooled = true
+				grown = append((*windows.Get().(*[]byte))[:0], buf...)
 			}
-			// a large stream: take a full window from the pool instead
-			// of growing (and discarding) ever larger buffers
-			pooled = true
-			return append((*windows.Get().(*[]byte))[:0], buf...)
+			if cap(buf) == firstBufSize {
+				firstBufs.Put(&buf)
+			}
+			return grown
 		})
 		if err != nil {
 			return out, base + int64(len(buf)), err
@@ -106,6 +122,14 @@ func shift(f finding.Finding, base int64, lineBase, colBase int) finding.Finding
 	f.End += int(base)
 	return f
 }
+
+// firstBufs holds the buffers every stream starts with.
+const firstBufSize = 32 << 10
+
+var firstBufs = sync.Pool{New: func() any {
+	b := make([]byte, 0, firstBufSize)
+	return &b
+}}
 
 // windows holds full-size window buffers for reuse across large streams.
 var windows = sync.Pool{New: func() any {
