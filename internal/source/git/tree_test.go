@@ -51,9 +51,14 @@ func TestCommitChangesMatchGit(t *testing.T) {
 	write("link", "a file where a symlink was\n")
 	commit("symlink to file")
 
-	for _, packed := range []bool{false, true} {
-		if packed {
+	for _, mode := range []string{"loose", "packed", "packed, read by go-git"} {
+		packed := mode != "loose"
+		if mode == "packed" {
 			gitCmd(t, dir, "repack", "-adfq")
+		}
+		if mode == "packed, read by go-git" {
+			mapPackFile = func(string) ([]byte, func(), bool, error) { return nil, nil, false, nil }
+			defer func() { mapPackFile = mapPack }()
 		}
 		r, err := Open(dir, func(string) string { return "" })
 		if err != nil {
@@ -84,8 +89,11 @@ func TestCommitChangesMatchGit(t *testing.T) {
 			sort.Strings(got)
 			compared += len(want)
 			if strings.Join(got, "\n") != strings.Join(want, "\n") {
-				t.Errorf("packed=%v, commit %q:\n got %s\nwant %s", packed, c.Message, got, want)
+				t.Errorf("%s, commit %q:\n got %s\nwant %s", mode, c.Message, got, want)
 			}
+		}
+		if _, pos := r.objects.set.find(plumbing.NewHash(gitCmd(t, dir, "rev-parse", "HEAD"))); (pos >= 0) != packed {
+			t.Fatalf("%s: objects packed = %v", mode, pos >= 0)
 		}
 		if compared < 15 {
 			t.Fatalf("only %d changes compared", compared)
