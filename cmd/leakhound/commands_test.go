@@ -386,8 +386,9 @@ func lookPath(ts *testscript.TestScript, name string) string {
 }
 
 // interrupt [SIGTERM] DELAY CODE STDERR-FILE PROG ARGS... starts PROG,
-// sends it SIGINT (or SIGTERM) after DELAY, and checks that it exits with
-// exactly CODE; its stderr is saved to STDERR-FILE.
+// sends it SIGINT (or SIGTERM) DELAY after it has started reading, and
+// checks that it exits with exactly CODE; its stderr is saved to
+// STDERR-FILE.
 func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
 	var sig os.Signal = os.Interrupt
 	if len(args) > 0 && args[0] == "SIGTERM" {
@@ -406,6 +407,7 @@ func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	ts.Check(cmd.Start())
+	waitReading(cmd.Process.Pid, 1<<20)
 	time.Sleep(delay)
 	start := time.Now()
 	ts.Check(cmd.Process.Signal(sig))
@@ -420,6 +422,28 @@ func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("took %v to stop after %v", took, sig)
 	}
 	fmt.Fprintf(ts.Stdout(), "stopped %v after %v\n", took.Round(time.Millisecond), sig)
+}
+
+// waitReading waits until process pid has read n bytes (Linux's
+// /proc/PID/io), so a signal sent after it lands in the scan rather than in
+// start-up, which takes a second under the race detector. Elsewhere, or if
+// the process ends first, it returns at once.
+func waitReading(pid int, n int64) {
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
+		if err != nil {
+			return
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			if v, ok := strings.CutPrefix(line, "rchar: "); ok {
+				if read, _ := strconv.ParseInt(v, 10, 64); read >= n {
+					return
+				}
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // exitStatus is a finished program's exit code (-1 when a signal ended it);
