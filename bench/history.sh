@@ -3,18 +3,21 @@
 # of reading every object with git itself, measured in the same run:
 #   git cat-file --batch-all-objects --batch | cat > /dev/null
 # Usage: bench/history.sh [COMMITS] (default 20000)
+#   EDIT=1 makes each change an edit of the file's previous version, so the
+#   pack stores most blobs as deltas (as in real projects).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 commits=${1:-20000}
 out=bench/out
 mkdir -p "$out"
-repo=$out/history-$commits.git
+edit=${EDIT:-}
+repo=$out/history${edit:+-edit}-$commits.git
 go build -o "$out/leakhound" ./cmd/leakhound
 if [ ! -d "$repo" ]; then
   git init -q --bare "$repo"
   echo "generating $commits commits..." >&2
-  go run ./bench/genrepo history -commits "$commits" | git -C "$repo" fast-import --quiet
-  git -C "$repo" repack -adq
+  go run ./bench/genrepo history -commits "$commits" ${edit:+-edit} | git -C "$repo" fast-import --quiet
+  git -C "$repo" repack -adfq  # git's own delta search, as gc --aggressive or a clone gives
 fi
 blobs=$(git -C "$repo" cat-file --batch-all-objects --batch-check | awk '$2=="blob"' | wc -l)
 size=$(du -sm "$repo" | cut -f1)

@@ -1,6 +1,7 @@
 // Command genrepo writes a git fast-import stream for benchmark repositories:
 //
 //	genrepo history -commits 20000 | git fast-import   # long history, ~100k unique blobs
+//	genrepo history -edit | git fast-import            # the same, each change an edit of the file
 //	genrepo tree -files 50000 | git fast-import        # one commit with many files
 //
 // Content is deterministic, text-like, and carries a few generated tokens.
@@ -42,6 +43,23 @@ func (g *gen) text(size int) string {
 	return b.String()
 }
 
+// edit changes a few lines of prev, as a commit to a source file does:
+// packs then store most versions of a file as deltas of another.
+func (g *gen) edit(prev string, size int) string {
+	lines := strings.SplitAfter(prev, "\n")
+	for n := 1 + g.r.IntN(3); n > 0; n-- {
+		lines[g.r.IntN(len(lines))] = g.text(1)
+	}
+	if g.r.IntN(2) == 0 {
+		i := g.r.IntN(len(lines))
+		lines = append(lines[:i], append([]string{g.text(1)}, lines[i:]...)...)
+	}
+	for len(lines) > 2 && len(strings.Join(lines, "")) > 2*size {
+		lines = lines[1:]
+	}
+	return strings.Join(lines, "")
+}
+
 func (g *gen) blob(content string) int {
 	g.mark++
 	fmt.Fprintf(g.w, "blob\nmark :%d\ndata %d\n%s\n", g.mark, len(content), content)
@@ -75,11 +93,13 @@ func main() {
 	paths := fs.Int("paths", 4000, "history: number of distinct file paths")
 	files := fs.Int("files", 50000, "tree: number of files")
 	size := fs.Int("size", 3000, "average file size in bytes")
+	edit := fs.Bool("edit", false, "history: change a file by editing a few lines of its previous version")
 	fs.Parse(os.Args[2:])
 	g := &gen{w: bufio.NewWriterSize(os.Stdout, 1<<20), r: rand.New(rand.NewPCG(1, 2)), tok: tokengen.New("bench")}
 	defer g.w.Flush()
 	switch os.Args[1] {
 	case "history":
+		current := map[string]string{} // with -edit: each path's content
 		for c := 0; c < *commits; c++ {
 			changed := map[string]int{}
 			for i := 0; len(changed) < min(*perCommit, *paths); i++ {
@@ -88,7 +108,15 @@ func main() {
 				if _, dup := changed[path]; dup {
 					continue // distinct paths: every change is a new blob
 				}
-				content := g.text(*size/2 + g.r.IntN(*size))
+				content, ok := current[path]
+				if ok && *edit {
+					content = g.edit(content, *size)
+				} else {
+					content = g.text(*size/2 + g.r.IntN(*size))
+				}
+				if *edit {
+					current[path] = content
+				}
 				if c%2000 == 1 && i == 0 {
 					content += "GITHUB_TOKEN=" + g.tok.GitHub("ghp") + "\n"
 				}
