@@ -11,7 +11,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
@@ -20,11 +20,11 @@ import (
 
 // objectStorage is go-git's filesystem storage with packed objects read
 // from mapped pack files (pack.go) located through packIndex: lookups
-// binary-search the mapped .idx files. Loose objects, alternates and packs
-// that cannot be mapped are left to go-git.
+// binary-search the mapped .idx files. It also reads the objects of
+// alternate object directories (alternates.go). The repository's own loose
+// objects and packs that cannot be mapped are left to go-git.
 type objectStorage struct {
 	*filesystem.Storage
-	fs    billy.Filesystem
 	cache cache.Object
 	set   *packSet
 	// go-git readers for packs that cannot be mapped, per handle
@@ -39,16 +39,18 @@ var mapPackFile = mapPack
 // by every handle on a repository.
 const deltaCacheSize = 32 << 20
 
-// packSet is a repository's packs, shared by every handle on it: mapped
-// pack data and the delta cache are safe for concurrent use.
+// packSet is a repository's packs and those of the object directories it
+// borrows from (alternates), shared by every handle on it: mapped pack data
+// and the delta cache are safe for concurrent use.
 type packSet struct {
-	root  string // the common git directory
+	dirs  []string // objects directories, the repository's own first
 	packs []*lazyPack
 	cache *deltaCache
 }
 
 type lazyPack struct {
-	name string // objects/pack/pack-<id>.pack
+	dir  string // the objects directory holding it
+	name string // pack/pack-<id>.pack, within dir
 	idx  *packIndex
 
 	once   sync.Once
@@ -56,29 +58,36 @@ type lazyPack struct {
 	err    error
 }
 
-// openPackSet reads the pack indexes under packDir of root. A pack index
-// that cannot be read is an error: its objects would be missing silently.
-func openPackSet(root, packDir string) (*packSet, error) {
-	s := &packSet{root: root, cache: newDeltaCache(deltaCacheSize)}
-	entries, err := readDirNames(filepath.Join(root, packDir))
-	if err != nil {
-		return s, nil // no packs yet
-	}
-	for _, name := range entries {
-		if !strings.HasPrefix(name, "pack-") || !strings.HasSuffix(name, ".idx") {
-			continue
-		}
-		// mapped for the life of the process, as the packs are: readers
-		// hold slices of the mapping that the collector cannot see
-		data, _, err := mapFile(filepath.Join(root, packDir, name))
+func (p *lazyPack) path() string { return filepath.Join(p.dir, p.name) }
+
+// openPackSet reads the pack indexes of each objects directory. A pack
+// index that cannot be read is an error: its objects would be missing
+// silently.
+func openPackSet(dirs []string) (*packSet, error) {
+	s := &packSet{dirs: dirs, cache: newDeltaCache(deltaCacheSize)}
+	for _, dir := range dirs {
+		entries, err := readDirNames(filepath.Join(dir, "pack"))
 		if err != nil {
-			return nil, errPack(name, err)
+			continue // no packs yet
 		}
-		idx, err := parsePackIndex(data)
-		if err != nil {
-			return nil, errPack(name, err)
+		for _, name := range entries {
+			if !strings.HasPrefix(name, "pack-") || !strings.HasSuffix(name, ".idx") {
+				continue
+			}
+			// mapped for the life of the process, as the packs are:
+			// readers hold slices of the mapping that the collector
+			// cannot see
+			idxPath := filepath.Join(dir, "pack", name)
+			data, _, err := mapFile(idxPath)
+			if err != nil {
+				return nil, errPack(idxPath, err)
+			}
+			idx, err := parsePackIndex(data)
+			if err != nil {
+				return nil, errPack(idxPath, err)
+			}
+			s.packs = append(s.packs, &lazyPack{dir: dir, name: path.Join("pack", strings.TrimSuffix(name, ".idx")+".pack"), idx: idx})
 		}
-		s.packs = append(s.packs, &lazyPack{name: path.Join(packDir, strings.TrimSuffix(name, ".idx")+".pack"), idx: idx})
 	}
 	return s, nil
 }
@@ -96,25 +105,25 @@ func (s *packSet) find(h plumbing.Hash) (*lazyPack, int) {
 // open maps the pack on first use and checks its header.
 func (s *packSet) open(p *lazyPack) (*mappedPack, error) {
 	p.once.Do(func() {
-		data, _, ok, err := mapPackFile(filepath.Join(s.root, p.name))
+		data, _, ok, err := mapPackFile(p.path())
 		if err != nil {
-			p.err = errPack(p.name, err)
+			p.err = errPack(p.path(), err)
 			return
 		}
 		if !ok {
 			return
 		}
 		if len(data) < 32 || string(data[:4]) != "PACK" || (data[7] != 2 && data[7] != 3) || data[4]|data[5]|data[6] != 0 {
-			p.err = errPack(p.name, fmt.Errorf("%w: not a version 2 or 3 pack", errCorruptPack))
+			p.err = errPack(p.path(), fmt.Errorf("%w: not a version 2 or 3 pack", errCorruptPack))
 			return
 		}
-		p.mapped = &mappedPack{name: p.name, data: data[:len(data)-20], mapping: data, idx: p.idx}
+		p.mapped = &mappedPack{name: p.path(), data: data[:len(data)-20], mapping: data, idx: p.idx}
 	})
 	return p.mapped, p.err
 }
 
-func newObjectStorage(st *filesystem.Storage, fs billy.Filesystem, objects cache.Object, set *packSet) *objectStorage {
-	return &objectStorage{Storage: st, fs: fs, cache: objects, set: set, fallback: map[*lazyPack]*packfile.Packfile{}}
+func newObjectStorage(st *filesystem.Storage, objects cache.Object, set *packSet) *objectStorage {
+	return &objectStorage{Storage: st, cache: objects, set: set, fallback: map[*lazyPack]*packfile.Packfile{}}
 }
 
 func readDirNames(dir string) ([]string, error) {
@@ -131,11 +140,12 @@ func (s *objectStorage) goGitPack(p *lazyPack) (*packfile.Packfile, error) {
 	if pf := s.fallback[p]; pf != nil {
 		return pf, nil
 	}
-	f, err := s.fs.Open(p.name)
+	fs := osfs.New(p.dir)
+	f, err := fs.Open(p.name)
 	if err != nil {
-		return nil, errPack(p.name, err)
+		return nil, errPack(p.path(), err)
 	}
-	pf := packfile.NewPackfileWithCache(p.idx, s.fs, f, s.cache, largeObject)
+	pf := packfile.NewPackfileWithCache(p.idx, fs, f, s.cache, largeObject)
 	s.fallback[p] = pf
 	return pf, nil
 }
@@ -147,7 +157,7 @@ func (s *objectStorage) locate(h plumbing.Hash) (p *lazyPack, mp *mappedPack, of
 		return nil, nil, 0, nil
 	}
 	if off, err = p.idx.offset(i); err != nil {
-		return nil, nil, 0, errPack(p.name, err)
+		return nil, nil, 0, errPack(p.path(), err)
 	}
 	mp, err = s.set.open(p)
 	return p, mp, off, err
@@ -197,7 +207,7 @@ func (s *objectStorage) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (p
 	case err != nil:
 		return nil, err
 	case p == nil:
-		return s.Storage.EncodedObject(t, h)
+		return s.unpacked(t, h)
 	case mp == nil:
 		pf, err := s.goGitPack(p)
 		if err != nil {
@@ -220,6 +230,28 @@ func (s *objectStorage) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (p
 		return nil, plumbing.ErrObjectNotFound
 	}
 	return obj, nil
+}
+
+// unpacked reads an object that no pack holds: loose in the repository (by
+// go-git), else loose in an alternate object directory.
+func (s *objectStorage) unpacked(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
+	obj, err := s.Storage.EncodedObject(t, h)
+	if !errors.Is(err, plumbing.ErrObjectNotFound) {
+		return obj, err
+	}
+	for _, dir := range s.set.dirs[1:] {
+		lo, ok, lerr := looseObject(dir, h)
+		if lerr != nil {
+			return nil, lerr
+		}
+		if ok {
+			if t != plumbing.AnyObject && lo.typ != t {
+				return nil, plumbing.ErrObjectNotFound
+			}
+			return lo, nil
+		}
+	}
+	return nil, err
 }
 
 func (s *objectStorage) packed(mp *mappedPack, off int64, h plumbing.Hash) (*packedObject, error) {
@@ -285,7 +317,13 @@ func (s *objectStorage) HasEncodedObject(h plumbing.Hash) error {
 	if p, _ := s.set.find(h); p != nil {
 		return nil
 	}
-	return s.Storage.HasEncodedObject(h)
+	err := s.Storage.HasEncodedObject(h)
+	if errors.Is(err, plumbing.ErrObjectNotFound) {
+		if _, err2 := s.unpacked(plumbing.AnyObject, h); err2 == nil {
+			return nil
+		}
+	}
+	return err
 }
 
 // EncodedObjectSize answers packed objects from their headers.
@@ -295,7 +333,11 @@ func (s *objectStorage) EncodedObjectSize(h plumbing.Hash) (int64, error) {
 	case err != nil:
 		return 0, err
 	case p == nil:
-		return s.Storage.EncodedObjectSize(h)
+		obj, err := s.unpacked(plumbing.AnyObject, h)
+		if err != nil {
+			return 0, err
+		}
+		return obj.Size(), nil
 	case mp == nil:
 		pf, err := s.goGitPack(p)
 		if err != nil {

@@ -2,9 +2,10 @@
 // HEAD (for the pre-commit hook) and the commits of a history or revision
 // range. It is the only package that imports go-git. For speed it reads
 // some files itself: the index (index.go), pack indexes (packindex.go),
-// packed objects (pack.go) and tree entries (tree.go); go-git opens the
-// repository, resolves refs and revisions, decodes commits and reads loose
-// objects and packs that cannot be mapped.
+// packed objects (pack.go), tree entries (tree.go) and alternate object
+// directories (alternates.go); go-git opens the repository, resolves refs
+// and revisions, decodes commits and reads the repository's loose objects
+// and packs that cannot be mapped.
 package git
 
 import (
@@ -65,7 +66,7 @@ func Open(dir string, getenv func(string) string) (*Repo, error) {
 	} else if err := r.discover(dir); err != nil {
 		return nil, err
 	}
-	if err := r.open(); err != nil {
+	if err := r.open(getenv); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -130,7 +131,9 @@ func readGitFile(path string) (string, error) {
 	return gd, nil
 }
 
-func (r *Repo) open() error {
+// open opens the repository's object storage; getenv is read for
+// GIT_ALTERNATE_OBJECT_DIRECTORIES when the packs are first opened.
+func (r *Repo) open(getenv func(string) string) error {
 	if !isDir(r.GitDir) {
 		return fmt.Errorf("git directory %s does not exist", r.GitDir)
 	}
@@ -156,13 +159,17 @@ func (r *Repo) open() error {
 		LargeObjectThreshold: largeObject,
 	})
 	if r.packs == nil {
-		packs, err := openPackSet(r.CommonDir, "objects/pack")
+		dirs, err := objectDirs(filepath.Join(r.CommonDir, "objects"), getenv)
+		if err != nil {
+			return fmt.Errorf("opening %s: %w", r.CommonDir, err)
+		}
+		packs, err := openPackSet(dirs)
 		if err != nil {
 			return fmt.Errorf("opening %s: %w", r.CommonDir, err)
 		}
 		r.packs = packs
 	}
-	r.objects = newObjectStorage(st, osfs.New(r.CommonDir), objects, r.packs)
+	r.objects = newObjectStorage(st, objects, r.packs)
 	repo, err := gogit.Open(r.objects, nil)
 	if err != nil {
 		return fmt.Errorf("opening %s: %w", r.GitDir, err)
@@ -198,7 +205,7 @@ func objectFormat(configPath string) string {
 // object readers are not safe for concurrent use.
 func (r *Repo) Clone() (*Repo, error) {
 	c := &Repo{GitDir: r.GitDir, CommonDir: r.CommonDir, WorkTree: r.WorkTree, shallow: r.shallow, packs: r.packs}
-	return c, c.open()
+	return c, c.open(nil) // shares r's packs and alternates
 }
 
 // openBlob opens a blob for streaming, or says why not: an error naming
