@@ -3,6 +3,7 @@ package git
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
@@ -110,7 +111,7 @@ func nameEnd(e treeEntry, n int) byte {
 // findEntry returns the entry at path (slash-separated) below t.
 func (r *Repo) findEntry(t *tree, path string) (treeEntry, bool, error) {
 	for {
-		name, rest, more := cutSlash(path)
+		name, rest, more := strings.Cut(path, "/")
 		var found treeEntry
 		ok := false
 		rd := newTreeReader(t)
@@ -135,15 +136,6 @@ func (r *Repo) findEntry(t *tree, path string) (treeEntry, bool, error) {
 		}
 		t, path = sub, rest
 	}
-}
-
-func cutSlash(path string) (name, rest string, more bool) {
-	for i := 0; i < len(path); i++ {
-		if path[i] == '/' {
-			return path[:i], path[i+1:], true
-		}
-	}
-	return path, "", false
 }
 
 // readTree reads tree h.
