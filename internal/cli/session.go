@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -101,8 +100,10 @@ func (s *session) suppress() {
 		}
 		if e, ok := s.ignore.Match(f); ok {
 			f.Suppressed = "ignore file " + e.Source + " (" + e.String() + ")"
+			f.AcceptedBy = finding.AcceptedByIgnoreFile
 		} else if e, ok := s.baseline.Match(f); ok {
 			f.Suppressed = "baseline " + e.Source
+			f.AcceptedBy = finding.AcceptedByBaseline
 		}
 	}
 }
@@ -136,6 +137,7 @@ func (s *session) markInline(content []byte, found []finding.Finding) {
 	for i := range found {
 		if why, ok := suppress.Inline(content, &found[i]); ok {
 			found[i].Suppressed = why
+			found[i].AcceptedBy = finding.AcceptedInline
 		}
 	}
 }
@@ -223,7 +225,7 @@ func (s *session) partition() (kept, accepted, baselined []finding.Finding) {
 		switch {
 		case f.Suppressed == "":
 			kept = append(kept, f)
-		case strings.HasPrefix(f.Suppressed, "baseline"):
+		case f.AcceptedBy == finding.AcceptedByBaseline:
 			baselined = append(baselined, f)
 			accepted = append(accepted, f)
 		default:

@@ -92,9 +92,21 @@ type Finding struct {
 	Commit       *Commit
 	Verification *Verification
 	// Suppressed holds why a finding was accepted (inline marker, ignore file,
-	// baseline); empty for findings that count.
+	// baseline); empty for findings that count. AcceptedBy says which.
 	Suppressed string
+	AcceptedBy Acceptance
 }
+
+// Acceptance is the way a finding was accepted.
+type Acceptance int
+
+// The ways a team accepts a secret.
+const (
+	NotAccepted Acceptance = iota
+	AcceptedInline
+	AcceptedByIgnoreFile
+	AcceptedByBaseline
+)
 
 // Fingerprint is path:rule:sha256(secret)[:16]. It has no line number (lines
 // move), no commit (a baseline made from history must match a staged change)
