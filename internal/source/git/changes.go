@@ -39,6 +39,9 @@ func isBlob(m filemode.FileMode) bool {
 // both in git's order: entries with the same name meet, and a name that
 // changed between file and directory is a removal and an addition.
 func (d *treeDiff) diff(prefix string, old, new *tree) error {
+	if old != nil && new != nil && old.hash == new.hash {
+		return nil // an empty commit, or a merge that took one side whole
+	}
 	or, nr := newTreeReader(old), newTreeReader(new)
 	o, ook := or.next()
 	n, nok := nr.next()
