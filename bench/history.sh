@@ -37,3 +37,13 @@ rss=${ours#* }
 echo "floor (git cat-file --batch-all-objects --batch | cat): ${floor}s"
 echo "leakhound history: ${secs}s, peak RSS $((rss / 1024)) MiB"
 awk -v a="$secs" -v b="$floor" 'BEGIN { printf "ratio: %.2fx the floor\n", a / b }'
+
+# For comparison, when gitleaks is on PATH (go install
+# github.com/zricethezav/gitleaks/v8@v8.30.1): one run of its history scan.
+if command -v gitleaks > /dev/null; then
+  ( cd "$repo" && /usr/bin/time -f %e -o "$OLDPWD/$out/gitleaks.time" \
+      gitleaks git --no-banner --report-format json --report-path "$OLDPWD/$out/gitleaks.json" . > /dev/null 2>&1 || true )
+  other=$(tail -1 "$out/gitleaks.time")
+  echo "gitleaks git (1 run): ${other}s"
+  awk -v a="$secs" -v b="$other" 'BEGIN { printf "leakhound is %.1fx faster than gitleaks\n", b / a }'
+fi
