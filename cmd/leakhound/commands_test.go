@@ -353,12 +353,7 @@ func cmdMaxRSS(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	want, err := strconv.Atoi(args[1])
 	ts.Check(err)
-	cmd := exec.Command(lookPath(ts, args[2]), args[3:]...)
-	cmd.Dir = ts.MkAbs(".")
-	cmd.Env = os.Environ()
-	for _, k := range []string{"HOME", "PATH", "GIT_CONFIG_NOSYSTEM"} {
-		cmd.Env = append(cmd.Env, k+"="+ts.Getenv(k))
-	}
+	cmd := scriptCommand(ts, args[2], args[3:])
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	code := exitStatus(ts, args[2], cmd.Run())
@@ -371,6 +366,18 @@ func cmdMaxRSS(ts *testscript.TestScript, neg bool, args []string) {
 	if rss > int64(limit) {
 		ts.Fatalf("peak RSS %d MiB is over %d MiB", rss, limit)
 	}
+}
+
+// scriptCommand prepares PROG ARGS as the script's exec would run them: in
+// the script's directory, with its HOME, PATH and git settings.
+func scriptCommand(ts *testscript.TestScript, prog string, args []string) *exec.Cmd {
+	cmd := exec.Command(lookPath(ts, prog), args...)
+	cmd.Dir = ts.MkAbs(".")
+	cmd.Env = os.Environ()
+	for _, k := range []string{"HOME", "PATH", "GIT_CONFIG_NOSYSTEM"} {
+		cmd.Env = append(cmd.Env, k+"="+ts.Getenv(k))
+	}
+	return cmd
 }
 
 // lookPath finds a program on the script's PATH (where testscript puts
@@ -401,9 +408,7 @@ func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	want, err := strconv.Atoi(args[1])
 	ts.Check(err)
-	cmd := exec.Command(lookPath(ts, args[3]), args[4:]...)
-	cmd.Dir = ts.MkAbs(".")
-	cmd.Env = append(os.Environ(), "HOME="+ts.Getenv("HOME"), "PATH="+ts.Getenv("PATH"))
+	cmd := scriptCommand(ts, args[3], args[4:])
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	ts.Check(cmd.Start())

@@ -1,7 +1,9 @@
 package git
 
 import (
+	"bytes"
 	"crypto/sha1"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,16 +11,27 @@ import (
 	"testing"
 )
 
+// gitCmd runs git in dir and returns its output, trimmed.
 func gitCmd(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	return strings.TrimSpace(string(gitOut(t, dir, nil, args...)))
+}
+
+// gitOut runs git in dir, isolated from the machine's configuration, and
+// returns its standard output unmodified.
+func gitOut(t *testing.T, dir string, stdin io.Reader, args ...string) []byte {
 	t.Helper()
 	cmd := exec.Command("git", args...)
 	cmd.Dir = dir
+	cmd.Stdin = stdin
 	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir, "GIT_AUTHOR_NAME=a", "GIT_AUTHOR_EMAIL=a@x", "GIT_COMMITTER_NAME=a", "GIT_COMMITTER_EMAIL=a@x")
-	out, err := cmd.CombinedOutput()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
+		t.Fatalf("git %v: %v\n%s%s", args, err, out, stderr.Bytes())
 	}
-	return strings.TrimSpace(string(out))
+	return out
 }
 
 // makeRepo builds a repository with nested directories and returns its path.

@@ -66,11 +66,12 @@ func (p *lazyPack) path() string { return filepath.Join(p.dir, p.name) }
 func openPackSet(dirs []string) (*packSet, error) {
 	s := &packSet{dirs: dirs, cache: newDeltaCache(deltaCacheSize)}
 	for _, dir := range dirs {
-		entries, err := readDirNames(filepath.Join(dir, "pack"))
+		entries, err := os.ReadDir(filepath.Join(dir, "pack"))
 		if err != nil {
 			continue // no packs yet
 		}
-		for _, name := range entries {
+		for _, e := range entries {
+			name := e.Name()
 			if !strings.HasPrefix(name, "pack-") || !strings.HasSuffix(name, ".idx") {
 				continue
 			}
@@ -124,15 +125,6 @@ func (s *packSet) open(p *lazyPack) (*mappedPack, error) {
 
 func newObjectStorage(st *filesystem.Storage, objects cache.Object, set *packSet) *objectStorage {
 	return &objectStorage{Storage: st, cache: objects, set: set, fallback: map[*lazyPack]*packfile.Packfile{}}
-}
-
-func readDirNames(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
-	names := make([]string, len(entries))
-	for i, e := range entries {
-		names[i] = e.Name()
-	}
-	return names, err
 }
 
 // goGitPack opens a pack that cannot be mapped with go-git's reader.

@@ -9,7 +9,6 @@ import (
 	"io"
 	"math/rand"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -43,21 +42,6 @@ func deltaRepo(t *testing.T) string {
 		gitCmd(t, dir, "commit", "-q", "-m", "edit "+strconv.Itoa(i))
 	}
 	return dir
-}
-
-// gitOut runs git and returns its standard output unmodified.
-func gitOut(t *testing.T, dir string, stdin io.Reader, args ...string) []byte {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Stdin = stdin
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, stderr.Bytes())
-	}
-	return out
 }
 
 type gitObject struct {

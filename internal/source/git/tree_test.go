@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -85,7 +86,7 @@ func TestCommitChangesMatchGit(t *testing.T) {
 			for _, ch := range changes {
 				got = append(got, describeChange(ch.Path, ch.New.String(), hashStrings(ch.Old)))
 			}
-			want := expectedChanges(gitCmd(t, dir, "diff-tree", "-r", "--no-renames", "--root", "--no-commit-id", rev))
+			want := expectedChanges(t, gitCmd(t, dir, "diff-tree", "-r", "--no-renames", "--root", "--no-commit-id", rev))
 			sort.Strings(got)
 			compared += len(want)
 			if strings.Join(got, "\n") != strings.Join(want, "\n") {
@@ -118,7 +119,7 @@ func describeChange(path, new string, old []string) string {
 // introduces: added and modified blobs (not mode-only changes, not
 // submodules), an addition of a deleted blob being a rename that
 // introduces nothing, other additions compared with every deleted blob.
-func expectedChanges(raw string) []string {
+func expectedChanges(t *testing.T, raw string) []string {
 	type line struct{ oldMode, newMode, oldID, newID, status, path string }
 	var lines []line
 	deleted := map[string]bool{}
@@ -131,7 +132,12 @@ func expectedChanges(raw string) []string {
 		}
 		ln := line{strings.TrimPrefix(f[0], ":"), f[1], f[2], f[3], f[4], path}
 		if strings.HasPrefix(ln.path, `"`) {
-			ln.path = unquoteC(ln.path)
+			// git's C quoting (octal escapes) is also Go's
+			unq, err := strconv.Unquote(ln.path)
+			if err != nil {
+				t.Fatalf("diff-tree path %s: %v", ln.path, err)
+			}
+			ln.path = unq
 		}
 		lines = append(lines, ln)
 		if ln.status == "D" || (ln.status == "T" && !isBlobMode(ln.newMode)) {
@@ -159,20 +165,4 @@ func expectedChanges(raw string) []string {
 
 func isBlobMode(m string) bool {
 	return m == "100644" || m == "100755" || m == "120000" || m == "100664"
-}
-
-// unquoteC undoes git's C-style quoting of unusual path names (octal
-// escapes for bytes outside ASCII).
-func unquoteC(s string) string {
-	s = strings.TrimSuffix(strings.TrimPrefix(s, `"`), `"`)
-	var b []byte
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+3 < len(s) && s[i+1] >= '0' && s[i+1] <= '3' {
-			b = append(b, (s[i+1]-'0')<<6|(s[i+2]-'0')<<3|(s[i+3]-'0'))
-			i += 3
-			continue
-		}
-		b = append(b, s[i])
-	}
-	return string(b)
 }
