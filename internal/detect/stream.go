@@ -29,7 +29,7 @@ func (e *Engine) DetectReader(ctx context.Context, path string, r io.Reader, hoo
 
 func (e *Engine) detectWindows(ctx context.Context, path string, r io.Reader, size, overlap int, hook func([]byte, []finding.Finding)) ([]finding.Finding, int64, error) {
 	var out []finding.Finding
-	perRule := map[string]int{}
+	var perRule map[string]int // made on the first finding: most streams have none
 	// Most content (a history's blobs) is a few kilobytes: the first buffer
 	// comes from a pool too, so each blob does not allocate and clear one.
 	var buf []byte
@@ -84,6 +84,9 @@ func (e *Engine) detectWindows(ctx context.Context, path string, r io.Reader, si
 		for _, f := range found {
 			if f.Offset >= cut {
 				continue // found again, whole, at the start of the next window
+			}
+			if perRule == nil {
+				perRule = map[string]int{}
 			}
 			if perRule[f.RuleID]++; perRule[f.RuleID] > MaxMatchesPerRule {
 				continue
