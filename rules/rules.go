@@ -9,7 +9,7 @@ var files embed.FS
 
 // Files lists the default rule files in load order. Order matters when two
 // rules capture the same secret: the earlier rule names the finding.
-var Files = []string{"default.toml", "github.toml", "anaconda.toml", "private-key.toml"}
+var Files = []string{"github.toml", "anaconda.toml", "private-key.toml"}
 
 // Read returns the contents of a default rule file.
 func Read(name string) ([]byte, error) { return files.ReadFile(name) }

@@ -21,6 +21,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/tokengen"
 )
 
@@ -263,26 +264,106 @@ func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// encode base64|utf16le IN OUT writes IN encoded to OUT (base64 without a
-// trailing newline; UTF-16 little-endian with a byte order mark).
+// encode FORM IN OUT writes IN encoded to OUT. Forms: base64 (one line, no
+// trailing newline), base64-wrapped (76 columns, as base64(1) writes it),
+// utf16le and utf16be (with a byte order mark), utf16le-nobom, utf32le and
+// utf32be (with a byte order mark).
 func cmdEncode(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 3 {
-		ts.Fatalf("usage: encode base64|utf16le IN OUT")
+		ts.Fatalf("usage: encode FORM IN OUT")
 	}
 	in := ts.ReadFile(args[1])
 	var out []byte
+	utf16With := func(bom []byte, bigEndian bool) []byte {
+		out := bom
+		for _, u := range utf16.Encode([]rune(in)) {
+			if bigEndian {
+				out = append(out, byte(u>>8), byte(u))
+			} else {
+				out = append(out, byte(u), byte(u>>8))
+			}
+		}
+		return out
+	}
 	switch args[0] {
 	case "base64":
 		out = []byte(base64.StdEncoding.EncodeToString([]byte(strings.TrimSuffix(in, "\n"))))
+	case "base64-wrapped":
+		enc := base64.StdEncoding.EncodeToString([]byte(in))
+		for len(enc) > 76 {
+			out = append(out, enc[:76]+"\n"...)
+			enc = enc[76:]
+		}
+		out = append(out, enc+"\n"...)
 	case "utf16le":
-		out = []byte{0xff, 0xfe}
-		for _, u := range utf16.Encode([]rune(in)) {
-			out = append(out, byte(u), byte(u>>8))
+		out = utf16With([]byte{0xff, 0xfe}, false)
+	case "utf16be":
+		out = utf16With([]byte{0xfe, 0xff}, true)
+	case "utf16le-nobom":
+		out = utf16With(nil, false)
+	case "utf32le", "utf32be":
+		big := args[0] == "utf32be"
+		out = []byte{0xff, 0xfe, 0, 0}
+		if big {
+			out = []byte{0, 0, 0xfe, 0xff}
+		}
+		for _, r := range in {
+			if big {
+				out = append(out, byte(r>>24), byte(r>>16), byte(r>>8), byte(r))
+			} else {
+				out = append(out, byte(r), byte(r>>8), byte(r>>16), byte(r>>24))
+			}
 		}
 	default:
 		ts.Fatalf("encode: unknown encoding %q", args[0])
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[2]), out, 0o644))
+}
+
+// repeat OUT N TEXT writes TEXT N times to OUT, each copy expanded like
+// `expand` with its own values.
+func cmdRepeat(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: repeat OUT N TEXT")
+	}
+	n, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		v, err := tokengen.Expand(fmt.Sprint(args[0], i), args[2])
+		ts.Check(err)
+		b.WriteString(v)
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(b.String()), 0o644))
+}
+
+// seam OUT TEXT writes a file of short filler lines with TEXT (expanded
+// like `expand`) placed so that its first generated value starts just past
+// the point where the first scanning window hands over to the next, with
+// the context before it (a variable name, a URL) on the near side.
+func cmdSeam(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: seam OUT TEXT")
+	}
+	text, err := tokengen.Expand(args[0], args[1])
+	ts.Check(err)
+	lead := strings.Index(args[1], "{{gen:")
+	if lead < 0 {
+		ts.Fatalf("seam: TEXT holds no {{gen:}} value")
+	}
+	at := detect.WindowSize - detect.WindowOverlap + 2 - lead
+	var b strings.Builder
+	line := strings.Repeat("f", 99) + "\n"
+	for b.Len()+len(line) <= at {
+		b.WriteString(line)
+	}
+	b.WriteString(strings.Repeat("f", at-b.Len()))
+	b.WriteString(text)
+	b.WriteString("\n")
+	for b.Len() < detect.WindowSize+detect.WindowOverlap {
+		b.WriteString(line)
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(b.String()), 0o644))
 }
 
 // asnobody CODE ARGS... runs leakhound as the unprivileged user nobody (via

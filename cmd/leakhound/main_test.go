@@ -69,6 +69,8 @@ func TestScripts(t *testing.T) {
 			"sarifvalid": cmdSARIFValid,
 			"fakeapi":    cmdFakeAPI,
 			"encode":     cmdEncode,
+			"repeat":     cmdRepeat,
+			"seam":       cmdSeam,
 			"asnobody":   cmdAsNobody,
 			"manyfiles":  cmdManyFiles,
 			"badname":    cmdBadName,

@@ -37,7 +37,7 @@ type session struct {
 	bytes    int64
 	found    []finding.Finding
 	targets  map[string]bool
-	limited  map[string]bool
+	warned   map[string]bool
 }
 
 // newSession loads the configuration for a repository (root may be empty)
@@ -63,7 +63,9 @@ func newSession(e *env, o *commonOpts, root string) (*session, error) {
 	engine, err := detect.Compile(cfg.Rules, cfg.Allow, detect.Options{
 		ShowInvalid:    o.showInvalid,
 		MaxDecodeDepth: o.maxDecodeDepth,
-		OnLimit:        s.limitReached,
+		OnProblem:      func(path, reason string) { s.problem(source.Problem{Path: path, Reason: reason}) },
+		OnWarning:      s.warnOnce,
+		Exempt:         exemptExamples(cfg, root),
 	})
 	if err != nil {
 		return nil, err
@@ -108,19 +110,33 @@ func (s *session) suppress() {
 	}
 }
 
-// limitReached warns, once per rule, that a rule's findings in a file were
-// capped.
-func (s *session) limitReached(path, ruleID string) {
+// warnOnce prints a warning about path once, even under --quiet: it says
+// what was not looked at.
+func (s *session) warnOnce(path, msg string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.limited == nil {
-		s.limited = map[string]bool{}
+	if s.warned == nil {
+		s.warned = map[string]bool{}
 	}
-	if s.limited[ruleID] || s.opts.quiet {
+	if s.warned[path+"\x00"+msg] {
 		return
 	}
-	s.limited[ruleID] = true
-	fmt.Fprintf(s.env.io.Err, "leakhound: warning: rule %q matched more than %d times in %s; only the first %d are reported (further files are capped silently)\n", ruleID, detect.MaxMatchesPerRule, path, detect.MaxMatchesPerRule)
+	s.warned[path+"\x00"+msg] = true
+	fmt.Fprintf(s.env.io.Err, "leakhound: warning: %s: %s\n", path, msg)
+}
+
+// exemptExamples maps the loaded config file, as scans name it (relative
+// to the repository root), to its rules' examples: the only strings in it
+// that are not reported.
+func exemptExamples(cfg *config.Config, root string) map[string][]string {
+	if cfg.ExamplesFile == "" || len(cfg.Examples) == 0 {
+		return nil
+	}
+	out := map[string][]string{relativeTo(root, cfg.ExamplesFile): cfg.Examples}
+	if root == "" {
+		out[displayPath(cfg.ExamplesFile)] = cfg.Examples
+	}
+	return out
 }
 
 func (s *session) problem(p source.Problem) {

@@ -60,6 +60,11 @@ type Config struct {
 	GitHubAPI Setting
 	// Files names the files that were loaded, defaults first.
 	Files []string
+	// ExamplesFile is the loaded repository or --config file, and Examples
+	// its rules' example strings: token-shaped on purpose, and the only
+	// text in that file that is not reported.
+	ExamplesFile string
+	Examples     []string
 	// Warnings are things a user should know but that do not stop a scan,
 	// such as a repository config disabling a default rule.
 	Warnings []string
@@ -223,5 +228,10 @@ func merge(defaults []*File, user *File, fromRepo bool) (*Config, error) {
 	}
 	cfg.Allow = cfg.Allow.Merge(user.Allow)
 	cfg.Rules = append(cfg.Rules, user.Rules...)
+	cfg.ExamplesFile = user.name
+	for _, r := range user.Rules {
+		cfg.Examples = append(cfg.Examples, r.Examples.Match...)
+		cfg.Examples = append(cfg.Examples, r.Examples.Nomatch...)
+	}
 	return cfg, nil
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/leakhound/leakhound/rules"
 )
 
 func TestDefaultsParse(t *testing.T) {
@@ -68,7 +70,7 @@ func TestTypeErrorsArePositioned(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"github.toml", "anaconda.toml", "default.toml"} {
+	for _, name := range rules.Files {
 		data, err := os.ReadFile(filepath.Join("..", "..", "rules", name))
 		if err != nil {
 			f.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"strconv"
-	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -14,14 +13,29 @@ type segment struct {
 	start, end int
 	text       []byte
 	how        string
-	// offsets, when set, maps each byte of text to the original offset it
-	// came from (UTF-16), so findings keep exact positions.
-	offsets []int
+	// wide, when set, maps positions in text back to the original bytes
+	// (UTF-16 and UTF-32 text), so findings keep exact positions.
+	wide *wideText
+}
+
+// origin returns the offset in the original content of byte i of the
+// decoded text, or the segment's start when positions are not kept.
+func (s *segment) origin(i int) int {
+	if s.wide != nil {
+		return s.wide.origin(i)
+	}
+	return s.start
 }
 
 const (
 	minBase64Run = 32 // shortest base64 run worth decoding (24 bytes of text)
 	minDecoded   = 8  // shortest decoded text worth scanning
+	// minTextRun is the shortest printable run worth scanning in decoded
+	// bytes that are mostly binary (a token inside a pickled or
+	// serialised structure).
+	minTextRun = 24
+	// minWrapWidth is the narrowest line width taken for wrapped base64.
+	minWrapWidth = 16
 )
 
 var b64Alphabet, b64urlAlphabet, b64Either, hexDigit [256]bool
@@ -40,6 +54,8 @@ func init() {
 	}
 }
 
+func textByte(c byte) bool { return (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r' || c == '\t' }
+
 // mostlyText reports whether b looks like text worth scanning: almost all
 // printable ASCII or whitespace.
 func mostlyText(b []byte) bool {
@@ -48,77 +64,171 @@ func mostlyText(b []byte) bool {
 	}
 	bad := 0
 	for _, c := range b {
-		if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c >= 0x7f {
+		if !textByte(c) {
 			bad++
 		}
 	}
 	return bad*20 <= len(b)
 }
 
-// base64Segments finds runs of the base64 or base64url alphabet and decodes
-// those that hold text.
-func base64Segments(content []byte, budget *int) []segment {
+// textRuns returns the printable runs of at least minTextRun bytes in b,
+// one per line, so that no pattern bridges binary and text, or nil when
+// there are none.
+func textRuns(b []byte) []byte {
+	var out []byte
+	for i := 0; i < len(b); {
+		if !textByte(b[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(b) && textByte(b[j]) {
+			j++
+		}
+		if j-i >= minTextRun {
+			out = append(append(out, b[i:j]...), '\n')
+		}
+		i = j
+	}
+	return out
+}
+
+// base64Segments finds runs of the base64 or base64url alphabet, joining
+// runs wrapped over lines as base64(1), MIME and YAML block scalars write
+// them, and decodes those that hold text.
+func base64Segments(content []byte, budget *budget) []segment {
 	var out []segment
-	for i := 0; i < len(content) && *budget > 0; {
+	for i := 0; i < len(content) && budget.left() > 0; {
 		if !b64Either[content[i]] {
 			i++
 			continue
 		}
 		start := i
-		for i < len(content) && b64Either[content[i]] {
-			i++
-		}
-		end := i
-		for i < len(content) && i-end < 2 && content[i] == '=' {
-			i++
-		}
-		if end-start < minBase64Run {
+		run, end := wrappedRun(content, start)
+		i = end
+		if len(run) < minBase64Run {
 			continue
 		}
-		if seg, ok := decodeBase64(content[start:end], start, i); ok {
-			*budget -= len(seg.text)
+		seg, ok := decodeBase64(run, start, end)
+		if ok {
+			budget.spend(len(seg.text))
 			out = append(out, seg)
 		}
 	}
 	return out
 }
 
-func decodeBase64(run []byte, start, end int) (segment, bool) {
-	s := string(run)
-	var probe [24]byte
-	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
-		// Most long runs of the alphabet are identifiers, hashes or
-		// binary: decode 32 characters first and give up unless they are
-		// text.
-		if n, err := enc.Decode(probe[:], run[:32]); err != nil || !mostlyText(probe[:n]) {
-			continue
+// wrappedRun reads the base64 run at content[start] and, when it fills its
+// line, the lines that continue it at one width and one indentation (the
+// last may be shorter). It returns the run without line breaks and
+// indentation, and the end of its encoded span (padding included). Only
+// widths that are a multiple of 4 wrap (76 for base64(1) and MIME, 64 for
+// PEM): each line then decodes on its own to the same bytes as the whole,
+// so lines of one width that are separate values lose nothing by joining.
+func wrappedRun(content []byte, start int) (run []byte, end int) {
+	i := start
+	for i < len(content) && b64Either[content[i]] {
+		i++
+	}
+	end = padded(content, i)
+	first := content[start:i]
+	width := i - start
+	lineEnd, ok := lineBreak(content, end)
+	if !ok || width < minWrapWidth || width%4 != 0 || end != i {
+		return first, end
+	}
+	indent := -1
+	var joined []byte
+	for {
+		ls := lineEnd
+		j := ls
+		for j < len(content) && (content[j] == ' ' || content[j] == '\t') {
+			j++
 		}
-		// A run may carry a few bytes that are not part of the encoding
-		// (a trailing character that happens to be in the alphabet): trim
-		// to a whole number of 4-character groups first.
-		trimmed := s[:len(s)-len(s)%4]
-		if len(s)%4 >= 2 {
-			trimmed = s
+		if indent >= 0 && j-ls != indent {
+			break
 		}
-		decoded, err := enc.DecodeString(trimmed)
-		if err != nil {
-			continue
+		k := j
+		for k < len(content) && b64Either[content[k]] && k-j < width {
+			k++
 		}
-		if mostlyText(decoded) {
-			how := "base64"
-			if enc == base64.RawURLEncoding {
-				how = "base64url"
-			}
-			return segment{start: start, end: end, text: decoded, how: how}, true
+		n := k - j
+		if n == 0 || (k < len(content) && b64Either[content[k]]) {
+			break // not a continuation, or a longer line than the wrap width
+		}
+		if joined == nil {
+			joined = append(make([]byte, 0, 4*width), first...)
+		}
+		indent = j - ls
+		joined = append(joined, content[j:k]...)
+		end = padded(content, k)
+		if n < width || end != k {
+			break // the last line of the block
+		}
+		if lineEnd, ok = lineBreak(content, end); !ok {
+			break
 		}
 	}
-	return segment{}, false
+	if joined == nil {
+		return first, end
+	}
+	return joined, end
+}
+
+// padded skips up to two '=' at i.
+func padded(content []byte, i int) int {
+	for n := 0; n < 2 && i < len(content) && content[i] == '='; n++ {
+		i++
+	}
+	return i
+}
+
+// lineBreak reports whether content[i:] starts with a line break, and
+// where the next line starts.
+func lineBreak(content []byte, i int) (int, bool) {
+	switch {
+	case i < len(content) && content[i] == '\n':
+		return i + 1, true
+	case i+1 < len(content) && content[i] == '\r' && content[i+1] == '\n':
+		return i + 2, true
+	}
+	return i, false
+}
+
+func decodeBase64(run []byte, start, end int) (segment, bool) {
+	std := bytes.ContainsAny(run, "+/")
+	url := bytes.ContainsAny(run, "-_")
+	if std && url {
+		return segment{}, false // a path or an identifier, not one encoding
+	}
+	enc, how := base64.RawStdEncoding, "base64"
+	if url {
+		enc, how = base64.RawURLEncoding, "base64url"
+	}
+	// A run may carry a few bytes that are not part of the encoding (a
+	// trailing character that happens to be in the alphabet): trim to a
+	// whole number of 4-character groups unless the rest decodes.
+	if len(run)%4 == 1 {
+		run = run[:len(run)-1]
+	}
+	decoded := make([]byte, enc.DecodedLen(len(run)))
+	n, err := enc.Decode(decoded, run)
+	if err != nil {
+		return segment{}, false
+	}
+	decoded = decoded[:n]
+	if !mostlyText(decoded) {
+		if decoded = textRuns(decoded); decoded == nil {
+			return segment{}, false
+		}
+	}
+	return segment{start: start, end: end, text: decoded, how: how}, true
 }
 
 // percentSegments decodes runs holding %XX escapes.
-func percentSegments(content []byte, budget *int) []segment {
+func percentSegments(content []byte, budget *budget) []segment {
 	var out []segment
-	for i := 0; i+2 < len(content) && *budget > 0; i++ {
+	for i := 0; i+2 < len(content) && budget.left() > 0; i++ {
 		next := bytes.IndexByte(content[i:], '%')
 		if next < 0 {
 			break
@@ -148,7 +258,7 @@ func percentSegments(content []byte, budget *int) []segment {
 			text = append(text, content[j])
 		}
 		if escapes > 0 && len(text) >= minDecoded {
-			*budget -= len(text)
+			budget.spend(len(text))
 			out = append(out, segment{start: start, end: end, text: text, how: "percent-encoding"})
 		}
 		i = end
@@ -162,9 +272,9 @@ func urlChar(c byte) bool {
 
 // escapeSegments decodes runs holding \uXXXX or \xXX escapes (JSON, JS,
 // Python and C string literals).
-func escapeSegments(content []byte, budget *int) []segment {
+func escapeSegments(content []byte, budget *budget) []segment {
 	var out []segment
-	for i := 0; i+3 < len(content) && *budget > 0; i++ {
+	for i := 0; i+3 < len(content) && budget.left() > 0; i++ {
 		next := bytes.IndexByte(content[i:], '\\')
 		if next < 0 {
 			break
@@ -191,7 +301,7 @@ func escapeSegments(content []byte, budget *int) []segment {
 			j++
 		}
 		if escapes > 0 && len(text) >= minDecoded {
-			*budget -= len(text)
+			budget.spend(len(text))
 			out = append(out, segment{start: start, end: j, text: text, how: "escapes"})
 		}
 		i = j
@@ -212,65 +322,4 @@ func escapeAt(b []byte) (int, rune) {
 		}
 	}
 	return 0, 0
-}
-
-// utf16Segment decodes a whole fragment that is UTF-16 text (with a byte
-// order mark, or without one when every other byte is NUL).
-func utf16Segment(content []byte) (segment, bool) {
-	if len(content) < 4 {
-		return segment{}, false
-	}
-	bigEndian, skip := false, 0
-	switch {
-	case content[0] == 0xff && content[1] == 0xfe:
-		skip = 2
-	case content[0] == 0xfe && content[1] == 0xff:
-		bigEndian, skip = true, 2
-	default:
-		probe := content[:min(len(content), 512)&^1]
-		var zeroEven, zeroOdd int
-		for i := 0; i+1 < len(probe); i += 2 {
-			if probe[i] == 0 {
-				zeroEven++
-			}
-			if probe[i+1] == 0 {
-				zeroOdd++
-			}
-		}
-		pairs := len(probe) / 2
-		switch {
-		case zeroOdd*10 >= pairs*9 && zeroEven*10 < pairs:
-		case zeroEven*10 >= pairs*9 && zeroOdd*10 < pairs:
-			bigEndian = true
-		default:
-			return segment{}, false
-		}
-	}
-	units := make([]uint16, 0, (len(content)-skip)/2)
-	for i := skip; i+1 < len(content); i += 2 {
-		if bigEndian {
-			units = append(units, uint16(content[i])<<8|uint16(content[i+1]))
-		} else {
-			units = append(units, uint16(content[i+1])<<8|uint16(content[i]))
-		}
-	}
-	seg := segment{start: 0, end: len(content), how: "utf-16"}
-	pos := skip
-	for _, r := range utf16.Decode(units) {
-		n := utf8.RuneLen(r)
-		if n < 0 {
-			r, n = utf8.RuneError, 3
-		}
-		for k := 0; k < n; k++ {
-			seg.offsets = append(seg.offsets, pos)
-		}
-		seg.text = utf8.AppendRune(seg.text, r)
-		if r >= 0x10000 {
-			pos += 4
-		} else {
-			pos += 2
-		}
-	}
-	seg.offsets = append(seg.offsets, pos)
-	return seg, mostlyText(seg.text)
 }

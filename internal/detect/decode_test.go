@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"encoding/base64"
+	"strings"
 	"testing"
 	"unicode/utf16"
 
@@ -97,33 +98,33 @@ func TestDecodingOffAndBudget(t *testing.T) {
 	if n := len(defaultEngine(t, Options{}).Detect(source.Fragment{Content: content})); n != 0 {
 		t.Fatalf("decoding off still found %d", n)
 	}
-	budget := 0
-	if segs := base64Segments(content, &budget); len(segs) != 0 {
+	b := budget{}
+	if segs := base64Segments(content, &b); len(segs) != 0 {
 		t.Fatal("decoded past an exhausted budget")
 	}
 	// binary in base64 (an image) is not scanned as text
 	img := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{0x89, 0x50, 0x00, 0xff}, 64))
-	budget = 1 << 20
-	if segs := base64Segments([]byte(img), &budget); len(segs) != 0 {
+	b = budget{n: 1 << 20}
+	if segs := base64Segments([]byte(img), &b); len(segs) != 0 {
 		t.Fatal("binary decoded as text")
 	}
 }
 
 // checkSegments asserts what every decoder promises: spans inside the
-// content, offsets (when present) inside it and non-decreasing.
+// content, positions (when kept) inside it and non-decreasing.
 func checkSegments(t *testing.T, content []byte, segs []segment) {
 	for _, s := range segs {
 		if s.start < 0 || s.end > len(content) || s.start > s.end {
 			t.Fatalf("segment %d:%d outside %d bytes", s.start, s.end, len(content))
 		}
-		if s.offsets != nil {
-			if len(s.offsets) != len(s.text)+1 {
-				t.Fatalf("%d offsets for %d bytes", len(s.offsets), len(s.text))
-			}
-			for i, o := range s.offsets {
-				if o < 0 || o > len(content) || (i > 0 && o < s.offsets[i-1]) {
-					t.Fatalf("offset %d = %d", i, o)
+		if s.wide != nil {
+			prev := 0
+			for i := 0; i <= len(s.text); i++ {
+				o := s.origin(i)
+				if o < prev || o > len(content) {
+					t.Fatalf("origin(%d) = %d after %d", i, o, prev)
 				}
+				prev = o
 			}
 		}
 	}
@@ -133,8 +134,8 @@ func FuzzBase64Segments(f *testing.F) {
 	f.Add([]byte("a: " + base64.StdEncoding.EncodeToString([]byte("hello secret world 12345"))))
 	f.Add([]byte("QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB=="))
 	f.Fuzz(func(t *testing.T, content []byte) {
-		budget := 1 << 20
-		checkSegments(t, content, base64Segments(content, &budget))
+		b := budget{n: 1 << 20}
+		checkSegments(t, content, base64Segments(content, &b))
 	})
 }
 
@@ -142,8 +143,8 @@ func FuzzPercentSegments(f *testing.F) {
 	f.Add([]byte("https%3A%2F%2Fexample.com%2Ft%2Fabc"))
 	f.Add([]byte("%%%41%4"))
 	f.Fuzz(func(t *testing.T, content []byte) {
-		budget := 1 << 20
-		checkSegments(t, content, percentSegments(content, &budget))
+		b := budget{n: 1 << 20}
+		checkSegments(t, content, percentSegments(content, &b))
 	})
 }
 
@@ -151,18 +152,136 @@ func FuzzEscapeSegments(f *testing.F) {
 	f.Add([]byte(`"\u0041\u0042\x43defghij"`))
 	f.Add([]byte(`\u12\x`))
 	f.Fuzz(func(t *testing.T, content []byte) {
-		budget := 1 << 20
-		checkSegments(t, content, escapeSegments(content, &budget))
+		b := budget{n: 1 << 20}
+		checkSegments(t, content, escapeSegments(content, &b))
 	})
 }
 
-func FuzzUTF16Segment(f *testing.F) {
+func FuzzWideSegment(f *testing.F) {
 	f.Add(utf16le("hello world token", true))
 	f.Add(utf16le("hello world token", false))
 	f.Add([]byte{0xfe, 0xff, 0, 'a', 0xd8, 0x00})
+	f.Add([]byte{0xff, 0xfe, 0, 0, 'a', 0, 0, 0, 0xff, 0xff, 0x10, 0})
 	f.Fuzz(func(t *testing.T, content []byte) {
-		if seg, ok := utf16Segment(content); ok {
-			checkSegments(t, content, []segment{seg})
+		if enc, ok := sniffWide(content); ok {
+			checkSegments(t, content, []segment{wideSegment(content, enc)})
 		}
 	})
+}
+
+func utf32(s string, bigEndian bool) []byte {
+	out := []byte{0xff, 0xfe, 0, 0}
+	if bigEndian {
+		out = []byte{0, 0, 0xfe, 0xff}
+	}
+	for _, r := range s {
+		if bigEndian {
+			out = append(out, byte(r>>24), byte(r>>16), byte(r>>8), byte(r))
+		} else {
+			out = append(out, byte(r), byte(r>>8), byte(r>>16), byte(r>>24))
+		}
+	}
+	return out
+}
+
+// Wide text is scanned whatever its script: a Japanese comment above the
+// token does not hide it, with or without a byte order mark, in UTF-16 or
+// UTF-32.
+func TestWideTextInAnyScript(t *testing.T) {
+	tok := tokengen.New(t.Name()).GitHub("ghp")
+	text := strings.Repeat("# 本番環境の設定ファイルです。トークンは下にあります。\n", 40) + "GITHUB_TOKEN=" + tok + "\n"
+	cases := map[string][]byte{
+		"utf-16 with BOM":    utf16le(text, true),
+		"utf-16 without BOM": utf16le(text, false),
+		"utf-32 LE":          utf32(text, false),
+		"utf-32 BE":          utf32(text, true),
+	}
+	for name, content := range cases {
+		found := decodingEngine(t).Detect(source.Fragment{Content: content})
+		if len(found) != 1 || found[0].Secret.Reveal() != tok || found[0].Line != 41 {
+			t.Fatalf("%s: %+v", name, found)
+		}
+		f := found[0]
+		if bytes.IndexByte(content[f.Offset:f.Offset+4], 'g') < 0 || f.End-f.Offset != len(tok)*(len(content)/len([]rune(text))) {
+			t.Fatalf("%s: span %d:%d", name, f.Offset, f.End)
+		}
+	}
+}
+
+// Text that is not wide (ASCII with a stray NUL, binary) is not taken for
+// UTF-16, and base64 next to it is still decoded.
+func TestNotWide(t *testing.T) {
+	for _, c := range [][]byte{[]byte("plain ascii text\n"), append([]byte("abcdefgh"), 0, 0, 0, 0), {0, 1, 0, 2, 3, 0}} {
+		if _, ok := sniffWide(c); ok {
+			t.Fatalf("%q taken for wide text", c)
+		}
+	}
+	tok := tokengen.New(t.Name()).GitHub("ghp")
+	content := []byte("a\x00bc " + base64.StdEncoding.EncodeToString([]byte("GITHUB_TOKEN="+tok)) + "\n")
+	if found := decodingEngine(t).Detect(source.Fragment{Content: content}); len(found) != 1 {
+		t.Fatalf("%+v", found)
+	}
+}
+
+// Base64 as tools write it: wrapped at 76 (base64(1), MIME) or 64 columns,
+// indented in a YAML block scalar, with CRLF line ends; the token may sit
+// at any offset of the encoded text, and binary may come before it.
+func TestWrappedBase64(t *testing.T) {
+	e := decodingEngine(t)
+	g := tokengen.New(t.Name())
+	wrap := func(enc string, width int, indent, eol string) string {
+		var b strings.Builder
+		for len(enc) > width {
+			b.WriteString(indent + enc[:width] + eol)
+			enc = enc[width:]
+		}
+		b.WriteString(indent + enc + eol)
+		return b.String()
+	}
+	for offset := 0; offset < 120; offset++ {
+		tok := g.GitHub("ghp")
+		plain := strings.Repeat("x", offset) + "\nGITHUB_TOKEN=" + tok + "\n" + strings.Repeat("y", 200-offset)
+		enc := base64.StdEncoding.EncodeToString([]byte(plain))
+		for _, form := range []string{
+			wrap(enc, 76, "", "\n"),
+			wrap(enc, 64, "", "\r\n"),
+			"data: |\n" + wrap(enc, 76, "    ", "\n") + "next: 1\n",
+		} {
+			found := e.Detect(source.Fragment{Content: []byte(form)})
+			if len(found) != 1 || found[0].Secret.Reveal() != tok {
+				t.Fatalf("offset %d: %d findings in\n%s", offset, len(found), form)
+			}
+		}
+	}
+	// binary before the token does not hide it
+	tok := g.GitHub("gho")
+	bin := append(bytes.Repeat([]byte{0x80, 0x03, 0xff, 0x00}, 16), []byte("token="+tok+"\x00\x01")...)
+	found := e.Detect(source.Fragment{Content: []byte("v: " + base64.StdEncoding.EncodeToString(bin) + "\n")})
+	if len(found) != 1 || found[0].Secret.Reveal() != tok {
+		t.Fatalf("behind binary: %+v", found)
+	}
+	// lines of one width that are separate values are decoded one by one
+	a, b := base64.StdEncoding.EncodeToString([]byte("GITHUB_TOKEN="+g.GitHub("ghp")+"\n")), base64.StdEncoding.EncodeToString([]byte("z"))
+	if found := e.Detect(source.Fragment{Content: []byte(a + "\n" + strings.Repeat("A", len(a)-len(b)) + b + "\n")}); len(found) != 1 {
+		t.Fatalf("separate values: %+v", found)
+	}
+}
+
+// The decode budget is per stream, and using it up is a warning naming the
+// file.
+func TestDecodeBudgetIsPerFileAndWarns(t *testing.T) {
+	var warned []string
+	e := defaultEngine(t, Options{MaxDecodeDepth: 2, OnWarning: func(p, msg string) { warned = append(warned, p+": "+msg) }})
+	chunk := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte("harmless text "), 1000)) + "\n"
+	var content strings.Builder
+	for content.Len() < 8<<20 {
+		content.WriteString(chunk)
+	}
+	_, _, err := e.detectWindows(t.Context(), "big.txt", strings.NewReader(content.String()), 1<<20, 64<<10, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(warned) != 1 || !strings.HasPrefix(warned[0], "big.txt: more than 4 MiB of encoded text") {
+		t.Fatalf("warnings: %q", warned)
+	}
 }

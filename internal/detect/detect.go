@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/source"
@@ -32,28 +33,119 @@ func (c *candidate) secretIn(content []byte) string {
 	return string(content[c.start:c.end])
 }
 
-// maxDecodedBytes bounds how much decoded text one fragment may produce.
-const maxDecodedBytes = 4 << 20
+// MaxDecodedBytes bounds how much decoded text one file or blob may
+// produce; using it up is a warning that names the file.
+const MaxDecodedBytes = 4 << 20
+
+// maxRawMatches bounds how many matches of one rule's regex one window
+// examines; more is a problem that names the file and rule.
+const maxRawMatches = 100_000
+
+// budget is what is left of a stream's decoded-text allowance.
+type budget struct {
+	n         int
+	exhausted bool
+}
+
+func (b *budget) left() int { return b.n }
+
+func (b *budget) spend(n int) {
+	b.n -= n
+	if b.n <= 0 {
+		b.exhausted = true
+	}
+}
+
+// streamState is what detection carries from one window of a stream to
+// the next: the decode budget, the wide encoding the stream was found to
+// use, and how many findings each rule has made.
+type streamState struct {
+	path    string
+	budget  budget
+	wide    *wideEncoding
+	perRule map[string]int
+	capped  map[string]bool
+}
+
+func newStreamState(path string) *streamState {
+	return &streamState{path: path, budget: budget{n: MaxDecodedBytes}}
+}
 
 // Detect returns the findings in f, ordered by position then rule.
 func (e *Engine) Detect(f source.Fragment) []finding.Finding {
+	st := newStreamState(f.Path)
+	found, _ := e.detect(f, st)
+	found = e.capFindings(found, st)
+	e.finishStream(st)
+	return found
+}
+
+// span is where the text a rule matched lies (for a secret found by
+// decoding, the encoded text).
+type span struct{ start, end int }
+
+// detect returns the findings in one window of a stream and, for each,
+// where the text its rule matched lies.
+func (e *Engine) detect(f source.Fragment, st *streamState) ([]finding.Finding, []span) {
 	e.stats.fragments.Add(1)
 	e.stats.bytes.Add(int64(len(f.Content)))
 	if e.set == nil || len(f.Content) == 0 || e.global.pathAllowed(f.Path) {
-		return nil
+		return nil, nil
 	}
-	budget := maxDecodedBytes
-	cands := e.scan(f.Path, f.Content, 0, &budget)
+	cands := e.scan(f.Path, f.Content, 0, st)
 	if len(cands) == 0 {
-		return nil
+		return nil, nil
 	}
-	return e.toFindings(f, dedupe(cands, f.Content))
+	cands = dedupe(cands, f.Content)
+	spans := make([]span, len(cands))
+	for i := range cands {
+		spans[i] = span{cands[i].mstart, cands[i].mend}
+	}
+	return e.toFindings(f, cands), spans
+}
+
+// capFindings keeps at most MaxMatchesPerRule findings per rule in a
+// stream; reaching the cap is a problem, so the run cannot pass.
+func (e *Engine) capFindings(found []finding.Finding, st *streamState) []finding.Finding {
+	out := found[:0]
+	for _, f := range found {
+		if st.perRule == nil {
+			st.perRule = map[string]int{}
+		}
+		if st.perRule[f.RuleID]++; st.perRule[f.RuleID] > MaxMatchesPerRule {
+			e.limit(st, f.RuleID, fmt.Sprintf("rule %q has more than %d findings here; the rest are not reported", f.RuleID, MaxMatchesPerRule))
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// limit reports a cap reached in a stream, once per rule and stream.
+func (e *Engine) limit(st *streamState, ruleID, reason string) {
+	if st.capped == nil {
+		st.capped = map[string]bool{}
+	}
+	if st.capped[ruleID] {
+		return
+	}
+	st.capped[ruleID] = true
+	if e.opts.OnProblem != nil {
+		e.opts.OnProblem(st.path, reason)
+	}
+}
+
+// finishStream reports what a stream's scan could not look at.
+func (e *Engine) finishStream(st *streamState) {
+	if st.budget.exhausted && e.opts.OnWarning != nil {
+		e.opts.OnWarning(st.path, fmt.Sprintf("more than %d MiB of encoded text; decoding stopped there, so secrets encoded past that point were not looked for", MaxDecodedBytes>>20))
+	}
 }
 
 // scan finds candidates in content and, within the decoding depth and byte
 // budget, in the encoded text it holds. Candidates are in content's
 // coordinates.
-func (e *Engine) scan(path string, content []byte, depth int, budget *int) []candidate {
+func (e *Engine) scan(path string, content []byte, depth int, st *streamState) []candidate {
 	var cands []candidate
 	for _, r := range e.candidateRules(content) {
 		if r.path != nil && !r.path.MatchString(path) {
@@ -63,41 +155,50 @@ func (e *Engine) scan(path string, content []byte, depth int, budget *int) []can
 			continue
 		}
 		e.stats.ruleRuns.Add(1)
-		cands = e.matchRule(cands, r, content, path)
+		cands = e.matchRule(cands, r, content, st)
 	}
 	if depth >= e.opts.MaxDecodeDepth {
 		return cands
 	}
-	for _, seg := range e.segments(content, depth, budget) {
-		for _, c := range dedupe(e.scan(path, seg.text, depth+1, budget), seg.text) {
+	for _, seg := range e.segments(content, depth, st) {
+		for _, c := range dedupe(e.scan(path, seg.text, depth+1, st), seg.text) {
 			outer := candidate{rule: c.rule, checksum: c.checksum, secret: c.secretIn(seg.text), decoded: seg.how}
 			if c.decoded != "" {
 				outer.decoded = seg.how + ", then " + c.decoded
 			}
-			if seg.offsets != nil && c.decoded == "" {
-				outer.start, outer.end = seg.offsets[c.start], seg.offsets[c.end]
+			if seg.wide != nil && c.decoded == "" {
+				outer.start, outer.end = seg.origin(c.start), seg.origin(c.end)
 			} else {
 				outer.start, outer.end = seg.start, seg.end
 			}
 			outer.mstart, outer.mend = outer.start, outer.end
+			if seg.wide != nil {
+				outer.mstart, outer.mend = seg.origin(c.mstart), seg.origin(c.mend)
+			}
 			cands = append(cands, outer)
 		}
 	}
 	return cands
 }
 
-// segments finds the encoded text in content worth decoding.
-func (e *Engine) segments(content []byte, depth int, budget *int) []segment {
+// segments finds the encoded text in content worth decoding. Wide text
+// (UTF-16, UTF-32) is decoded whole and does not count against the
+// budget: a window bounds it.
+func (e *Engine) segments(content []byte, depth int, st *streamState) []segment {
 	var out []segment
 	if depth == 0 {
-		if seg, ok := utf16Segment(content); ok {
-			*budget -= len(seg.text)
-			return []segment{seg}
+		if st.wide == nil {
+			if enc, ok := sniffWide(content); ok {
+				st.wide = &enc
+			}
+		}
+		if st.wide != nil {
+			out = append(out, wideSegment(content, *st.wide))
 		}
 	}
-	out = append(out, base64Segments(content, budget)...)
-	out = append(out, percentSegments(content, budget)...)
-	out = append(out, escapeSegments(content, budget)...)
+	out = append(out, base64Segments(content, &st.budget)...)
+	out = append(out, percentSegments(content, &st.budget)...)
+	out = append(out, escapeSegments(content, &st.budget)...)
 	return out
 }
 
@@ -121,13 +222,11 @@ func (e *Engine) selectRules(ids []int, err error) []*compiledRule {
 	return out
 }
 
-func (e *Engine) matchRule(cands []candidate, r *compiledRule, content []byte, path string) []candidate {
-	matches := r.re.FindAllSubmatchIndex(content, MaxMatchesPerRule+1)
-	if len(matches) > MaxMatchesPerRule {
-		matches = matches[:MaxMatchesPerRule]
-		if e.opts.OnLimit != nil {
-			e.opts.OnLimit(path, r.ID)
-		}
+func (e *Engine) matchRule(cands []candidate, r *compiledRule, content []byte, st *streamState) []candidate {
+	matches := r.re.FindAllSubmatchIndex(content, maxRawMatches+1)
+	if len(matches) > maxRawMatches {
+		matches = matches[:maxRawMatches]
+		e.limit(st, r.ID, fmt.Sprintf("rule %q matched more than %d times in one window; the matches past that were not examined", r.ID, maxRawMatches))
 	}
 	for _, m := range matches {
 		start, end := m[0], m[1]
@@ -138,7 +237,7 @@ func (e *Engine) matchRule(cands []candidate, r *compiledRule, content []byte, p
 			continue
 		}
 		c := candidate{rule: r, start: start, end: end, mstart: m[0], mend: m[1], checksum: "none"}
-		if !e.keep(&c, content) {
+		if !e.keep(&c, content) || e.exempt(st.path, c.secretIn(content)) {
 			continue
 		}
 		cands = append(cands, c)
@@ -179,6 +278,17 @@ func (e *Engine) keep(c *candidate, content []byte) bool {
 		return false
 	}
 	return true
+}
+
+// exempt reports whether secret is part of a string that the engine's
+// options say is not a secret at path.
+func (e *Engine) exempt(path, secret string) bool {
+	for _, s := range e.opts.Exempt[path] {
+		if strings.Contains(s, secret) {
+			return true
+		}
+	}
+	return false
 }
 
 // dedupe keeps one candidate per secret span: when several rules capture the

@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -236,7 +237,7 @@ func BenchmarkEngineWithoutSet(b *testing.B) {
 		for _, c := range corpus {
 			var cands []candidate
 			for _, r := range e.rules {
-				cands = e.matchRule(cands, r, c, "f")
+				cands = e.matchRule(cands, r, c, newStreamState("f"))
 			}
 		}
 	}
@@ -254,12 +255,90 @@ func TestDefaultRulesAreNotBroad(t *testing.T) {
 		t.Fatalf("warnings: %s", w)
 	}
 	var limited []string
-	e, _ = Compile([]rule.Rule{{ID: "all", Regex: `.`, Source: "x"}}, rule.Allow{}, Options{OnLimit: func(p, id string) { limited = append(limited, p+":"+id) }})
+	e, _ = Compile([]rule.Rule{{ID: "all", Regex: `.`, Source: "x"}}, rule.Allow{}, Options{OnProblem: func(p, reason string) { limited = append(limited, p+": "+reason) }})
 	if n := len(e.Detect(source.Fragment{Path: "big", Content: bytes.Repeat([]byte("x"), 5000)})); n != MaxMatchesPerRule {
 		t.Fatalf("%d findings, want the cap %d", n, MaxMatchesPerRule)
 	}
-	if len(limited) != 1 || limited[0] != "big:all" {
-		t.Fatalf("OnLimit: %v", limited)
+	if len(limited) != 1 || !strings.HasPrefix(limited[0], `big: rule "all" has more than 1000 findings`) {
+		t.Fatalf("OnProblem: %v", limited)
+	}
+}
+
+// Token-shaped values that fail the checksum are not findings and do not
+// count towards the cap: 5,000 of them cannot hide a real token after them.
+// A cap that is reached is a problem, never a quiet cut.
+func TestCapsCountOnlyFindingsAndAreProblems(t *testing.T) {
+	var problems []string
+	e := defaultEngine(t, Options{OnProblem: func(p, reason string) { problems = append(problems, p+": "+reason) }})
+	g := tokengen.New(t.Name())
+	var b strings.Builder
+	for i := 0; i < 5000; i++ {
+		b.WriteString("t = " + g.GitHubBadChecksum("ghp") + "\n")
+	}
+	tok := g.GitHub("ghp")
+	b.WriteString("real = " + tok + "\n")
+	found, _, err := e.DetectReader(t.Context(), "decoys.txt", strings.NewReader(b.String()), nil)
+	if err != nil || len(found) != 1 || found[0].Secret.Reveal() != tok || len(problems) != 0 {
+		t.Fatalf("err %v, %d findings, problems %q", err, len(found), problems)
+	}
+	// more real findings than the cap, in windows: a problem naming file and rule
+	b.Reset()
+	for i := 0; i < MaxMatchesPerRule+5; i++ {
+		b.WriteString("t = " + g.GitHub("ghp") + "\n")
+	}
+	found, _, _ = e.detectWindows(t.Context(), "many.txt", strings.NewReader(b.String()), 8<<10, 1<<10, nil)
+	if len(found) != MaxMatchesPerRule || len(problems) != 1 || !strings.HasPrefix(problems[0], `many.txt: rule "github-pat" has more than 1000 findings`) {
+		t.Fatalf("%d findings, problems %q", len(found), problems)
+	}
+	// more raw matches than a window may examine: a problem too
+	problems = nil
+	e, _ = Compile([]rule.Rule{{ID: "dots", Regex: `\.`, Source: "x", Validate: "github-checksum"}}, rule.Allow{}, Options{OnProblem: func(p, reason string) { problems = append(problems, p+": "+reason) }})
+	e.Detect(source.Fragment{Path: "dots", Content: bytes.Repeat([]byte("."), maxRawMatches+10)})
+	if len(problems) != 1 || !strings.Contains(problems[0], `rule "dots" matched more than 100000 times in one window`) {
+		t.Fatalf("problems %q", problems)
+	}
+}
+
+// TestSeamsLoseNothing puts a secret whose rule needs context before it
+// (a variable name, a URL, a multi-line header) at every offset around a
+// window seam: windowed scanning must find what one pass finds.
+func TestSeamsLoseNothing(t *testing.T) {
+	e := defaultEngine(t, Options{MaxDecodeDepth: 2})
+	g := tokengen.New(t.Name())
+	payloads := []string{
+		"BINSTAR_TOKEN=" + g.Anaconda("bi"),
+		"channels:\n  - https://conda.anaconda.org/t/" + g.Anaconda("an") + "/private\n",
+		"GITHUB_TOKEN=" + g.GitHub("ghp"),
+		"auth: " + base64.StdEncoding.EncodeToString([]byte("me:"+g.GitHub("gho"))),
+	}
+	const size, overlap = 4096, 512
+	for _, p := range payloads {
+		want := e.Detect(source.Fragment{Content: []byte(p)})
+		if len(want) != 1 {
+			t.Fatalf("%q: one pass found %d", p, len(want))
+		}
+		for pos := size - overlap - 150; pos < size-overlap+150; pos++ {
+			for _, lineLen := range []int{60, 3000} {
+				var b bytes.Buffer
+				for b.Len() < pos {
+					b.WriteString(strings.Repeat("f", min(lineLen, pos-b.Len())))
+					if b.Len() < pos {
+						b.WriteByte('\n')
+					}
+				}
+				b.WriteString(" ")
+				b.WriteString(p)
+				b.WriteString("\n" + strings.Repeat("tail line\n", 600))
+				got, _, err := e.detectWindows(t.Context(), "", bytes.NewReader(b.Bytes()), size, overlap, nil)
+				if err != nil || len(got) != 1 || got[0].Secret != want[0].Secret || got[0].RuleID != want[0].RuleID {
+					t.Fatalf("payload %q at %d (lines of %d): %d findings, want 1", p, pos, lineLen, len(got))
+				}
+				one := e.Detect(source.Fragment{Content: b.Bytes()})
+				if len(one) != 1 || one[0].Line != got[0].Line || one[0].Column != got[0].Column || one[0].Offset != got[0].Offset {
+					t.Fatalf("payload %q at %d: windowed %d:%d, one pass %+v", p, pos, got[0].Line, got[0].Column, one)
+				}
+			}
+		}
 	}
 }
 

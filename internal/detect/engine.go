@@ -38,9 +38,18 @@ type Options struct {
 	// escapes, UTF-16) the engine decodes to look for secrets; 0 turns
 	// decoding off.
 	MaxDecodeDepth int
-	// OnLimit, when set, is told when a rule matched more than
-	// MaxMatchesPerRule times in one fragment and the rest were dropped.
-	OnLimit func(path, ruleID string)
+	// OnProblem, when set, is told when a cap stopped the engine from
+	// reporting or examining everything at path (a rule with more than
+	// MaxMatchesPerRule findings, or more raw matches than one window may
+	// examine). Callers must make such a run fail: something went unseen.
+	OnProblem func(path, reason string)
+	// OnWarning, when set, is told of limits that left part of path
+	// unexamined without hiding its plain text (the decode budget).
+	OnWarning func(path, msg string)
+	// Exempt maps a path to strings in it that are not secrets: the rule
+	// examples of the configuration file in force, which are token-shaped
+	// on purpose. A secret inside one of them at that path is dropped.
+	Exempt map[string][]string
 	// SetMaxMem bounds the RE2 Set's memory in bytes (0: 256 MiB). When a
 	// fragment needs more, every rule's own regex runs instead.
 	SetMaxMem int
@@ -102,7 +111,7 @@ func Compile(rules []rule.Rule, global rule.Allow, opts Options) (*Engine, error
 		e.rules = append(e.rules, cr)
 		exprs = append(exprs, r.Regex)
 		if w := broadRule(cr); w != "" {
-			e.warnings = append(e.warnings, fmt.Sprintf("%s: rule %q %s; its findings are capped at %d per file", r.Source, r.ID, w, MaxMatchesPerRule))
+			e.warnings = append(e.warnings, fmt.Sprintf("%s: rule %q %s; a file where it has more than %d findings fails the scan", r.Source, r.ID, w, MaxMatchesPerRule))
 		}
 	}
 	g, err := compileAllow(global)
@@ -188,8 +197,9 @@ func compileAllow(a rule.Allow) (allowlist, error) {
 	return out, nil
 }
 
-// MaxMatchesPerRule bounds one rule's findings in one fragment, so a rule
-// that matches everything cannot flood a report.
+// MaxMatchesPerRule bounds one rule's findings in one file or blob, so a
+// rule that matches everything cannot flood a report; reaching it is a
+// problem, never a silent cut.
 const MaxMatchesPerRule = 1000
 
 // ordinaryText is text no secret rule should match.

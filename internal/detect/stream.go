@@ -11,9 +11,11 @@ import (
 )
 
 // Windowing: content is scanned in windows of WindowSize bytes that overlap
-// by WindowOverlap, so memory stays bounded by the window, cancellation is
-// noticed between windows, and a secret shorter than the overlap is never
-// cut in two.
+// by at least WindowOverlap, so memory stays bounded by the window and
+// cancellation is noticed between windows. The next window starts at the
+// line that holds the cut, so context a rule needs before a secret on the
+// same line (a variable name, a URL) is in the window that reports it; a
+// finding belongs to the window where its rule's match starts.
 const (
 	WindowSize    = 16 << 20
 	WindowOverlap = 64 << 10
@@ -29,7 +31,8 @@ func (e *Engine) DetectReader(ctx context.Context, path string, r io.Reader, hoo
 
 func (e *Engine) detectWindows(ctx context.Context, path string, r io.Reader, size, overlap int, hook func([]byte, []finding.Finding)) ([]finding.Finding, int64, error) {
 	var out []finding.Finding
-	var perRule map[string]int // made on the first finding: most streams have none
+	st := newStreamState(path)
+	defer e.finishStream(st)
 	// Most content (a history's blobs) is a few kilobytes: the first buffer
 	// comes from a pool too, so each blob does not allocate and clear one.
 	var buf []byte
@@ -49,6 +52,9 @@ func (e *Engine) detectWindows(ctx context.Context, path string, r io.Reader, si
 	}()
 	var base int64 // stream offset of buf[0]
 	lineBase, colBase := 0, 0
+	// seamEnd is, per rule, where the last match reported from an earlier
+	// window ends: a later window may see part of it again
+	var seamEnd map[string]int64
 	for {
 		if err := ctx.Err(); err != nil {
 			return out, base + int64(len(buf)), err
@@ -73,28 +79,36 @@ func (e *Engine) detectWindows(ctx context.Context, path string, r io.Reader, si
 		if err != nil {
 			return out, base + int64(len(buf)), err
 		}
-		found := e.Detect(source.Fragment{Path: path, Content: buf})
+		found, spans := e.detect(source.Fragment{Path: path, Content: buf}, st)
 		if hook != nil {
 			hook(buf, found)
 		}
-		cut := len(buf) - overlap
-		if last || cut <= 0 {
-			cut = len(buf)
+		cut := len(buf)
+		if !last {
+			cut = seamCut(buf, base, overlap, st.wide)
 		}
-		for _, f := range found {
-			if f.Offset >= cut {
-				continue // found again, whole, at the start of the next window
+		kept := found[:0]
+		var ends map[string]int64
+		for i, f := range found {
+			start, end := base+int64(spans[i].start), base+int64(spans[i].end)
+			if spans[i].start >= cut || start < seamEnd[f.RuleID] {
+				continue // reported by the next window, or by the last one
 			}
-			if perRule == nil {
-				perRule = map[string]int{}
+			if ends == nil {
+				ends = map[string]int64{}
 			}
-			if perRule[f.RuleID]++; perRule[f.RuleID] > MaxMatchesPerRule {
-				continue
-			}
-			out = append(out, shift(f, base, lineBase, colBase))
+			ends[f.RuleID] = max(ends[f.RuleID], end)
+			kept = append(kept, shift(f, base, lineBase, colBase))
 		}
+		out = append(out, e.capFindings(kept, st)...)
 		if last {
 			return out, base + int64(len(buf)), nil
+		}
+		for id, end := range ends {
+			if seamEnd == nil {
+				seamEnd = map[string]int64{}
+			}
+			seamEnd[id] = max(seamEnd[id], end)
 		}
 		head := buf[:cut]
 		if nl := bytes.LastIndexByte(head, '\n'); nl >= 0 {
@@ -107,6 +121,21 @@ func (e *Engine) detectWindows(ctx context.Context, path string, r io.Reader, si
 		buf = buf[:len(buf)-cut]
 		base += int64(cut)
 	}
+}
+
+// seamCut is where the next window starts: overlap bytes before the end of
+// buf, moved back to the start of the line that holds it when that line
+// starts within another overlap, and to a whole character of wide text.
+func seamCut(buf []byte, base int64, overlap int, wide *wideEncoding) int {
+	cut := len(buf) - overlap
+	lo := max(0, cut-overlap)
+	if nl := bytes.LastIndexByte(buf[lo:cut], '\n'); nl >= 0 {
+		cut = lo + nl + 1
+	}
+	if wide != nil {
+		cut -= int((base + int64(cut)) % int64(wide.unit))
+	}
+	return max(cut, 1)
 }
 
 // shift moves a finding from window to stream coordinates: the window
