@@ -156,6 +156,11 @@ func wrappedRun(content []byte, start int) (run []byte, end int) {
 		if n == 0 || (k < len(content) && b64Either[content[k]]) {
 			break // not a continuation, or a longer line than the wrap width
 		}
+		if p := padded(content, k); p < len(content) {
+			if _, eol := lineBreak(content, p); !eol {
+				break // text goes on after it: not a line of the block
+			}
+		}
 		if joined == nil {
 			joined = append(make([]byte, 0, 4*width), first...)
 		}

@@ -1,7 +1,6 @@
 package git
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -271,11 +270,11 @@ func (s *objectStorage) packed(mp *mappedPack, off int64, h plumbing.Hash) (*pac
 		return nil, err
 	}
 	obj.open = func() (io.ReadCloser, error) {
-		_, data, err := mp.read(off, s.set.cache, s.refBase)
+		r, err := mp.stream(off, s.set.cache, s.refBase)
 		if err != nil {
 			return nil, errPack(mp.name, fmt.Errorf("object %s: %w", h, err))
 		}
-		return io.NopCloser(bytes.NewReader(data)), nil
+		return io.NopCloser(r), nil
 	}
 	return obj, nil
 }

@@ -225,7 +225,8 @@ func (p *mappedPack) inflate(h packHeader) ([]byte, error) {
 	}
 	defer in.Close()
 	if h.size > preallocMax {
-		// a damaged header must not cost more memory than the data yields
+		// a damaged header must not cost much more memory than the data
+		// yields: past this size, memory follows what is inflated
 		var buf bytes.Buffer
 		buf.Grow(preallocMax)
 		_, err := buf.ReadFrom(in)
@@ -245,8 +246,9 @@ func (p *mappedPack) inflate(h packHeader) ([]byte, error) {
 }
 
 // preallocMax is the most memory set aside for an object before its data
-// shows it is that large.
-const preallocMax = 64 << 20
+// shows it is that large. Objects up to this size are inflated into a
+// buffer of exactly their size (no doubling as it fills).
+const preallocMax = 256 << 20
 
 // deltaVarint reads a size from a delta's header.
 func deltaVarint(d []byte) (int64, []byte, error) {
@@ -264,68 +266,160 @@ func deltaVarint(d []byte) (int64, []byte, error) {
 	}
 }
 
-// applyDelta builds an object from base and a git delta.
-func applyDelta(base, delta []byte) ([]byte, error) {
+// MaxObjectSize is the largest object a pack may build, at any link of a
+// delta chain: a crafted delta ("delta bomb") that claims more is damaged
+// data, not gigabytes of allocation. Blobs over --max-file-size are refused
+// before they are read; this bounds the bases they are built from, and
+// trees and commits.
+const MaxObjectSize = 1 << 30
+
+// deltaHeader reads a delta's base and result sizes, checks the base's,
+// and bounds the result by limit and by what the instructions can yield.
+func deltaHeader(base, delta []byte, limit int64) (dstSize int64, ops []byte, err error) {
 	srcSize, d, err := deltaVarint(delta)
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	if srcSize != int64(len(base)) {
-		return nil, fmt.Errorf("%w: delta expects a %d-byte base, not %d", errCorruptPack, srcSize, len(base))
+		return 0, nil, fmt.Errorf("%w: delta expects a %d-byte base, not %d", errCorruptPack, srcSize, len(base))
 	}
-	dstSize, d, err := deltaVarint(d)
+	dstSize, d, err = deltaVarint(d)
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	// a copy instruction of at most 8 bytes yields at most 16 MiB
 	if dstSize > int64(len(d))<<24 {
-		return nil, fmt.Errorf("%w: delta claims more output than it can produce", errCorruptPack)
+		return 0, nil, fmt.Errorf("%w: delta claims more output than it can produce", errCorruptPack)
 	}
-	out := make([]byte, 0, min(dstSize, preallocMax))
-	for len(d) > 0 {
-		cmd := d[0]
-		d = d[1:]
-		switch {
-		case cmd&0x80 != 0:
-			var off, n int64
-			for i := uint(0); i < 4; i++ {
-				if cmd&(1<<i) != 0 {
-					if len(d) == 0 {
-						return nil, fmt.Errorf("%w: truncated delta", errCorruptPack)
-					}
-					off |= int64(d[0]) << (8 * i)
-					d = d[1:]
-				}
-			}
-			for i := uint(0); i < 3; i++ {
-				if cmd&(0x10<<i) != 0 {
-					if len(d) == 0 {
-						return nil, fmt.Errorf("%w: truncated delta", errCorruptPack)
-					}
-					n |= int64(d[0]) << (8 * i)
-					d = d[1:]
-				}
-			}
-			if n == 0 {
-				n = 0x10000
-			}
-			if off+n > int64(len(base)) || int64(len(out))+n > dstSize {
-				return nil, fmt.Errorf("%w: delta copies outside its base", errCorruptPack)
-			}
-			out = append(out, base[off:off+n]...)
-		case cmd != 0:
-			n := int(cmd)
-			if n > len(d) || int64(len(out)+n) > dstSize {
-				return nil, fmt.Errorf("%w: truncated delta", errCorruptPack)
-			}
-			out = append(out, d[:n]...)
-			d = d[n:]
-		default:
-			return nil, fmt.Errorf("%w: reserved delta instruction", errCorruptPack)
+	if dstSize > limit {
+		return 0, nil, fmt.Errorf("%w: delta would build a %d-byte object, over the %d-byte limit", errCorruptPack, dstSize, limit)
+	}
+	return dstSize, d, nil
+}
+
+// deltaReader builds an object from a base and a git delta as it is read,
+// so the result of a chain's last delta is never held whole.
+type deltaReader struct {
+	base, ops []byte
+	left      int64  // bytes still to produce
+	pending   []byte // the rest of the current instruction's bytes
+	err       error
+}
+
+func newDeltaReader(base, delta []byte, limit int64) (*deltaReader, error) {
+	dst, ops, err := deltaHeader(base, delta, limit)
+	if err != nil {
+		return nil, err
+	}
+	r := &deltaReader{base: base, ops: ops, left: dst}
+	// a dry run over the instructions first: a delta that does not add
+	// up to its declared size is refused before anything is built
+	dry := *r
+	for dry.left > 0 {
+		if err := dry.next(); err != nil {
+			return nil, err
 		}
 	}
-	if int64(len(out)) != dstSize {
-		return nil, fmt.Errorf("%w: delta yields %d bytes, not %d", errCorruptPack, len(out), dstSize)
+	if err := dry.next(); err != io.EOF {
+		if err == nil {
+			err = fmt.Errorf("%w: delta yields more bytes than it declares", errCorruptPack)
+		}
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *deltaReader) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) && r.err == nil {
+		if len(r.pending) == 0 {
+			r.err = r.next()
+			continue
+		}
+		c := copy(p[n:], r.pending)
+		r.pending = r.pending[c:]
+		n += c
+	}
+	if n > 0 {
+		return n, nil
+	}
+	return 0, r.err
+}
+
+// next decodes one instruction into pending, or says the delta is done.
+func (r *deltaReader) next() error {
+	d := r.ops
+	if len(d) == 0 {
+		if r.left != 0 {
+			return fmt.Errorf("%w: delta yields %d bytes too few", errCorruptPack, r.left)
+		}
+		return io.EOF
+	}
+	cmd := d[0]
+	d = d[1:]
+	switch {
+	case cmd&0x80 != 0:
+		var off, n int64
+		for i := uint(0); i < 4; i++ {
+			if cmd&(1<<i) != 0 {
+				if len(d) == 0 {
+					return fmt.Errorf("%w: truncated delta", errCorruptPack)
+				}
+				off |= int64(d[0]) << (8 * i)
+				d = d[1:]
+			}
+		}
+		for i := uint(0); i < 3; i++ {
+			if cmd&(0x10<<i) != 0 {
+				if len(d) == 0 {
+					return fmt.Errorf("%w: truncated delta", errCorruptPack)
+				}
+				n |= int64(d[0]) << (8 * i)
+				d = d[1:]
+			}
+		}
+		if n == 0 {
+			n = 0x10000
+		}
+		if off+n > int64(len(r.base)) || n > r.left {
+			return fmt.Errorf("%w: delta copies outside its base", errCorruptPack)
+		}
+		r.pending = r.base[off : off+n]
+		r.left -= n
+	case cmd != 0:
+		n := int(cmd)
+		if n > len(d) || int64(n) > r.left {
+			return fmt.Errorf("%w: truncated delta", errCorruptPack)
+		}
+		r.pending = d[:n]
+		r.left -= int64(n)
+		d = d[n:]
+	default:
+		return fmt.Errorf("%w: reserved delta instruction", errCorruptPack)
+	}
+	r.ops = d
+	return nil
+}
+
+// applyDelta builds an object from base and a git delta, in a buffer of
+// exactly the declared size.
+func applyDelta(base, delta []byte, limit int64) ([]byte, error) {
+	r, err := newDeltaReader(base, delta, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, r.left)
+	if _, err := io.ReadFull(r, out); err != nil {
+		if err == io.ErrUnexpectedEOF || err == io.EOF {
+			err = fmt.Errorf("%w: delta yields fewer bytes than it declares", errCorruptPack)
+		}
+		return nil, err
+	}
+	if err := r.next(); err != io.EOF {
+		if err == nil {
+			err = fmt.Errorf("%w: delta yields more bytes than it declares", errCorruptPack)
+		}
+		return nil, err
 	}
 	return out, nil
 }
@@ -339,6 +433,10 @@ type deltaCache struct {
 	used    int64
 	entries map[cacheKey]*cacheEntry
 	head    cacheEntry // sentinel of a ring, most recent first
+	// large holds the last object too big for the budget: a large file's
+	// versions are deltas against one base, which is then inflated once
+	// rather than once per version.
+	large *cacheEntry
 }
 
 type cacheKey struct {
@@ -370,6 +468,9 @@ func (c *deltaCache) front(e *cacheEntry) {
 func (c *deltaCache) get(k cacheKey) (byte, []byte, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if l := c.large; l != nil && l.key == k {
+		return l.typ, l.data, true
+	}
 	e := c.entries[k]
 	if e == nil {
 		return 0, nil, false
@@ -381,11 +482,12 @@ func (c *deltaCache) get(k cacheKey) (byte, []byte, bool) {
 
 func (c *deltaCache) put(k cacheKey, typ byte, data []byte) {
 	size := int64(len(data)) + 64
-	if size > c.budget/4 {
-		return
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if size > c.budget/4 {
+		c.large = &cacheEntry{key: k, typ: typ, data: data}
+		return
+	}
 	if _, ok := c.entries[k]; ok {
 		return
 	}
@@ -431,15 +533,69 @@ type resolveRef func(plumbing.Hash) (byte, []byte, error)
 
 // read returns the object at off, resolving its delta chain through cache.
 func (p *mappedPack) read(off int64, cache *deltaCache, other resolveRef) (byte, []byte, error) {
-	type link struct {
-		off int64
-		hdr packHeader
+	typ, base, top, err := p.resolve(off, cache, other)
+	if err != nil || top == nil {
+		return typ, base, err
 	}
-	var chain []link
-	var (
-		typ  byte
-		data []byte
-	)
+	delta, err := p.inflate(top.hdr)
+	if err != nil {
+		return 0, nil, fmt.Errorf("delta at offset %d: %w", top.off, err)
+	}
+	data, err := applyDelta(base, delta, MaxObjectSize)
+	if err != nil {
+		return 0, nil, fmt.Errorf("delta at offset %d: %w", top.off, err)
+	}
+	cache.put(cacheKey{p, top.off}, typ, data)
+	return typ, data, nil
+}
+
+// stream returns a reader of the object at off. A delta's result is built
+// as it is read, from its resolved base: only the base is held whole.
+func (p *mappedPack) stream(off int64, cache *deltaCache, other resolveRef) (io.Reader, error) {
+	_, base, top, err := p.resolve(off, cache, other)
+	if err != nil {
+		return nil, err
+	}
+	if top == nil {
+		return bytes.NewReader(base), nil
+	}
+	delta, err := p.inflate(top.hdr)
+	if err != nil {
+		return nil, fmt.Errorf("delta at offset %d: %w", top.off, err)
+	}
+	r, err := newDeltaReader(base, delta, MaxObjectSize)
+	if err != nil {
+		return nil, fmt.Errorf("delta at offset %d: %w", top.off, err)
+	}
+	return &checkedReader{r: r, what: fmt.Sprintf("delta at offset %d", top.off)}, nil
+}
+
+// checkedReader names the delta in a read error.
+type checkedReader struct {
+	r    *deltaReader
+	what string
+}
+
+func (c *checkedReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = fmt.Errorf("%s: %w", c.what, err)
+	}
+	return n, err
+}
+
+// chainLink is one delta of a chain: its offset and header.
+type chainLink struct {
+	off int64
+	hdr packHeader
+}
+
+// resolve follows the delta chain at off. It returns the object whole
+// (top nil) when off is not a delta or is cached; otherwise the type and
+// content of the base of off's own delta, and that delta (top). Every
+// object built along the way is bounded by MaxObjectSize.
+func (p *mappedPack) resolve(off int64, cache *deltaCache, other resolveRef) (typ byte, data []byte, top *chainLink, err error) {
+	var chain []chainLink
 	cur := off
 	for {
 		if t, d, ok := cache.get(cacheKey{p, cur}); ok {
@@ -448,12 +604,15 @@ func (p *mappedPack) read(off int64, cache *deltaCache, other resolveRef) (byte,
 		}
 		h, err := parsePackHeader(p.data, cur)
 		if err != nil {
-			return 0, nil, err
+			return 0, nil, nil, err
 		}
 		if h.typ != packOfsDelta && h.typ != packRefDelta {
+			if h.size > MaxObjectSize {
+				return 0, nil, nil, fmt.Errorf("object at offset %d: %w: %d bytes, over the %d-byte limit", cur, errCorruptPack, h.size, MaxObjectSize)
+			}
 			data, err = p.inflate(h)
 			if err != nil {
-				return 0, nil, fmt.Errorf("object at offset %d: %w", cur, err)
+				return 0, nil, nil, fmt.Errorf("object at offset %d: %w", cur, err)
 			}
 			typ = h.typ
 			if len(chain) > 0 || typ == packTree {
@@ -461,9 +620,9 @@ func (p *mappedPack) read(off int64, cache *deltaCache, other resolveRef) (byte,
 			}
 			break
 		}
-		chain = append(chain, link{cur, h})
+		chain = append(chain, chainLink{cur, h})
 		if len(chain) > maxDeltaChain {
-			return 0, nil, fmt.Errorf("%w: delta chain at offset %d is longer than %d", errCorruptPack, off, maxDeltaChain)
+			return 0, nil, nil, fmt.Errorf("%w: delta chain at offset %d is longer than %d", errCorruptPack, off, maxDeltaChain)
 		}
 		if h.typ == packOfsDelta {
 			cur = h.baseOff
@@ -472,29 +631,32 @@ func (p *mappedPack) read(off int64, cache *deltaCache, other resolveRef) (byte,
 		if i := p.idx.position(h.baseRef); i >= 0 {
 			cur, err = p.idx.offset(i)
 			if err != nil {
-				return 0, nil, err
+				return 0, nil, nil, err
 			}
 			continue
 		}
 		typ, data, err = other(h.baseRef)
 		if err != nil {
-			return 0, nil, fmt.Errorf("base %s of the delta at offset %d: %w", h.baseRef, cur, err)
+			return 0, nil, nil, fmt.Errorf("base %s of the delta at offset %d: %w", h.baseRef, cur, err)
 		}
 		break
 	}
-	for i := len(chain) - 1; i >= 0; i-- {
+	if len(chain) == 0 {
+		return typ, data, nil, nil
+	}
+	for i := len(chain) - 1; i >= 1; i-- {
 		l := chain[i]
 		delta, err := p.inflate(l.hdr)
 		if err != nil {
-			return 0, nil, fmt.Errorf("delta at offset %d: %w", l.off, err)
+			return 0, nil, nil, fmt.Errorf("delta at offset %d: %w", l.off, err)
 		}
-		data, err = applyDelta(data, delta)
+		data, err = applyDelta(data, delta, MaxObjectSize)
 		if err != nil {
-			return 0, nil, fmt.Errorf("delta at offset %d: %w", l.off, err)
+			return 0, nil, nil, fmt.Errorf("delta at offset %d: %w", l.off, err)
 		}
 		cache.put(cacheKey{p, l.off}, typ, data)
 	}
-	return typ, data, nil
+	return typ, data, &chain[0], nil
 }
 
 // deltaType returns the type of the delta at off: its base's, found by
