@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/iostreams"
@@ -57,7 +58,12 @@ func commands() []command {
 
 // Main runs leakhound with args (without the program name) and returns the
 // process exit code.
-func Main(ctx context.Context, args []string, io *iostreams.IO, getenv func(string) string) int {
+func Main(ctx context.Context, args []string, io *iostreams.IO, getenv func(string) string) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			code = internalError(io, r, debug.Stack())
+		}
+	}()
 	e := &env{io: io, getenv: getenv}
 	if len(args) == 0 || isHelp(args[0]) || args[0] == "help" {
 		printUsage(io)
@@ -96,6 +102,13 @@ func exitCode(ctx context.Context, e *env, err error) int {
 	}
 	msg := strings.ReplaceAll(err.Error(), "\n", "\n  ")
 	fmt.Fprintf(e.io.Err, "leakhound: %s\n", msg)
+	return ExitError
+}
+
+// internalError reports a panic: a bug, never a pass. The exit code is 2 so
+// a gate fails closed, and the stack goes to stderr for the bug report.
+func internalError(io *iostreams.IO, r any, stack []byte) int {
+	fmt.Fprintf(io.Err, "leakhound: internal error: %v\nThis is a bug; please report it with the stack below. Nothing was passed: exit 2.\n%s", r, stack)
 	return ExitError
 }
 

@@ -2,8 +2,10 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -56,14 +58,7 @@ func scanPaths(ctx context.Context, e *env, o *commonOpts, paths []string) (*ses
 				if ctx.Err() != nil {
 					continue
 				}
-				fh, err := source.Open(f)
-				if err != nil {
-					s.problem(source.Problem{Path: f.Path, Reason: err.Error()})
-					continue
-				}
-				s.target(f.Path)
-				s.scanReader(ctx, f.Path, fh)
-				fh.Close()
+				s.scanFile(ctx, f)
 			}
 		}()
 	}
@@ -77,6 +72,24 @@ func scanPaths(ctx context.Context, e *env, o *commonOpts, paths []string) (*ses
 		return nil, walkErr
 	}
 	return s, nil
+}
+
+// scanFile scans one walked file. A panic while scanning it is a bug,
+// reported as a problem with its stack: the run fails, it does not crash.
+func (s *session) scanFile(ctx context.Context, f source.File) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.problem(source.Problem{Path: f.Path, Reason: fmt.Sprintf("internal error: %v\n%s", r, debug.Stack())})
+		}
+	}()
+	fh, err := source.Open(f)
+	if err != nil {
+		s.problem(source.Problem{Path: f.Path, Reason: err.Error()})
+		return
+	}
+	defer fh.Close()
+	s.target(f.Path)
+	s.scanReader(ctx, f.Path, fh)
 }
 
 func scanStdin(ctx context.Context, e *env, o *commonOpts) error {

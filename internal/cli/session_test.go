@@ -53,3 +53,15 @@ func TestExitCodes(t *testing.T) {
 		}
 	}
 }
+
+// A panic is a bug, never a pass: Main turns it into exit 2 with the stack.
+func TestInternalErrorIsExit2(t *testing.T) {
+	var errOut strings.Builder
+	streams := &iostreams.IO{Out: &bytes.Buffer{}, Err: &errOut}
+	if code := internalError(streams, "boom", []byte("goroutine 1 [running]:")); code != ExitError {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(errOut.String(), "internal error: boom") || !strings.Contains(errOut.String(), "goroutine 1") {
+		t.Fatalf("stderr: %s", errOut.String())
+	}
+}

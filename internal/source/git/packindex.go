@@ -39,11 +39,21 @@ func parsePackIndex(data []byte) (*packIndex, error) {
 		return nil, errors.New("not a version 2 pack index")
 	}
 	p := &packIndex{data: data, fanout: data[8 : 8+256*4]}
+	// the last fan-out entry is the object count; the others may not
+	// exceed it (checked below, as non-decreasing)
 	p.count = int(binary.BigEndian.Uint32(p.fanout[255*4:]))
 	pos := 8 + 256*4
 	need := pos + p.count*(20+4+4) + 2*20
 	if p.count < 0 || need > len(data) {
 		return nil, errors.New("truncated pack index")
+	}
+	prev := uint32(0)
+	for i := 0; i < 256; i++ {
+		n := binary.BigEndian.Uint32(p.fanout[4*i:])
+		if n < prev {
+			return nil, fmt.Errorf("damaged pack index: fan-out entry %d (%d) is below entry %d (%d)", i, n, i-1, prev)
+		}
+		prev = n
 	}
 	p.names = data[pos : pos+20*p.count]
 	pos += 20 * p.count

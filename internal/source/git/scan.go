@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 
@@ -181,6 +182,12 @@ func (r *Repo) ScanChanges(ctx context.Context, changes []Change, workers int, o
 // gathers the findings. Items are taken until the channel is closed or ctx
 // is done; the first error is returned after every worker has finished.
 func parallel[T any](ctx context.Context, r *Repo, items <-chan T, workers int, work func(*Repo, T) ([]finding.Finding, error)) ([]finding.Finding, error) {
+	return parallelWith(ctx, r, r.Clone, items, workers, work)
+}
+
+// parallelWith is parallel with the way extra handles are made (clone), so
+// tests can make it fail.
+func parallelWith[T any](ctx context.Context, r *Repo, clone func() (*Repo, error), items <-chan T, workers int, work func(*Repo, T) ([]finding.Finding, error)) ([]finding.Finding, error) {
 	workers = max(workers, 1)
 	var (
 		mu       sync.Mutex
@@ -191,12 +198,17 @@ func parallel[T any](ctx context.Context, r *Repo, items <-chan T, workers int, 
 	for i := 0; i < workers; i++ {
 		repo := r
 		if i > 0 {
-			clone, err := r.Clone()
+			c, err := clone()
 			if err != nil {
-				firstErr = err
+				// workers already started may be setting firstErr
+				mu.Lock()
+				if firstErr == nil {
+					firstErr = err
+				}
+				mu.Unlock()
 				break
 			}
-			repo = clone
+			repo = c
 		}
 		wg.Add(1)
 		go func() {
@@ -211,7 +223,7 @@ func parallel[T any](ctx context.Context, r *Repo, items <-chan T, workers int, 
 				if !ok {
 					return
 				}
-				found, err := work(repo, item)
+				found, err := guarded(func() ([]finding.Finding, error) { return work(repo, item) })
 				mu.Lock()
 				out = append(out, found...)
 				if err != nil && firstErr == nil {
@@ -226,4 +238,15 @@ func parallel[T any](ctx context.Context, r *Repo, items <-chan T, workers int, 
 		return out, firstErr
 	}
 	return out, ctx.Err()
+}
+
+// guarded runs work, turning a panic into an error with its stack: a bug
+// in one worker fails the run (exit 2) instead of crashing it.
+func guarded(work func() ([]finding.Finding, error)) (found []finding.Finding, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error: %v\n%s", r, debug.Stack())
+		}
+	}()
+	return work()
 }
