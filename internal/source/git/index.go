@@ -40,9 +40,10 @@ type Index struct {
 	Tree    CacheTree
 }
 
-// ErrSplitIndex means the index is split (core.splitIndex), which leakhound
-// does not read.
-var ErrSplitIndex = errors.New("split index (core.splitIndex) is not supported; run 'git update-index --no-split-index'")
+// errGitLayout means the index is intact but in a layout this reader does
+// not decode (a split index, core.splitIndex; a sparse index,
+// index.sparse): git itself is asked for its entries.
+var errGitLayout = errors.New("index layout read through git")
 
 // ReadIndex reads and verifies the index file of a SHA-1 repository. The
 // file is mapped, and the entries' paths point into the mapping: they are
@@ -87,11 +88,15 @@ func parseIndex(data []byte, text string) (*Index, error) {
 	if !bytes.Equal(data[:4], []byte("DIRC")) {
 		return nil, errors.New("not an index file (bad signature)")
 	}
-	h := sha1.New()
 	body, sum := data[:len(data)-hashSize], data[len(data)-hashSize:]
-	h.Write(body)
-	if !bytes.Equal(h.Sum(nil), sum) {
-		return nil, errors.New("checksum mismatch (the index is corrupt)")
+	// index.skipHash (set by feature.manyFiles, git 2.40 and later) writes
+	// an all-zero trailer, which git accepts
+	if !bytes.Equal(sum, make([]byte, hashSize)) {
+		h := sha1.New()
+		h.Write(body)
+		if !bytes.Equal(h.Sum(nil), sum) {
+			return nil, errors.New("checksum mismatch (the index is corrupt)")
+		}
 	}
 	idx := &Index{Version: int(binary.BigEndian.Uint32(data[4:8]))}
 	if idx.Version < 2 || idx.Version > 4 {
@@ -106,7 +111,9 @@ func parseIndex(data []byte, text string) (*Index, error) {
 	for i := uint32(0); i < n; i++ {
 		e, err := p.entry()
 		if err != nil {
-			return nil, fmt.Errorf("entry %d: %w", i, err)
+			// the checksum holds, so the file is as git wrote it: a
+			// split index stores replaced entries without a path
+			return nil, fmt.Errorf("entry %d: %w (%w)", i, err, errGitLayout)
 		}
 		idx.Entries = append(idx.Entries, e)
 	}
@@ -206,9 +213,9 @@ func (p *indexParser) extensions(idx *Index) error {
 			}
 			idx.Tree = t
 		case "link":
-			return ErrSplitIndex
+			return fmt.Errorf("split index: %w", errGitLayout)
 		case "sdir":
-			return errors.New("sparse index is not supported; run 'git sparse-checkout disable' or 'git config index.sparse false'")
+			return fmt.Errorf("sparse index: %w", errGitLayout)
 		}
 	}
 	return nil

@@ -7,12 +7,15 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/go-git/go-billy/v5/osfs"
+	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
+	format "github.com/go-git/go-git/v5/plumbing/format/config"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 )
@@ -378,3 +381,30 @@ func (r *objectReader) Close() error {
 }
 
 var errReaderClosed = errors.New("read after close")
+
+// readOnlySafeExtensions are repository extensions that change nothing for
+// a reader of objects, refs and the index: git sets worktreeConfig for
+// sparse checkouts (and leaves it after `sparse-checkout disable`),
+// preciousObjects only forbids deleting objects, and in a partial clone a
+// missing object is an error like any other. go-git refuses all three.
+var readOnlySafeExtensions = []string{"worktreeconfig", "preciousobjects", "partialclone"}
+
+// Config hides the extensions that are safe for reading from go-git's
+// check; any other extension (reftable, a new object format) still stops
+// the scan.
+func (s *objectStorage) Config() (*config.Config, error) {
+	cfg, err := s.Storage.Config()
+	if err != nil || cfg.Raw == nil || !cfg.Raw.HasSection("extensions") {
+		return cfg, err
+	}
+	ext := cfg.Raw.Section("extensions")
+	for _, opt := range append(format.Options(nil), ext.Options...) {
+		if slices.Contains(readOnlySafeExtensions, strings.ToLower(opt.Key)) {
+			ext.RemoveOption(opt.Key)
+		}
+	}
+	if len(ext.Options) == 0 {
+		cfg.Raw.RemoveSection("extensions")
+	}
+	return cfg, nil
+}

@@ -1,10 +1,15 @@
 package git
 
 import (
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"io/fs"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -33,9 +38,16 @@ func (r *Repo) IndexPath(getenv func(string) string) string {
 // Unmerged (stage 1-3), intent-to-add and submodule entries are skipped.
 func (r *Repo) StagedChanges(indexPath string) ([]Change, error) {
 	idx, release, err := ReadIndex(indexPath)
-	if errors.Is(err, fs.ErrNotExist) {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		idx, release = &Index{}, func() {} // nothing was ever staged
-	} else if err != nil {
+	case errors.Is(err, errGitLayout):
+		entries, gitErr := r.gitIndexEntries(indexPath)
+		if gitErr != nil {
+			return nil, fmt.Errorf("%w; asking git for its entries failed too: %v", err, gitErr)
+		}
+		idx, release = &Index{Entries: entries}, func() {}
+	case err != nil:
 		return nil, err
 	}
 	defer release()
@@ -115,4 +127,44 @@ func (s *stagedDiff) dir(prefix string, head *tree, entries []IndexEntry) error 
 		}
 	}
 	return nil
+}
+
+// gitIndexEntries asks git for the entries of the index at indexPath, with
+// sparse directories expanded: for index layouts this package does not
+// decode. Without a cache tree, every directory is compared with HEAD.
+func (r *Repo) gitIndexEntries(indexPath string) ([]IndexEntry, error) {
+	cmd := exec.Command("git", "ls-files", "--stage", "-z", "--full-name")
+	cmd.Env = append(os.Environ(), "GIT_DIR="+r.GitDir, "GIT_INDEX_FILE="+indexPath)
+	cmd.Dir = r.GitDir
+	if r.WorkTree != "" {
+		cmd.Env = append(cmd.Env, "GIT_WORK_TREE="+r.WorkTree)
+		cmd.Dir = r.WorkTree
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("git ls-files: %w: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	var entries []IndexEntry
+	for _, rec := range strings.Split(string(out), "\x00") {
+		if rec == "" {
+			continue
+		}
+		meta, path, ok := strings.Cut(rec, "\t")
+		f := strings.Fields(meta)
+		if !ok || len(f) != 3 {
+			return nil, fmt.Errorf("git ls-files: unexpected line %q", meta)
+		}
+		mode, err1 := strconv.ParseUint(f[0], 8, 32)
+		stage, err2 := strconv.ParseUint(f[2], 10, 8)
+		raw, err3 := hex.DecodeString(f[1])
+		if err1 != nil || err2 != nil || err3 != nil || len(raw) != len(plumbing.ZeroHash) {
+			return nil, fmt.Errorf("git ls-files: unexpected line %q", meta)
+		}
+		e := IndexEntry{Path: path, Mode: uint32(mode), Stage: uint8(stage)}
+		copy(e.Hash[:], raw)
+		entries = append(entries, e)
+	}
+	return entries, nil
 }
