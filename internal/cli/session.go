@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -65,6 +66,7 @@ func newSession(e *env, o *commonOpts, root string) (*session, error) {
 		MaxDecodeDepth: o.maxDecodeDepth,
 		OnProblem:      func(path, reason string) { s.problem(source.Problem{Path: path, Reason: reason}) },
 		OnWarning:      s.warnOnce,
+		MaskContext:    !o.noRedact,
 		Exempt:         exemptExamples(cfg, root),
 	})
 	if err != nil {
@@ -197,6 +199,9 @@ func (s *session) add(files, bytes int64, found []finding.Finding) {
 // error for exitCode: problems outrank findings, interruption outranks both.
 func (s *session) finish(ctx context.Context, hint string) error {
 	report.Sort(s.found)
+	if !s.opts.noRedact {
+		redactCommits(s.found)
+	}
 	s.suppress()
 	if s.opts.verify && ctx.Err() == nil {
 		if err := s.verifyKept(ctx); err != nil {
@@ -221,6 +226,37 @@ func (s *session) finish(ctx context.Context, hint string) error {
 	s.printProblems()
 	s.printSummary(kept, len(accepted))
 	return s.outcome(kept, interrupted)
+}
+
+// redactCommits hides every secret found in the commit fields reports show
+// (an author e-mail or message may hold one), in copies: the commit
+// records are shared between findings.
+func redactCommits(found []finding.Finding) {
+	var pairs []string
+	for _, f := range found {
+		if sec := f.Secret.Reveal(); sec != "" {
+			pairs = append(pairs, sec, f.Secret.String())
+		}
+	}
+	if len(pairs) == 0 {
+		return
+	}
+	r := strings.NewReplacer(pairs...)
+	masked := map[*finding.Commit]*finding.Commit{}
+	for i := range found {
+		c := found[i].Commit
+		if c == nil {
+			continue
+		}
+		if m, ok := masked[c]; ok {
+			found[i].Commit = m
+			continue
+		}
+		m := *c
+		m.Author, m.Email, m.Message = r.Replace(c.Author), r.Replace(c.Email), r.Replace(c.Message)
+		masked[c] = &m
+		found[i].Commit = &m
+	}
 }
 
 // verifyKept verifies the findings nobody accepted.

@@ -353,6 +353,9 @@ func (e *Engine) toFindings(f source.Fragment, cands []candidate) []finding.Find
 		}
 		secret := c.secretIn(f.Content)
 		before, after := lineContext(f.Content, c.start, c.end)
+		if e.opts.MaskContext {
+			before, after = e.Mask(before), e.Mask(after)
+		}
 		out = append(out, finding.Finding{
 			RuleID:        c.rule.ID,
 			Description:   c.rule.Description,
@@ -374,6 +377,47 @@ func (e *Engine) toFindings(f source.Fragment, cands []candidate) []finding.Find
 		})
 	}
 	return out
+}
+
+// Mask returns text with every value a rule's pattern captures replaced
+// by its redacted form, whether or not it passes the rule's checks.
+func (e *Engine) Mask(text string) string {
+	if e.set == nil || text == "" {
+		return text
+	}
+	content := []byte(text)
+	type cut struct{ start, end int }
+	var cuts []cut
+	for _, r := range e.candidateRules(content) {
+		for _, m := range r.re.FindAllSubmatchIndex(content, -1) {
+			start, end := m[0], m[1]
+			if r.group > 0 {
+				start, end = m[2*r.group], m[2*r.group+1]
+			}
+			if start >= 0 && end > start {
+				cuts = append(cuts, cut{start, end})
+			}
+		}
+	}
+	if len(cuts) == 0 {
+		return text
+	}
+	sort.Slice(cuts, func(i, j int) bool { return cuts[i].start < cuts[j].start })
+	var b strings.Builder
+	pos := 0
+	for _, c := range cuts {
+		if c.start < pos {
+			c.start = pos
+		}
+		if c.end <= c.start {
+			continue
+		}
+		b.WriteString(text[pos:c.start])
+		b.WriteString(finding.Redact(text[c.start:c.end]))
+		pos = c.end
+	}
+	b.WriteString(text[pos:])
+	return b.String()
 }
 
 // tracker turns increasing byte offsets into 1-based line and column numbers.

@@ -46,6 +46,10 @@ type Options struct {
 	// OnWarning, when set, is told of limits that left part of path
 	// unexamined without hiding its plain text (the decode budget).
 	OnWarning func(path, msg string)
+	// MaskContext hides, in the source line kept with each finding for
+	// display, every value any rule's pattern matches there (other
+	// secrets on the line, look-alikes), as Secret.String shows secrets.
+	MaskContext bool
 	// Exempt maps a path to strings in it that are not secrets: the rule
 	// examples of the configuration file in force, which are token-shaped
 	// on purpose. A secret inside one of them at that path is dropped.

@@ -88,6 +88,11 @@ type Finding struct {
 	// Offset:End ("base64", "percent-encoding, then base64", ...); empty
 	// for secrets found as written.
 	Decoded string
+	// Location says what a finding in git history is in when it is not a
+	// file's content: "message", "author" or "committer" of its commit,
+	// "path" (the file's name), or "tag" (an annotated tag's message or
+	// tagger). Empty for file content.
+	Location string
 
 	Commit       *Commit
 	Verification *Verification

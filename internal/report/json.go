@@ -23,6 +23,7 @@ type JSONFinding struct {
 	Entropy      float64               `json:"entropy"`
 	Checksum     string                `json:"checksum"`
 	Decoded      string                `json:"decoded,omitempty"`
+	Location     string                `json:"location,omitempty"`
 	Commit       string                `json:"commit,omitempty"`
 	Author       string                `json:"author,omitempty"`
 	Email        string                `json:"email,omitempty"`
@@ -47,6 +48,7 @@ func ToJSON(f *finding.Finding, noRedact bool) JSONFinding {
 		Entropy:      math.Round(f.Entropy*100) / 100,
 		Checksum:     f.Checksum,
 		Decoded:      f.Decoded,
+		Location:     f.Location,
 		Verification: f.Verification,
 		Suppressed:   f.Suppressed,
 	}

@@ -2,6 +2,7 @@ package git
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
@@ -19,6 +20,52 @@ type Change struct {
 	New    plumbing.Hash
 	Old    []plumbing.Hash
 	Commit *finding.Commit
+	// Meta, when set, is text about a commit or tag rather than a blob:
+	// its message, identities and the paths it adds, in Sections.
+	Meta     []byte
+	Sections []Section
+}
+
+// Section is where in a Change's Meta one kind of metadata starts, and
+// what findings there report: Location ("message", "author", "committer",
+// "path", "tag") and Path.
+type Section struct {
+	Start    int
+	Location string
+	Path     string
+}
+
+// section returns the section holding offset.
+func (c *Change) section(offset int) Section {
+	var s Section
+	for _, sec := range c.Sections {
+		if sec.Start > offset {
+			break
+		}
+		s = sec
+	}
+	return s
+}
+
+// metaBuilder assembles a Change's Meta, a line or more per section.
+type metaBuilder struct{ c Change }
+
+func (m *metaBuilder) add(location, path, text string) {
+	m.c.Sections = append(m.c.Sections, Section{Start: len(m.c.Meta), Location: location, Path: path})
+	m.c.Meta = append(append(m.c.Meta, text...), '\n')
+}
+
+// commitMetaChange is the text a commit adds besides its blobs: message,
+// author, committer and the paths of the files it adds or changes.
+func commitMetaChange(c *object.Commit, added []Change, meta *finding.Commit) Change {
+	m := metaBuilder{c: Change{Commit: meta}}
+	m.add("message", "(commit message)", c.Message)
+	m.add("author", "(commit author)", c.Author.Name+" <"+c.Author.Email+">")
+	m.add("committer", "(commit committer)", c.Committer.Name+" <"+c.Committer.Email+">")
+	for _, ch := range added {
+		m.add("path", ch.Path, ch.Path)
+	}
+	return m.c
 }
 
 // treeDiff collects the blobs that differ between two trees, reading only
@@ -29,10 +76,15 @@ type treeDiff struct {
 	deleted []plumbing.Hash
 }
 
-func isTree(m filemode.FileMode) bool { return m == filemode.Dir }
+func isTree(m filemode.FileMode) bool { return m&0o170000 == 0o040000 }
 
+// isBlob follows git's canonical-mode rule (canon_mode): any mode of the
+// regular-file type (100644, 100755, and odd ones such as 100664 or 100600
+// that old or foreign tools wrote) is a file, and so is a symbolic link;
+// a directory type is a tree; anything else counts as a submodule.
 func isBlob(m filemode.FileMode) bool {
-	return m == filemode.Regular || m == filemode.Executable || m == filemode.Symlink || m == filemode.Deprecated
+	t := m & 0o170000
+	return t == 0o100000 || t == 0o120000
 }
 
 // diff compares old with new (either nil when absent) below prefix, walking
@@ -166,8 +218,8 @@ func (d *treeDiff) finish() []Change {
 }
 
 func join(prefix, name string) string {
-	if prefix == "" {
-		return name
+	if prefix == "" || strings.HasSuffix(prefix, ":") {
+		return prefix + name // a tree named by a ref: "REF:PATH"
 	}
 	return prefix + "/" + name
 }
@@ -200,6 +252,7 @@ func (r *Repo) commitChanges(c *object.Commit, treeOf func(commit plumbing.Hash)
 	if err := d.diff("", first, t); err != nil {
 		return nil, err
 	}
+	metaChange := commitMetaChange(c, d.changed, meta)
 	changes := d.finish()
 	if len(parents) > 1 {
 		if changes, err = r.mergeChanges(changes, parents[1:]); err != nil {
@@ -209,7 +262,7 @@ func (r *Repo) commitChanges(c *object.Commit, treeOf func(commit plumbing.Hash)
 	for i := range changes {
 		changes[i].Commit = meta
 	}
-	return changes, nil
+	return append(changes, metaChange), nil
 }
 
 // mergeChanges keeps the changes whose blob matches no other parent, and adds

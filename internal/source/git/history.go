@@ -24,6 +24,10 @@ type HistoryOptions struct {
 // commit whatever the messages and signatures hold.
 type History struct {
 	Commits []plumbing.Hash
+	// Loose is content that refs name directly, outside any commit: a ref
+	// or annotated tag pointing at a blob or a tree (each blob a change at
+	// "REF" or "REF:PATH", with no commit), and annotated tags' messages.
+	Loose []Change
 	// Shallow counts commits whose parents are not in this clone.
 	Shallow int
 	trees   map[plumbing.Hash]plumbing.Hash // commit -> its tree
@@ -35,7 +39,7 @@ var ErrMissingHistory = errors.New("fetch more history (git fetch --unshallow, o
 // Commits walks the commits selected by opts: every ref's history when no
 // revision is given (notes excluded), else git's range semantics.
 func (r *Repo) Commits(opts HistoryOptions) (*History, error) {
-	include, exclude, err := r.resolveRevs(opts.Revs)
+	include, exclude, loose, tags, err := r.resolveRevs(opts.Revs)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +50,14 @@ func (r *Repo) Commits(opts HistoryOptions) (*History, error) {
 	if err := r.walk(exclude, func(*object.Commit) bool { return true }, excluded); err != nil {
 		return nil, err
 	}
-	h := &History{trees: map[plumbing.Hash]plumbing.Hash{}}
+	h := &History{trees: map[plumbing.Hash]plumbing.Hash{}, Loose: tags}
+	for _, l := range loose {
+		changes, err := r.looseChanges(l)
+		if err != nil {
+			return nil, err
+		}
+		h.Loose = append(h.Loose, changes...)
+	}
 	seen := map[plumbing.Hash]bool{}
 	for k := range excluded {
 		seen[k] = true
@@ -122,10 +133,10 @@ func (r *Repo) walk(starts []plumbing.Hash, visit func(*object.Commit) bool, see
 	return nil
 }
 
-func (r *Repo) resolveRevs(s RevSpec) (include, exclude []plumbing.Hash, err error) {
+func (r *Repo) resolveRevs(s RevSpec) (include, exclude []plumbing.Hash, loose []looseRef, tags []Change, err error) {
 	if s.Empty() {
-		include, err = r.allRefs()
-		return include, nil, err
+		include, loose, tags, err = r.allRefs()
+		return include, nil, loose, tags, err
 	}
 	resolve := func(rev string) (plumbing.Hash, error) {
 		h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
@@ -140,103 +151,144 @@ func (r *Repo) resolveRevs(s RevSpec) (include, exclude []plumbing.Hash, err err
 	for _, rev := range s.Include {
 		h, err := resolve(rev)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 		include = append(include, h)
 	}
 	for _, rev := range s.Exclude {
 		h, err := resolve(rev)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 		exclude = append(exclude, h)
 	}
 	for _, pair := range s.Symmetric {
 		a, err := resolve(pair[0])
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 		b, err := resolve(pair[1])
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 		ca, _ := r.repo.CommitObject(a)
 		cb, _ := r.repo.CommitObject(b)
 		bases, err := ca.MergeBase(cb)
 		if err != nil {
-			return nil, nil, fmt.Errorf("merge base of %s...%s: %w", pair[0], pair[1], err)
+			return nil, nil, nil, nil, fmt.Errorf("merge base of %s...%s: %w", pair[0], pair[1], err)
 		}
 		include = append(include, a, b)
 		for _, base := range bases {
 			exclude = append(exclude, base.Hash)
 		}
 	}
-	return include, exclude, nil
+	return include, exclude, nil, nil, nil
 }
 
-// allRefs returns the commits every ref and HEAD point to, peeling tags;
-// notes are not history of the project and are skipped.
-func (r *Repo) allRefs() ([]plumbing.Hash, error) {
+// looseRef is a ref (or annotated tag) that names a blob or a tree.
+type looseRef struct {
+	name string
+	typ  plumbing.ObjectType
+	hash plumbing.Hash
+}
+
+// allRefs returns the commits every ref and HEAD point to, peeling tags,
+// and the refs that point at blobs or trees; notes are not history of the
+// project and are skipped.
+func (r *Repo) allRefs() ([]plumbing.Hash, []looseRef, []Change, error) {
 	var out []plumbing.Hash
+	var loose []looseRef
+	var tags []Change
+	seenTags := map[plumbing.Hash]bool{}
 	refs, err := r.repo.Storer.IterReferences()
 	if err != nil {
-		return nil, fmt.Errorf("listing refs: %w", err)
+		return nil, nil, nil, fmt.Errorf("listing refs: %w", err)
 	}
 	err = refs.ForEach(func(ref *plumbing.Reference) error {
 		name := ref.Name().String()
 		if ref.Type() != plumbing.HashReference || strings.HasPrefix(name, "refs/notes/") {
 			return nil
 		}
-		h, ok, err := r.peel(ref.Hash())
+		h, typ, err := r.peel(ref.Hash(), func(tag *object.Tag) {
+			if !seenTags[tag.Hash] {
+				seenTags[tag.Hash] = true
+				tags = append(tags, tagMetaChange(name, tag))
+			}
+		})
 		if err != nil {
 			return fmt.Errorf("ref %s: %w", name, err)
 		}
-		if ok {
+		switch typ {
+		case plumbing.CommitObject:
 			out = append(out, h)
+		case plumbing.BlobObject, plumbing.TreeObject:
+			loose = append(loose, looseRef{name: name, typ: typ, hash: h})
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	head, err := r.repo.Head()
 	switch {
 	case err == nil:
-		h, ok, err := r.peel(head.Hash())
+		h, typ, err := r.peel(head.Hash(), func(*object.Tag) {})
 		if err != nil {
-			return nil, fmt.Errorf("HEAD: %w", err)
+			return nil, nil, nil, fmt.Errorf("HEAD: %w", err)
 		}
-		if ok {
+		if typ == plumbing.CommitObject {
 			out = append(out, h)
 		}
 	case !errors.Is(err, plumbing.ErrReferenceNotFound):
-		return nil, fmt.Errorf("reading HEAD: %w", err)
+		return nil, nil, nil, fmt.Errorf("reading HEAD: %w", err)
 	}
-	return out, nil
+	return out, loose, tags, nil
 }
 
-// peel follows annotated tags to the commit they name. A ref to a tree or
-// blob is skipped (ok false); an object that cannot be read is an error.
-func (r *Repo) peel(h plumbing.Hash) (plumbing.Hash, bool, error) {
+// tagMetaChange is the text an annotated tag adds: its message and tagger.
+func tagMetaChange(ref string, tag *object.Tag) Change {
+	m := metaBuilder{}
+	m.add("tag", ref, tag.Message)
+	m.add("tag", ref, tag.Tagger.Name+" <"+tag.Tagger.Email+">")
+	return m.c
+}
+
+// looseChanges lists the blobs a ref to a blob or tree holds, as changes
+// with no commit and nothing before them.
+func (r *Repo) looseChanges(l looseRef) ([]Change, error) {
+	if l.typ == plumbing.BlobObject {
+		return []Change{{Path: l.name, New: l.hash}}, nil
+	}
+	t, err := r.readTree(l.hash)
+	if err != nil {
+		return nil, fmt.Errorf("ref %s: %w", l.name, err)
+	}
+	d := &treeDiff{repo: r}
+	if err := d.diff(l.name+":", nil, t); err != nil {
+		return nil, fmt.Errorf("ref %s: %w", l.name, err)
+	}
+	return d.changed, nil
+}
+
+// peel follows annotated tags (each shown to visit) to the object they name
+// and returns it with its type; an object that cannot be read is an error.
+func (r *Repo) peel(h plumbing.Hash, visit func(*object.Tag)) (plumbing.Hash, plumbing.ObjectType, error) {
 	for i := 0; i < 16; i++ {
 		obj, err := r.repo.Storer.EncodedObject(plumbing.AnyObject, h)
 		if err != nil {
-			return h, false, fmt.Errorf("object %s cannot be read (%w); the repository is incomplete or damaged", h, err)
+			return h, 0, fmt.Errorf("object %s cannot be read (%w); the repository is incomplete or damaged", h, err)
 		}
-		switch obj.Type() {
-		case plumbing.CommitObject:
-			return h, true, nil
-		case plumbing.TagObject:
-			tag, err := r.repo.TagObject(h)
-			if err != nil {
-				return h, false, fmt.Errorf("tag %s cannot be read: %w", h, err)
-			}
-			h = tag.Target
-		default:
-			return h, false, nil
+		if obj.Type() != plumbing.TagObject {
+			return h, obj.Type(), nil
 		}
+		tag, err := r.repo.TagObject(h)
+		if err != nil {
+			return h, 0, fmt.Errorf("tag %s cannot be read: %w", h, err)
+		}
+		visit(tag)
+		h = tag.Target
 	}
-	return h, false, nil
+	return h, 0, fmt.Errorf("tag %s: more than 16 levels of tags", h)
 }
 
 // CommitMeta describes a commit for findings.
@@ -278,6 +330,13 @@ func (r *Repo) ScanHistory(ctx context.Context, h *History, workers int, opts Sc
 	go func() {
 		defer close(diffDone)
 		defer close(changes)
+		for _, ch := range h.Loose {
+			select {
+			case changes <- ch:
+			case <-ctx.Done():
+				return
+			}
+		}
 		for _, id := range h.Commits {
 			if ctx.Err() != nil {
 				return

@@ -1,11 +1,13 @@
 package git
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -117,6 +119,9 @@ func (b *blobScanner) read(repo *Repo, h plumbing.Hash, path string) *blobResult
 // the new one has findings. Read errors are reported as problems; an old
 // blob that cannot be read counts as empty, so nothing is hidden.
 func (b *blobScanner) introduced(repo *Repo, c Change) []finding.Finding {
+	if c.Meta != nil {
+		return b.metadata(c)
+	}
 	if b.opts.Target != nil {
 		b.opts.Target(c.Path)
 	}
@@ -149,6 +154,29 @@ func (b *blobScanner) introduced(repo *Repo, c Change) []finding.Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+// metadata scans the text of a commit or tag (message, identities, paths):
+// each finding says which part it is in, with lines counted from there.
+func (b *blobScanner) metadata(c Change) []finding.Finding {
+	found, _, err := b.opts.Detector.DetectStream("", bytes.NewReader(c.Meta))
+	if err != nil {
+		b.problem(c, err)
+		return nil
+	}
+	for i := range found {
+		f := &found[i]
+		sec := c.section(f.Offset)
+		lines := bytes.Count(c.Meta[sec.Start:f.Offset], []byte{'\n'})
+		f.Line = lines + 1
+		f.EndLine = f.Line + bytes.Count(c.Meta[f.Offset:f.End], []byte{'\n'})
+		f.Path, f.Location, f.Commit = sec.Path, sec.Location, c.Commit
+		if f.Location == "path" {
+			// the name holds the secret: never in a report or a fingerprint
+			f.Path = strings.ReplaceAll(f.Path, f.Secret.Reveal(), f.Secret.String())
+		}
+	}
+	return found
 }
 
 func (b *blobScanner) problem(c Change, err error) {
