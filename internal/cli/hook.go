@@ -3,41 +3,57 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/leakhound/leakhound/internal/hook"
+	"github.com/leakhound/leakhound/internal/iostreams"
 )
 
 func runHook(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("hook", "leakhound hook install [--force] | uninstall\n\nInstalls or removes a git pre-commit hook that runs 'leakhound staged', in the hooks directory git\nuses (core.hooksPath is honoured; linked worktrees share the main repository's hooks).")
-	var force bool
-	fs.BoolVar(&force, "force", false, "replace a pre-commit hook that leakhound did not write (a copy is kept)")
+	fs := newFlagSet("hook", "leakhound hook install [--force] [--pre-push] | uninstall\n\nInstalls or removes leakhound's git hooks in the directory git runs hooks from (git itself is\nasked: core.hooksPath from any config, linked worktrees): pre-commit and pre-merge-commit scan\nwhat is staged, commit-msg scans the message; --pre-push adds a hook that scans the commits being\npushed.")
+	var force, prePush bool
+	fs.BoolVar(&force, "force", false, "replace hooks that leakhound did not write (each is kept under a backup name)")
+	fs.BoolVar(&prePush, "pre-push", false, "also install a pre-push hook")
 	pos, err := fs.parse(e, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 || (pos[0] != "install" && pos[0] != "uninstall") {
+		if len(pos) == 1 {
+			return usagef("hook: unknown action %q (say install or uninstall)", pos[0])
+		}
 		return usagef("hook: say install or uninstall")
 	}
-	repo, err := openRepo(e)
-	if err != nil {
+	// open the repository first: outside one, the error says so
+	if _, err := openRepo(e); err != nil {
 		return err
 	}
-	dir, err := hook.Dir(repo.CommonDir, repo.WorkTree, e.getenv)
-	if err != nil {
-		return err
+	hooks := append([]hook.Hook(nil), hook.Default...)
+	if prePush || pos[0] == "uninstall" {
+		hooks = append(hooks, hook.PrePush)
 	}
+	var msgs []string
 	if pos[0] == "install" {
-		res, err := hook.Install(dir, force)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintln(e.io.Err, "leakhound: "+res)
-		return nil
+		msgs, err = hook.Install(".", hooks, selfPath(), force)
+	} else {
+		msgs, err = hook.Uninstall(".", hooks)
 	}
-	res, err := hook.Uninstall(dir)
+	for _, m := range msgs {
+		fmt.Fprintln(e.io.Err, "leakhound: "+iostreams.Escape(m))
+	}
+	return err
+}
+
+// selfPath is the absolute path of the running binary, for hooks to fall
+// back on when leakhound is not on PATH.
+func selfPath() string {
+	p, err := os.Executable()
 	if err != nil {
-		return err
+		return "leakhound"
 	}
-	fmt.Fprintln(e.io.Err, "leakhound: "+res)
-	return nil
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		p = r
+	}
+	return p
 }

@@ -100,7 +100,13 @@ func exitCode(ctx context.Context, e *env, err error) int {
 		fmt.Fprintf(e.io.Err, "leakhound: %s\nRun 'leakhound --help' for usage.\n", ue.msg)
 		return ExitError
 	}
-	msg := strings.ReplaceAll(err.Error(), "\n", "\n  ")
+	// an error may name a file or revision from the change: escape every
+	// line, then indent the lines after the first
+	lines := strings.Split(err.Error(), "\n")
+	for i := range lines {
+		lines[i] = iostreams.Escape(lines[i])
+	}
+	msg := strings.Join(lines, "\n  ")
 	fmt.Fprintf(e.io.Err, "leakhound: %s\n", msg)
 	return ExitError
 }

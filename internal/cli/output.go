@@ -61,7 +61,7 @@ func (s *session) printProblems() {
 		level = "warning"
 	}
 	for _, p := range s.problems {
-		fmt.Fprintf(s.env.io.Err, "leakhound: %s: %s\n", level, p)
+		fmt.Fprintf(s.env.io.Err, "leakhound: %s: %s\n", level, iostreams.Escape(p.String()))
 	}
 	if !s.opts.skipErrors {
 		fmt.Fprintf(s.env.io.Err, "leakhound: %d path(s) could not be scanned, so the result is incomplete (exit 2); --skip-errors makes these warnings\n", len(s.problems))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/leakhound/leakhound/internal/config"
 	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/iostreams"
 	"github.com/leakhound/leakhound/internal/verify"
 )
 
@@ -100,7 +101,7 @@ func revoke(ctx context.Context, e *env, ep verify.Endpoints, found []revocable,
 	if len(anaconda) > 0 {
 		fmt.Fprintf(e.io.Out, "%d Anaconda credential(s) need revoking by their owner (there is no public revocation endpoint):\n", len(anaconda))
 		for _, r := range anaconda {
-			fmt.Fprintf(e.io.Out, "  %s  %s  (%s)\n", finding.Redact(r.secret), r.where, r.rule)
+			fmt.Fprintf(e.io.Out, "  %s  %s  (%s)\n", finding.Redact(r.secret), iostreams.Escape(r.where), r.rule)
 		}
 		fmt.Fprint(e.io.Out, "  anaconda.org tokens: sign in as the owner at https://anaconda.org, open Settings > Access\n"+
 			"  (https://anaconda.org/<owner>/settings/access) and remove the token, or run\n"+
@@ -113,7 +114,7 @@ func revoke(ctx context.Context, e *env, ep verify.Endpoints, found []revocable,
 	}
 	fmt.Fprintf(e.io.Out, "%d GitHub token(s) to revoke:\n", len(github))
 	for _, r := range github {
-		fmt.Fprintf(e.io.Out, "  %s  %s  (%s)\n", finding.Redact(r.secret), r.where, r.rule)
+		fmt.Fprintf(e.io.Out, "  %s  %s  (%s)\n", finding.Redact(r.secret), iostreams.Escape(r.where), r.rule)
 	}
 	if !yes {
 		fmt.Fprintf(e.io.Out, "Revoke them? This cannot be undone, and GitHub emails each token's owner. [y/N] ")

@@ -15,6 +15,7 @@ import (
 	"github.com/leakhound/leakhound/internal/config"
 	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/iostreams"
 	"github.com/leakhound/leakhound/internal/report"
 	"github.com/leakhound/leakhound/internal/source"
 	"github.com/leakhound/leakhound/internal/suppress"
@@ -57,7 +58,7 @@ func newSession(e *env, o *commonOpts, root string) (*session, error) {
 	}
 	if !o.quiet {
 		for _, w := range cfg.Warnings {
-			fmt.Fprintf(e.io.Err, "leakhound: warning: %s\n", w)
+			fmt.Fprintf(e.io.Err, "leakhound: warning: %s\n", iostreams.Escape(w))
 		}
 	}
 	s := &session{env: e, opts: o, start: time.Now(), githubAPI: cfg.GitHubAPI}
@@ -124,7 +125,7 @@ func (s *session) warnOnce(path, msg string) {
 		return
 	}
 	s.warned[path+"\x00"+msg] = true
-	fmt.Fprintf(s.env.io.Err, "leakhound: warning: %s: %s\n", path, msg)
+	fmt.Fprintf(s.env.io.Err, "leakhound: warning: %s: %s\n", iostreams.Escape(path), msg)
 }
 
 // exemptExamples maps the loaded config file, as scans name it (relative

@@ -1,164 +1,281 @@
-// Package hook owns the git pre-commit hook that runs `leakhound staged`:
-// finding the hooks directory git uses, and installing or removing the hook
-// without clobbering one that someone else wrote.
+// Package hook owns leakhound's git hooks: which hooks there are and what
+// each runs, where git looks for them (git itself is asked), and
+// installing or removing them without clobbering hooks someone else wrote.
 package hook
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
 // marker identifies a hook leakhound wrote.
 const marker = "Installed by 'leakhound hook install'"
 
-// Script is the pre-commit hook. It fails closed: without leakhound on PATH
-// the commit is blocked with instructions.
-const Script = `#!/bin/sh
-# leakhound pre-commit hook: blocks commits that add GitHub or Anaconda credentials.
+// Hook is one git hook leakhound installs.
+type Hook struct {
+	// Name is the hook's file name, as git runs it.
+	Name string
+	// Covers says what the hook guards, for messages and the README.
+	Covers string
+	// body is the shell that runs once $lh names the leakhound binary.
+	body string
+}
+
+// The hooks. pre-commit and pre-merge-commit scan what is staged (a clean
+// merge runs pre-merge-commit, not pre-commit); commit-msg scans the message
+// being written; pre-push, optional, scans the commits being pushed.
+var (
+	PreCommit = Hook{Name: "pre-commit", Covers: "commits (git commit, -a, PATHS, --amend)",
+		body: `exec "$lh" staged`}
+	PreMergeCommit = Hook{Name: "pre-merge-commit", Covers: "merges that commit without conflicts",
+		body: `exec "$lh" staged`}
+	CommitMsg = Hook{Name: "commit-msg", Covers: "commit messages",
+		body: `exec "$lh" scan "$1"`}
+	PrePush = Hook{Name: "pre-push", Covers: "the commits being pushed, whatever made them (rebase, cherry-pick, a commit made with --no-verify)",
+		body: `zero=0000000000000000000000000000000000000000
+status=0
+while read -r local_ref local_sha remote_ref remote_sha; do
+  [ "$local_sha" = "$zero" ] && continue # deleting a remote branch
+  if [ "$remote_sha" = "$zero" ]; then
+    # a new branch: the commits that no remote-tracking branch has yet
+    set -- "$local_sha" $(git for-each-ref --format='^%(objectname)' refs/remotes)
+  else
+    set -- "$remote_sha..$local_sha"
+  fi
+  "$lh" history "$@" || status=$?
+done
+exit $status`}
+)
+
+// Default are the hooks `hook install` writes; PrePush is added on request.
+var Default = []Hook{PreCommit, PreMergeCommit, CommitMsg}
+
+// Script is the text of h. It fails closed: it runs leakhound from PATH,
+// else the binary at self (the one that installed it, for GUI clients
+// whose PATH lacks it), else blocks with instructions.
+func Script(h Hook, self string) string {
+	return `#!/bin/sh
+# leakhound ` + h.Name + ` hook: blocks ` + h.Covers + ` that add GitHub or Anaconda credentials.
 # ` + marker + `; remove it with 'leakhound hook uninstall'.
+lh=leakhound
 if ! command -v leakhound >/dev/null 2>&1; then
-  echo "leakhound: not found in PATH, so the commit is blocked. Install it with" >&2
-  echo "  go install github.com/leakhound/leakhound/cmd/leakhound@latest" >&2
-  exit 1
+  lh=` + shellQuote(self) + `
+  if [ ! -x "$lh" ]; then
+    echo "leakhound: not found in PATH or at $lh, so this is blocked. Install it from a clone with" >&2
+    echo "  go install ./cmd/leakhound" >&2
+    exit 1
+  fi
 fi
-exec leakhound staged
-`
-
-const backupSuffix = ".leakhound-backup"
-
-// Dir returns the hooks directory git uses: core.hooksPath (from the
-// repository's config, then the global config) or COMMONDIR/hooks. A
-// relative core.hooksPath is relative to the work tree, as git has it.
-func Dir(commonDir, workTree string, getenv func(string) string) (string, error) {
-	candidates := []string{filepath.Join(commonDir, "config")}
-	if getenv("GIT_CONFIG_NOGLOBAL") == "" {
-		if xdg := getenv("XDG_CONFIG_HOME"); xdg != "" {
-			candidates = append(candidates, filepath.Join(xdg, "git", "config"))
-		} else if home := getenv("HOME"); home != "" {
-			candidates = append(candidates, filepath.Join(home, ".config", "git", "config"))
-		}
-		if home := getenv("HOME"); home != "" {
-			candidates = append(candidates, filepath.Join(home, ".gitconfig"))
-		}
-	}
-	for _, c := range candidates {
-		p, ok, err := hooksPath(c)
-		if err != nil {
-			return "", err
-		}
-		if !ok {
-			continue
-		}
-		if strings.HasPrefix(p, "~/") {
-			p = filepath.Join(getenv("HOME"), p[2:])
-		}
-		if !filepath.IsAbs(p) {
-			base := workTree
-			if base == "" {
-				base = commonDir
-			}
-			p = filepath.Join(base, p)
-		}
-		return p, nil
-	}
-	return filepath.Join(commonDir, "hooks"), nil
+` + h.body + "\n"
 }
 
-// hooksPath reads core.hooksPath from one git config file.
-func hooksPath(path string) (string, bool, error) {
-	f, err := os.Open(path)
+// shellQuote quotes s for sh.
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// BackupSuffix is added to the name of a hook that Install replaced.
+const BackupSuffix = ".leakhound-backup"
+
+// Dir asks git, run in dir, where it looks for hooks: core.hooksPath from
+// any config git reads, or the common directory's hooks.
+func Dir(dir string) (string, error) {
+	return gitPath(dir, "hooks")
+}
+
+// gitPath returns `git rev-parse --git-path name`, absolute.
+func gitPath(dir, name string) (string, error) {
+	cmd := exec.Command("git", "rev-parse", "--git-path", name)
+	cmd.Dir = dir
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("asking git where its hooks are (git rev-parse --git-path %s): %w: %s", name, err, strings.TrimSpace(stderr.String()))
+	}
+	p := strings.TrimRight(string(out), "\n")
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(dir, p)
+	}
+	return filepath.Abs(p)
+}
+
+// state is what is at a hook's path.
+type state int
+
+const (
+	absent state = iota
+	ours
+	foreign
+)
+
+func inspect(path string) (state, error) {
+	info, err := os.Lstat(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return "", false, nil
+		return absent, nil
 	}
 	if err != nil {
-		return "", false, err
+		return absent, err
 	}
-	defer f.Close()
-	section, value, found := "", "", false
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		line := strings.TrimSpace(s.Text())
-		if line == "" || line[0] == '#' || line[0] == ';' {
-			continue
-		}
-		if line[0] == '[' {
-			section = strings.ToLower(strings.TrimSpace(strings.Trim(line, "[]")))
-			continue
-		}
-		k, v, ok := strings.Cut(line, "=")
-		if ok && section == "core" && strings.EqualFold(strings.TrimSpace(k), "hookspath") {
-			value, found = strings.Trim(strings.TrimSpace(v), `"`), true // the last one wins, as in git
+	if info.Mode()&os.ModeSymlink != 0 {
+		target, _ := os.Readlink(path)
+		if _, err := os.Stat(path); err != nil {
+			return absent, fmt.Errorf("%s is a symbolic link to %s, which does not exist: git would run nothing there; remove the link or point it at a hook", path, target)
 		}
 	}
-	return value, found, s.Err()
-}
-
-func isOurs(path string) (exists, ours bool, err error) {
 	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return false, false, nil
-	}
 	if err != nil {
-		return false, false, err
+		return absent, err
 	}
-	return true, strings.Contains(string(data), marker), nil
+	if strings.Contains(string(data), marker) {
+		return ours, nil
+	}
+	return foreign, nil
 }
 
-// Install writes the hook into dir. It refuses to replace a hook it did not
-// write unless force is set, and then keeps that hook as a backup.
-func Install(dir string, force bool) (string, error) {
-	path := filepath.Join(dir, "pre-commit")
-	exists, ours, err := isOurs(path)
+// Install writes hooks into the hooks directory git uses when run in dir,
+// then confirms that git resolves each hook to the file written. It refuses
+// to replace a hook it did not write unless force is set, and then keeps
+// that hook under a backup name no earlier backup has.
+func Install(dir string, hooks []Hook, self string, force bool) ([]string, error) {
+	hooksDir, err := Dir(dir)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	msg := "installed the pre-commit hook at " + path
-	switch {
-	case exists && ours:
-		msg = "the pre-commit hook at " + path + " is up to date"
-	case exists && !force:
-		return "", fmt.Errorf("%s already exists and was not written by leakhound; call 'leakhound staged' from it, or run 'leakhound hook install --force' to replace it (it is kept as pre-commit%s)", path, backupSuffix)
-	case exists:
-		if err := os.Rename(path, path+backupSuffix); err != nil {
-			return "", fmt.Errorf("keeping the existing hook: %w", err)
+	// check every hook first, so a refusal leaves nothing half installed
+	states := make([]state, len(hooks))
+	for i, h := range hooks {
+		path := filepath.Join(hooksDir, h.Name)
+		if states[i], err = inspect(path); err != nil {
+			return nil, err
 		}
-		msg += " (the previous hook is kept as " + path + backupSuffix + ")"
+		if states[i] == foreign && !force {
+			return nil, fmt.Errorf("%s already exists and was not written by leakhound; call leakhound from it, or run 'leakhound hook install --force' to replace it (it is kept as %s%s)", path, h.Name, BackupSuffix)
+		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
+	if err := os.MkdirAll(hooksDir, 0o755); err != nil {
+		return nil, err
 	}
-	if err := os.WriteFile(path, []byte(Script), 0o755); err != nil {
-		return "", err
+	var msgs []string
+	for i, h := range hooks {
+		path := filepath.Join(hooksDir, h.Name)
+		msg := fmt.Sprintf("installed the %s hook at %s", h.Name, path)
+		if states[i] == ours {
+			msg = fmt.Sprintf("the %s hook at %s is up to date", h.Name, path)
+		}
+		if states[i] == foreign {
+			backup, err := freeName(path + BackupSuffix)
+			if err != nil {
+				return msgs, err
+			}
+			if err := os.Rename(path, backup); err != nil {
+				return msgs, fmt.Errorf("keeping the existing hook: %w", err)
+			}
+			msg += " (the previous hook is kept as " + backup + ")"
+		}
+		if err := os.WriteFile(path, []byte(Script(h, self)), 0o755); err != nil {
+			return msgs, err
+		}
+		if err := os.Chmod(path, 0o755); err != nil {
+			return msgs, err
+		}
+		if err := confirm(dir, h.Name, path); err != nil {
+			return msgs, err
+		}
+		msgs = append(msgs, msg)
 	}
-	return msg, os.Chmod(path, 0o755)
+	return msgs, nil
 }
 
-// Uninstall removes the hook from dir if leakhound wrote it, and restores a
-// hook that Install replaced.
-func Uninstall(dir string) (string, error) {
-	path := filepath.Join(dir, "pre-commit")
-	exists, ours, err := isOurs(path)
+// confirm checks that git, run in dir, resolves hook name to path.
+func confirm(dir, name, path string) error {
+	resolved, err := gitPath(dir, "hooks/"+name)
 	if err != nil {
-		return "", err
+		return err
 	}
-	if !exists {
-		return "no pre-commit hook is installed at " + path, nil
+	a, errA := os.Stat(resolved)
+	b, errB := os.Stat(path)
+	if errA != nil || errB != nil || !os.SameFile(a, b) {
+		return fmt.Errorf("wrote %s, but git runs its %s hook from %s: the hook would never run", path, name, resolved)
 	}
-	if !ours {
-		return "", fmt.Errorf("%s was not written by leakhound; leaving it alone", path)
-	}
-	if err := os.Remove(path); err != nil {
-		return "", err
-	}
-	if _, err := os.Stat(path + backupSuffix); err == nil {
-		if err := os.Rename(path+backupSuffix, path); err != nil {
-			return "", err
+	return nil
+}
+
+// freeName returns base, or base.N for the first N that does not exist:
+// an earlier backup of someone's hook is never overwritten.
+func freeName(base string) (string, error) {
+	for n := 0; n < 1000; n++ {
+		name := base
+		if n > 0 {
+			name = base + "." + strconv.Itoa(n)
 		}
-		return "removed the leakhound hook and restored the previous one at " + path, nil
+		if _, err := os.Lstat(name); errors.Is(err, os.ErrNotExist) {
+			return name, nil
+		}
 	}
-	return "removed the pre-commit hook at " + path, nil
+	return "", fmt.Errorf("%s: too many earlier backups", base)
+}
+
+// Uninstall removes the hooks leakhound wrote from the hooks directory git
+// uses when run in dir, restoring the most recent hook each replaced.
+// Hooks it did not write are left alone.
+func Uninstall(dir string, hooks []Hook) ([]string, error) {
+	hooksDir, err := Dir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var msgs []string
+	var errs []error
+	for _, h := range hooks {
+		path := filepath.Join(hooksDir, h.Name)
+		st, err := inspect(path)
+		switch {
+		case err != nil:
+			errs = append(errs, err)
+			continue
+		case st == absent:
+			continue
+		case st == foreign:
+			if h.Name == PreCommit.Name {
+				errs = append(errs, fmt.Errorf("%s was not written by leakhound; leaving it alone", path))
+			}
+			continue
+		}
+		if err := os.Remove(path); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if backup := latestBackup(path + BackupSuffix); backup != "" {
+			if err := os.Rename(backup, path); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			msgs = append(msgs, fmt.Sprintf("removed the leakhound %s hook and restored the previous one at %s", h.Name, path))
+			continue
+		}
+		msgs = append(msgs, fmt.Sprintf("removed the %s hook at %s", h.Name, path))
+	}
+	if len(msgs) == 0 && len(errs) == 0 {
+		msgs = append(msgs, "no leakhound hook is installed in "+hooksDir)
+	}
+	return msgs, errors.Join(errs...)
+}
+
+// latestBackup is the most recent of base, base.1, base.2, ... or "".
+func latestBackup(base string) string {
+	last := ""
+	for n := 0; n < 1000; n++ {
+		name := base
+		if n > 0 {
+			name = base + "." + strconv.Itoa(n)
+		}
+		if _, err := os.Lstat(name); err != nil {
+			break
+		}
+		last = name
+	}
+	return last
 }
