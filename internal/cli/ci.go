@@ -7,15 +7,18 @@ import (
 	"os"
 	"strings"
 
+	"github.com/leakhound/leakhound/internal/ciplan"
+	"github.com/leakhound/leakhound/internal/iostreams"
 	"github.com/leakhound/leakhound/internal/source/git"
 )
 
 func runCI(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("ci", "leakhound ci [flags]\n\nScans exactly the commits a CI run is about, worked out from the platform's environment:\nGitHub Actions (push, first push of a branch, pull_request), GitLab CI (merge requests, pushes),\nAzure Pipelines (pull requests, CI builds); --range overrides. Missing history is an error (exit 2)\nwith the fix for the platform, never a silent pass.")
+	fs := newFlagSet("ci", "leakhound ci [flags]\n\nScans exactly the commits a CI run is about, worked out from the platform's environment:\nGitHub Actions, GitLab CI and Azure Pipelines (pull and merge requests, pushes, new branches,\ntags, force pushes); --range overrides. The repository's .leakhound.toml and .leakhoundignore\nare read from the base of the range, never from the change being judged. Missing history is an\nerror (exit 2) with the fix for the platform, never a silent pass.")
 	var o commonOpts
 	o.register(fs)
 	var rangeFlag string
 	fs.StringVar(&rangeFlag, "range", "", "revision range to scan instead of the one the environment implies (e.g. origin/main..HEAD)")
+	fs.BoolVar(&o.trustHeadPolicy, "trust-head-policy", false, "read .leakhound.toml and .leakhoundignore from the work tree, as changed by the commits scanned")
 	pos, err := fs.parse(e, args)
 	if err != nil {
 		return err
@@ -23,20 +26,42 @@ func runCI(ctx context.Context, e *env, args []string) error {
 	if len(pos) > 0 {
 		return usagef("ci takes no arguments (use --range)")
 	}
-	plan, err := planCI(e.getenv, os.ReadFile, rangeFlag)
+	repo, err := openRepo(e)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.io.Err, "leakhound: %s\n", plan.why)
-	repo, s, err := openRepoSession(e, &o)
+	remotes, err := repo.RemoteBranches()
 	if err != nil {
 		return err
 	}
+	plan, err := ciplan.Make(ciplan.Input{Getenv: e.getenv, ReadFile: os.ReadFile, Range: rangeFlag, Remotes: remotes})
+	if errors.Is(err, ciplan.ErrNoPlatform) {
+		return usagef("ci: %v", err)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.io.Err, "leakhound: %s\n", iostreams.Escape(plan.Why))
+	if len(plan.Revs) == 0 {
+		return nil // said in plan.Why: nothing can be new
+	}
+	// the range first: a base missing from a shallow clone is said with
+	// the platform's fix before anything is read from it
 	h, err := ciCommits(repo, &plan, e)
 	if err != nil {
 		return err
 	}
-	open, closeGroup := group(plan.platform, fmt.Sprintf("leakhound: %d commit(s)", len(h.Commits)))
+	if err := choosePolicy(e, &o, repo, plan); err != nil {
+		return err
+	}
+	s, err := newSession(e, &o, repoConfigRoot(repo))
+	if err != nil {
+		return err
+	}
+	if len(h.Commits) == 0 {
+		fmt.Fprintf(e.io.Err, "leakhound: nothing new: every commit of %s is already on the remote or in the base\n", strings.Join(plan.Revs, " "))
+	}
+	open, closeGroup := group(plan.Platform, fmt.Sprintf("leakhound: %d commit(s)", len(h.Commits)))
 	if open != "" {
 		fmt.Fprintln(e.io.Err, open)
 	}
@@ -49,7 +74,7 @@ func runCI(ctx context.Context, e *env, args []string) error {
 	result := s.finish(ctx, "")
 	for i := range s.found {
 		if f := &s.found[i]; f.Suppressed == "" {
-			if line := annotation(plan.platform, f); line != "" {
+			if line := annotation(plan.Platform, f); line != "" {
 				fmt.Fprintln(e.io.Err, line)
 			}
 		}
@@ -60,10 +85,46 @@ func runCI(ctx context.Context, e *env, args []string) error {
 	return result
 }
 
-// ciCommits resolves the plan's range. In CI a range that cannot be walked
-// completely is an error with the platform's fix: a partial scan would pass
-// silently.
-func ciCommits(repo *git.Repo, plan *ciPlan, e *env) (*git.History, error) {
+// choosePolicy decides where the repository's policy files are read from:
+// the base of the range (what maintainers merged), never the commits being
+// judged, unless --trust-head-policy or --policy-from says otherwise.
+// Policy changes inside the range are listed.
+func choosePolicy(e *env, o *commonOpts, repo *git.Repo, plan ciplan.Plan) error {
+	switch {
+	case o.policyFrom != "":
+		o.policy = commitPolicy(repo, o.policyFrom, "--policy-from")
+	case o.trustHeadPolicy:
+		o.policy = diskPolicy(repoConfigRoot(repo))
+	case plan.Base != "":
+		o.policy = commitPolicy(repo, plan.Base, "the base of the range")
+	default:
+		o.policy = noPolicy("no base")
+		if !o.noRepoConfig && !o.quiet {
+			fmt.Fprintln(e.io.Err, "leakhound: warning: the range has no base commit, so the repository's .leakhound.toml and .leakhoundignore are not applied (they would judge the commits that carry them); pass --policy-from REV or --trust-head-policy to use them")
+		}
+	}
+	if plan.Base == "" || plan.Head == "" || o.trustHeadPolicy {
+		return nil
+	}
+	changes, err := policyChanges(repo, plan.Base, plan.Head)
+	if err != nil {
+		var unknown *git.UnknownRevisionError
+		if errors.As(err, &unknown) {
+			return nil // the range itself will say what is missing
+		}
+		return err
+	}
+	for _, c := range changes {
+		fmt.Fprintf(e.io.Err, "leakhound: policy change in the range: %s; it is not applied to the commits it comes with (policy is read from %s)\n", c, o.policy.where)
+	}
+	return nil
+}
+
+// ciCommits resolves the plan's range. A "before" commit that a full clone
+// lacks (replaced by a force push) falls back to the commits no other
+// remote branch has; in a shallow clone, missing history is an error with
+// the platform's fix; an unknown revision is said as such.
+func ciCommits(repo *git.Repo, plan *ciplan.Plan, e *env) (*git.History, error) {
 	walk := func(revs []string) (*git.History, error) {
 		spec, err := git.ParseRevArgs(revs)
 		if err != nil {
@@ -71,19 +132,24 @@ func ciCommits(repo *git.Repo, plan *ciPlan, e *env) (*git.History, error) {
 		}
 		return repo.Commits(git.HistoryOptions{Revs: spec})
 	}
-	h, err := walk(plan.revs)
-	if errors.Is(err, git.ErrMissingHistory) && plan.fallbackBase != "" && plan.fallbackBase+".."+plan.head != strings.Join(plan.revs, " ") {
-		fmt.Fprintf(e.io.Err, "leakhound: %v; scanning %s..%s instead\n", err, plan.fallbackBase, short12(plan.head))
-		h, err = walk([]string{plan.fallbackBase + ".." + plan.head})
-	}
-	if errors.Is(err, git.ErrMissingHistory) {
-		return nil, fmt.Errorf("%w\nfix: %s", err, plan.fix)
-	}
+	shallow, err := repo.IsShallow()
 	if err != nil {
 		return nil, err
 	}
-	if h.Shallow > 0 {
-		return nil, fmt.Errorf("this is a shallow clone: %d commit(s) have parents that are not here, so the commits to scan cannot all be read\nfix: %s", h.Shallow, plan.fix)
+	h, err := walk(plan.Revs)
+	var unknown *git.UnknownRevisionError
+	if errors.As(err, &unknown) && !shallow && len(plan.Fallback) > 0 && strings.HasPrefix(plan.Revs[0], unknown.Rev+"..") {
+		fmt.Fprintf(e.io.Err, "leakhound: %s\n", iostreams.Escape(plan.FallbackWhy))
+		h, err = walk(plan.Fallback)
+		plan.Base = plan.FallbackBase
+	}
+	switch {
+	case (errors.As(err, &unknown) && shallow) || errors.Is(err, git.ErrMissingHistory):
+		return nil, fmt.Errorf("%w\nthis is a shallow clone: the commits to scan cannot all be read\nfix: %s", err, plan.Fix)
+	case err != nil:
+		return nil, err
+	case h.Shallow > 0:
+		return nil, fmt.Errorf("this is a shallow clone: %d commit(s) have parents that are not here, so the commits to scan cannot all be read\nfix: %s", h.Shallow, plan.Fix)
 	}
 	return h, nil
 }

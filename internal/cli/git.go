@@ -47,6 +47,9 @@ func openRepoSession(e *env, o *commonOpts) (*git.Repo, *session, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if o.policyFrom != "" {
+		o.policy = commitPolicy(repo, o.policyFrom, "--policy-from")
+	}
 	s, err := newSession(e, o, repoConfigRoot(repo))
 	if err != nil {
 		return nil, nil, err
@@ -88,6 +91,9 @@ func runStaged(ctx context.Context, e *env, args []string) error {
 		err error
 	}
 	ready := make(chan sessionResult, 1)
+	if o.policyFrom != "" {
+		o.policy = commitPolicy(repo, o.policyFrom, "--policy-from")
+	}
 	go func() {
 		s, err := newSession(e, &o, repoConfigRoot(repo))
 		ready <- sessionResult{s, err}
@@ -137,6 +143,12 @@ func runHistory(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	h, err := repo.Commits(hopts)
+	var unknown *git.UnknownRevisionError
+	if errors.As(err, &unknown) {
+		if shallow, _ := repo.IsShallow(); shallow {
+			return fmt.Errorf("%w; this is a shallow clone, so it may lie beyond its boundary: %w", err, git.ErrMissingHistory)
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -34,6 +34,13 @@ type commonOpts struct {
 	failOn       string
 
 	maxDecodeDepth int
+
+	noIgnoreFile    bool
+	policyFrom      string
+	trustHeadPolicy bool
+	// policy, when set, is where the repository's policy files are read
+	// from (set from --policy-from, or by ci); nil reads the work tree.
+	policy *policy
 }
 
 const defaultMaxFileSize = 50 << 20
@@ -59,6 +66,8 @@ func (o *commonOpts) register(fs *flagSet) {
 	fs.BoolVar(&o.verify, "verify", false, "ask each provider's API whether the secrets found are live (each secret once; accepted findings are never sent)")
 	fs.StringVar(&o.githubAPIURL, "github-api-url", "", "GitHub Enterprise Server API `url` for --verify (e.g. https://ghe.example.com/api/v3)")
 	fs.IntVar(&o.maxDecodeDepth, "max-decode-depth", 2, "layers of encoding (base64, percent-encoding, \\u/\\x escapes, UTF-16) to decode when looking for secrets; 0 turns decoding off")
+	fs.BoolVar(&o.noIgnoreFile, "no-ignore-file", false, "ignore the repository's .leakhoundignore (--no-repo-config ignores it too)")
+	fs.StringVar(&o.policyFrom, "policy-from", "", "read .leakhound.toml and .leakhoundignore from commit `rev` instead of the work tree (ci: the base of the range)")
 	fs.StringVar(&o.failOn, "fail-on", "any", "which findings make the exit code 1: any, or live (needs --verify; for audits of old history)")
 }
 

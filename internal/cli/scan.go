@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/leakhound/leakhound/internal/source"
+	"github.com/leakhound/leakhound/internal/source/git"
 )
 
 func runScan(ctx context.Context, e *env, args []string) error {
@@ -40,6 +41,13 @@ func scanPaths(ctx context.Context, e *env, o *commonOpts, paths []string) (*ses
 		paths = []string{"."}
 	}
 	root := repoRoot(paths[0])
+	if o.policyFrom != "" {
+		repo, err := git.Open(root, e.getenv)
+		if err != nil {
+			return nil, fmt.Errorf("--policy-from: opening the git repository: %w", err)
+		}
+		o.policy = commitPolicy(repo, o.policyFrom, "--policy-from")
+	}
 	s, err := newSession(e, o, root)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -48,9 +49,17 @@ func newSession(e *env, o *commonOpts, root string) (*session, error) {
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
+	pol := o.policy
+	if pol == nil {
+		pol = diskPolicy(root)
+	}
 	lo := config.LoadOptions{File: o.config}
-	if root != "" && !o.noRepoConfig {
-		lo.RepoFile = filepath.Join(root, config.RepoFileName)
+	if !o.noRepoConfig && o.config == "" {
+		data, name, err := pol.file(config.RepoFileName)
+		if err != nil {
+			return nil, err
+		}
+		lo.RepoData, lo.RepoName = data, name
 	}
 	cfg, err := config.Load(lo)
 	if err != nil {
@@ -79,13 +88,22 @@ func newSession(e *env, o *commonOpts, root string) (*session, error) {
 			fmt.Fprintf(e.io.Err, "leakhound: warning: %s\n", w)
 		}
 	}
-	ignoreDir := root
-	if ignoreDir == "" {
-		ignoreDir = "."
-	}
-	ignorePath := filepath.Join(ignoreDir, suppress.IgnoreFileName)
-	if s.ignore, err = suppress.Load(ignorePath, displayPath(ignorePath), true); err != nil {
-		return nil, err
+	s.ignore = &suppress.List{}
+	if !o.noRepoConfig && !o.noIgnoreFile {
+		data, name, err := pol.file(suppress.IgnoreFileName)
+		if err != nil {
+			return nil, err
+		}
+		if data != nil {
+			if s.ignore, err = suppress.Parse(name, bytes.NewReader(data)); err != nil {
+				return nil, err
+			}
+		}
+		if !o.quiet {
+			for _, w := range s.ignore.Broad() {
+				fmt.Fprintf(e.io.Err, "leakhound: warning: %s\n", iostreams.Escape(w))
+			}
+		}
 	}
 	if o.baseline != "" {
 		if s.baseline, err = suppress.Load(o.baseline, o.baseline, false); err != nil {
@@ -134,6 +152,9 @@ func (s *session) warnOnce(path, msg string) {
 func exemptExamples(cfg *config.Config, root string) map[string][]string {
 	if cfg.ExamplesFile == "" || len(cfg.Examples) == 0 {
 		return nil
+	}
+	if cfg.FromRepo {
+		return map[string][]string{config.RepoFileName: cfg.Examples}
 	}
 	out := map[string][]string{relativeTo(root, cfg.ExamplesFile): cfg.Examples}
 	if root == "" {

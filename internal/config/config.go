@@ -62,9 +62,11 @@ type Config struct {
 	Files []string
 	// ExamplesFile is the loaded repository or --config file, and Examples
 	// its rules' example strings: token-shaped on purpose, and the only
-	// text in that file that is not reported.
+	// text in that file that is not reported. FromRepo says the file is
+	// the repository's own (at its root, whatever it was read from).
 	ExamplesFile string
 	Examples     []string
+	FromRepo     bool
 	// Warnings are things a user should know but that do not stop a scan,
 	// such as a repository config disabling a default rule.
 	Warnings []string
@@ -148,6 +150,11 @@ type LoadOptions struct {
 	File string
 	// RepoFile is the repository's own config; it is skipped if missing.
 	RepoFile string
+	// RepoData, when not nil, is the repository's own config as read from
+	// where it is trusted (the base of a CI range), named RepoName. It
+	// replaces RepoFile.
+	RepoData []byte
+	RepoName string
 }
 
 // Load merges the default rules with the user's or repository's config.
@@ -167,6 +174,11 @@ func Load(opts LoadOptions) (*Config, error) {
 		if user, err = Parse(opts.File, data); err != nil {
 			return nil, err
 		}
+	case opts.RepoData != nil:
+		if user, err = Parse(opts.RepoName, opts.RepoData); err != nil {
+			return nil, err
+		}
+		fromRepo = true
 	case opts.RepoFile != "":
 		data, err := os.ReadFile(opts.RepoFile)
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -228,7 +240,7 @@ func merge(defaults []*File, user *File, fromRepo bool) (*Config, error) {
 	}
 	cfg.Allow = cfg.Allow.Merge(user.Allow)
 	cfg.Rules = append(cfg.Rules, user.Rules...)
-	cfg.ExamplesFile = user.name
+	cfg.ExamplesFile, cfg.FromRepo = user.name, fromRepo
 	for _, r := range user.Rules {
 		cfg.Examples = append(cfg.Examples, r.Examples.Match...)
 		cfg.Examples = append(cfg.Examples, r.Examples.Nomatch...)

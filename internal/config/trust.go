@@ -48,8 +48,16 @@ func broadAllow(a rule.Allow) []string {
 		}
 	}
 	for _, w := range a.Stopwords {
-		if len(strings.TrimSpace(w)) < 3 {
+		lw := strings.ToLower(strings.TrimSpace(w))
+		if len(lw) < 3 {
 			out = append(out, fmt.Sprintf("stopword %q is so short it matches many real tokens", w))
+			continue
+		}
+		for _, probe := range probeSecrets {
+			if strings.Contains(strings.ToLower(probe), lw) {
+				out = append(out, fmt.Sprintf("stopword %q matches ordinary tokens (it is part of a token's fixed form)", w))
+				break
+			}
 		}
 	}
 	return out

@@ -33,6 +33,25 @@ type List struct {
 	Entries []*Entry
 }
 
+// Broad describes the entries that accept far more than a few findings:
+// any secret at any path, for one rule or for all.
+func (l *List) Broad() []string {
+	var out []string
+	for _, e := range l.Entries {
+		if e.Hash == "*" && strings.Trim(e.Path, "*") == "" {
+			out = append(out, fmt.Sprintf("%s: %q accepts every secret%s at every path", e.Source, e.String(), ruleScope(e.Rule)))
+		}
+	}
+	return out
+}
+
+func ruleScope(rule string) string {
+	if strings.Trim(rule, "*") == "" {
+		return ""
+	}
+	return " of rule " + rule
+}
+
 // Parse reads entries: one per line, blank lines and '#' comments skipped.
 // Every malformed line is reported, with its line number.
 func Parse(name string, r io.Reader) (*List, error) {
@@ -44,6 +63,12 @@ func Parse(name string, r io.Reader) (*List, error) {
 		line := strings.TrimSpace(s.Text())
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
+		}
+		// a trailing comment follows white space: "docs/*:*:*  # why"
+		if i := strings.IndexAny(line, " \t"); i >= 0 {
+			if rest := strings.TrimSpace(line[i:]); strings.HasPrefix(rest, "#") {
+				line = line[:i]
+			}
 		}
 		e, err := parseEntry(line)
 		if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"sort"
 	"strings"
 	"time"
 
@@ -33,8 +35,23 @@ type History struct {
 	trees   map[plumbing.Hash]plumbing.Hash // commit -> its tree
 }
 
-// ErrMissingHistory means a revision or range base is not in this clone.
+// ErrMissingHistory means the history a range needs stops at a shallow
+// clone's boundary.
 var ErrMissingHistory = errors.New("fetch more history (git fetch --unshallow, or fetch-depth: 0 with actions/checkout)")
+
+// UnknownRevisionError means a revision names nothing in this repository
+// (or names something that is not a commit).
+type UnknownRevisionError struct {
+	Rev       string
+	NotCommit bool
+}
+
+func (e *UnknownRevisionError) Error() string {
+	if e.NotCommit {
+		return fmt.Sprintf("revision %q is not a commit", e.Rev)
+	}
+	return fmt.Sprintf("unknown revision %q: it is not in this repository", e.Rev)
+}
 
 // Commits walks the commits selected by opts: every ref's history when no
 // revision is given (notes excluded), else git's range semantics.
@@ -141,12 +158,14 @@ func (r *Repo) resolveRevs(s RevSpec) (include, exclude []plumbing.Hash, loose [
 	resolve := func(rev string) (plumbing.Hash, error) {
 		h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
 		if err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("revision %q is not in this clone; %w", rev, ErrMissingHistory)
+			return plumbing.ZeroHash, &UnknownRevisionError{Rev: rev}
 		}
-		if _, err := r.repo.CommitObject(*h); err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("revision %q is not a commit in this clone; %w", rev, ErrMissingHistory)
+		// an annotated tag names its commit
+		c, typ, err := r.peel(*h, func(*object.Tag) {})
+		if err != nil || typ != plumbing.CommitObject {
+			return plumbing.ZeroHash, &UnknownRevisionError{Rev: rev, NotCommit: err == nil}
 		}
-		return *h, nil
+		return c, nil
 	}
 	for _, rev := range s.Include {
 		h, err := resolve(rev)
@@ -369,4 +388,66 @@ func (r *Repo) ScanHistory(ctx context.Context, h *History, workers int, opts Sc
 		return found, diffErr
 	}
 	return found, err
+}
+
+// IsShallow reports whether this is a shallow clone.
+func (r *Repo) IsShallow() (bool, error) {
+	hashes, err := r.repo.Storer.Shallow()
+	if err != nil {
+		return false, fmt.Errorf("reading the shallow commit list: %w", err)
+	}
+	return len(hashes) > 0, nil
+}
+
+// RemoteBranches lists the remote-tracking branches (refs/remotes/...).
+func (r *Repo) RemoteBranches() ([]string, error) {
+	refs, err := r.repo.Storer.IterReferences()
+	if err != nil {
+		return nil, fmt.Errorf("listing refs: %w", err)
+	}
+	var out []string
+	err = refs.ForEach(func(ref *plumbing.Reference) error {
+		if name := ref.Name().String(); strings.HasPrefix(name, "refs/remotes/") {
+			out = append(out, name)
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out, err
+}
+
+// FileAt returns the content of path in the tree of commit rev; an error
+// wrapping os.ErrNotExist when the commit has no such file.
+func (r *Repo) FileAt(rev, path string) ([]byte, error) {
+	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
+	if err != nil {
+		return nil, &UnknownRevisionError{Rev: rev}
+	}
+	c, typ, err := r.peel(*h, func(*object.Tag) {})
+	if err != nil {
+		return nil, err
+	}
+	if typ != plumbing.CommitObject {
+		return nil, &UnknownRevisionError{Rev: rev, NotCommit: true}
+	}
+	commit, err := r.repo.CommitObject(c)
+	if err != nil {
+		return nil, fmt.Errorf("commit %s: %w", c, err)
+	}
+	tree, err := commit.Tree()
+	if err != nil {
+		return nil, fmt.Errorf("commit %s: %w", c, err)
+	}
+	f, err := tree.File(path)
+	if errors.Is(err, object.ErrFileNotFound) || errors.Is(err, object.ErrDirectoryNotFound) || errors.Is(err, object.ErrEntryNotFound) {
+		return nil, fmt.Errorf("%s:%s: %w", rev, path, os.ErrNotExist)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s:%s: %w", rev, path, err)
+	}
+	text, err := f.Contents()
+	if err != nil {
+		return nil, fmt.Errorf("%s:%s: %w", rev, path, err)
+	}
+	return []byte(text), nil
 }

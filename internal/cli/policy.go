@@ -1,0 +1,112 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/leakhound/leakhound/internal/source/git"
+)
+
+// policy is where a run reads the repository's own policy files
+// (.leakhound.toml, .leakhoundignore) from: the work tree, a commit (the
+// base of a CI range, which maintainers already merged), or nowhere.
+type policy struct {
+	// where is said in messages: "the work tree", "commit abc (the base of
+	// the range)".
+	where string
+	// read returns a file's content, or an error wrapping fs.ErrNotExist;
+	// nil reads nothing.
+	read func(name string) ([]byte, error)
+	// display names a file in messages and errors.
+	display func(name string) string
+}
+
+// file returns the named policy file's content and display name; nil
+// content when it does not exist (or the policy reads nothing).
+func (p *policy) file(name string) ([]byte, string, error) {
+	if p.read == nil {
+		return nil, "", nil
+	}
+	data, err := p.read(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("reading %s: %w", p.display(name), err)
+	}
+	return data, p.display(name), nil
+}
+
+// diskPolicy reads the policy files at root (the working directory when
+// root is empty).
+func diskPolicy(root string) *policy {
+	dir := root
+	if dir == "" {
+		dir = "."
+	}
+	return &policy{
+		where:   "the work tree",
+		read:    func(name string) ([]byte, error) { return os.ReadFile(filepath.Join(dir, name)) },
+		display: func(name string) string { return displayPath(filepath.Join(dir, name)) },
+	}
+}
+
+// commitPolicy reads the policy files from commit rev of repo.
+func commitPolicy(repo *git.Repo, rev, why string) *policy {
+	return &policy{
+		where:   fmt.Sprintf("%s (%s)", short12(rev), why),
+		read:    func(name string) ([]byte, error) { return repo.FileAt(rev, name) },
+		display: func(name string) string { return short12(rev) + ":" + name },
+	}
+}
+
+// noPolicy reads no repository policy at all.
+func noPolicy(why string) *policy {
+	return &policy{where: why}
+}
+
+// policyFiles are the files a change must not use to judge itself.
+var policyFiles = []string{".leakhound.toml", ".leakhoundignore"}
+
+// policyChanges lists the policy files that differ between base and head:
+// changes a range makes to the rules that judge it, never applied to it.
+func policyChanges(repo *git.Repo, base, head string) ([]string, error) {
+	var out []string
+	for _, name := range policyFiles {
+		a, errA := repo.FileAt(base, name)
+		b, errB := repo.FileAt(head, name)
+		for _, err := range []error{errA, errB} {
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return nil, err
+			}
+		}
+		switch {
+		case errA != nil && errB == nil:
+			out = append(out, name+" is added")
+		case errA == nil && errB != nil:
+			out = append(out, name+" is deleted")
+		case errA == nil && string(a) != string(b):
+			out = append(out, name+" is changed")
+		}
+	}
+	return out, nil
+}
+
+func short12(s string) string {
+	if len(s) > 12 && isHex(s) {
+		return s[:12]
+	}
+	return s
+}
+
+func isHex(s string) bool {
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
