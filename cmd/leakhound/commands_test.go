@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -196,7 +197,7 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// fakeapi start | requests N | enterprise N | revoked N | [!] got FILE
+// fakeapi start | blackhole | requests N | enterprise N | revoked N | [!] got FILE
 //
 // start serves the providers' APIs on loopback, points leakhound at them
 // (LEAKHOUND_TEST_ENDPOINTS) and sets FAKEAPI_URL; enterprise counts the
@@ -208,6 +209,35 @@ func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
 	fakeAPIsMu.Lock()
 	f := fakeAPIs[ts]
 	fakeAPIsMu.Unlock()
+	if args[0] == "blackhole" {
+		// accepts connections and never answers, like a dropped route
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		ts.Check(err)
+		var conns []net.Conn
+		var mu sync.Mutex
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				mu.Lock()
+				conns = append(conns, c)
+				mu.Unlock()
+			}
+		}()
+		ts.Defer(func() {
+			ln.Close()
+			mu.Lock()
+			for _, c := range conns {
+				c.Close()
+			}
+			mu.Unlock()
+		})
+		u := "http://" + ln.Addr().String()
+		ts.Setenv("LEAKHOUND_TEST_ENDPOINTS", "github="+u+",anaconda="+u+",anaconda-com="+u)
+		return
+	}
 	if args[0] == "start" {
 		f = &fakeAPI{}
 		f.srv = httptest.NewServer(f)

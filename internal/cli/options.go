@@ -2,6 +2,7 @@ package cli
 
 import (
 	"runtime"
+	"time"
 	"slices"
 	"strings"
 
@@ -29,9 +30,10 @@ type commonOpts struct {
 	showSuppressed bool
 	reportUnused   bool
 
-	verify       bool
-	githubAPIURL string
-	failOn       string
+	verify        bool
+	githubAPIURL  string
+	failOn        string
+	verifyTimeout time.Duration
 
 	maxDecodeDepth int
 
@@ -66,6 +68,7 @@ func (o *commonOpts) register(fs *flagSet) {
 	fs.BoolVar(&o.verify, "verify", false, "ask each provider's API whether the secrets found are live (each secret once; accepted findings are never sent)")
 	fs.StringVar(&o.githubAPIURL, "github-api-url", "", "GitHub Enterprise Server API `url` for --verify (e.g. https://ghe.example.com/api/v3)")
 	fs.IntVar(&o.maxDecodeDepth, "max-decode-depth", 2, "layers of encoding (base64, percent-encoding, \\u/\\x escapes, UTF-16) to decode when looking for secrets; 0 turns decoding off")
+	fs.DurationVar(&o.verifyTimeout, "verify-timeout", 2*time.Minute, "give up on --verify after `duration` in all; secrets not checked by then are unknown")
 	fs.BoolVar(&o.noIgnoreFile, "no-ignore-file", false, "ignore the repository's .leakhoundignore (--no-repo-config ignores it too)")
 	fs.StringVar(&o.policyFrom, "policy-from", "", "read .leakhound.toml and .leakhoundignore from commit `rev` instead of the work tree (ci: the base of the range)")
 	fs.StringVar(&o.failOn, "fail-on", "any", "which findings make the exit code 1: any, or live (needs --verify; for audits of old history)")
@@ -86,6 +89,8 @@ func (o *commonOpts) validate() error {
 		return usagef("--fail-on must be any or live, not %q", o.failOn)
 	case o.failOn == "live" && !o.verify:
 		return usagef("--fail-on live needs --verify")
+	case o.verifyTimeout <= 0:
+		return usagef("--verify-timeout must be positive")
 	case o.githubAPIURL != "" && !o.verify:
 		return usagef("--github-api-url is only used with --verify")
 	case o.maxDecodeDepth < 0 || o.maxDecodeDepth > 8:

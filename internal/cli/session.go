@@ -20,6 +20,7 @@ import (
 	"github.com/leakhound/leakhound/internal/report"
 	"github.com/leakhound/leakhound/internal/source"
 	"github.com/leakhound/leakhound/internal/suppress"
+	"github.com/leakhound/leakhound/internal/verify"
 )
 
 // session is one scanning run: its config, engine, counters and problems.
@@ -362,10 +363,19 @@ func (s *session) outcome(kept []finding.Finding, interrupted bool) error {
 	case len(s.problems) > 0 && !s.opts.skipErrors:
 		return errIncomplete
 	case s.opts.failOn == "live":
+		unknown := 0
 		for _, f := range kept {
-			if f.Verification != nil && f.Verification.Status == "live" {
+			if f.Verification != nil && f.Verification.Status == verify.Live {
 				return errLeaks
 			}
+			if f.Verification == nil || f.Verification.Status == verify.Unknown {
+				unknown++
+			}
+		}
+		if unknown > 0 {
+			// "no live finding" is only known when every verdict is in
+			fmt.Fprintf(s.env.io.Err, "leakhound: verification incomplete: %d of %d finding(s) have no verdict (unknown), so --fail-on live cannot pass them\n", unknown, len(kept))
+			return errIncomplete
 		}
 	case len(kept) > 0:
 		return errLeaks

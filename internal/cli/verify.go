@@ -10,6 +10,7 @@ import (
 
 	"github.com/leakhound/leakhound/internal/config"
 	"github.com/leakhound/leakhound/internal/verify"
+	"golang.org/x/net/http/httpproxy"
 )
 
 // testEndpointsEnv points verification at test servers. It is read from the
@@ -67,7 +68,23 @@ func (s *session) verifyClient() (*verify.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return verify.New(verify.Options{Endpoints: ep, UserAgent: "leakhound/" + version()}), nil
+	return verify.New(verify.Options{Endpoints: ep, UserAgent: "leakhound/" + version(), Proxy: proxyFromEnv(s.env.getenv)}), nil
+}
+
+// proxyFromEnv honours HTTPS_PROXY and NO_PROXY (either case), as read
+// from the environment leakhound was given.
+func proxyFromEnv(getenv func(string) string) func(*url.URL) (*url.URL, error) {
+	either := func(name string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return getenv(strings.ToLower(name))
+	}
+	cfg := httpproxy.Config{HTTPSProxy: either("HTTPS_PROXY"), HTTPProxy: either("HTTP_PROXY"), NoProxy: either("NO_PROXY")}
+	if cfg.HTTPSProxy == "" && cfg.HTTPProxy == "" {
+		return nil
+	}
+	return cfg.ProxyFunc()
 }
 
 // verifyFindings asks each provider about the kept findings, each secret
@@ -78,6 +95,8 @@ func (s *session) verifyFindings(ctx context.Context, idx []int) error {
 	if err != nil {
 		return err
 	}
+	ctx, cancel := context.WithTimeout(ctx, s.opts.verifyTimeout)
+	defer cancel()
 	verifier := map[string]string{}
 	for _, r := range s.engine.Rules() {
 		verifier[r.ID] = r.Verify

@@ -239,7 +239,15 @@ func merge(defaults []*File, user *File, fromRepo bool) (*Config, error) {
 		}
 	}
 	cfg.Allow = cfg.Allow.Merge(user.Allow)
-	cfg.Rules = append(cfg.Rules, user.Rules...)
+	for _, r := range user.Rules {
+		if fromRepo && r.Verify != "" {
+			// a change to the repository's config must not be able to
+			// send what a rule of its making captures to a provider
+			cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s: rule %q sets verify = %q, but rules from a repository's own config are never verified (only the defaults and a --config file's rules are)", r.Source, r.ID, r.Verify))
+			r.Verify = ""
+		}
+		cfg.Rules = append(cfg.Rules, r)
+	}
 	cfg.ExamplesFile, cfg.FromRepo = user.name, fromRepo
 	for _, r := range user.Rules {
 		cfg.Examples = append(cfg.Examples, r.Examples.Match...)

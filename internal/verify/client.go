@@ -77,6 +77,12 @@ type Options struct {
 	PerAnacondaHost int
 	UserAgent       string
 	Now             func() time.Time
+	// Proxy chooses a proxy for each request (HTTPS_PROXY and NO_PROXY, as
+	// the caller read them); nil connects directly.
+	Proxy func(*url.URL) (*url.URL, error)
+	// BreakAfter is how many consecutive timeouts from one host stop all
+	// further requests to it (their verdict is unknown at once); default 3.
+	BreakAfter int
 }
 
 // Client verifies secrets. It is safe for concurrent use.
@@ -84,9 +90,10 @@ type Client struct {
 	opts Options
 	http *http.Client
 
-	mu      sync.Mutex
-	sems    map[string]chan struct{}
-	results memo.Map[string, finding.Verification]
+	mu       sync.Mutex
+	sems     map[string]chan struct{}
+	timeouts map[string]int // consecutive timeouts per host
+	results  memo.Map[string, finding.Verification]
 }
 
 // ErrRedirect is returned for any redirect: a token must not follow one.
@@ -115,8 +122,16 @@ func New(opts Options) *Client {
 	if opts.Endpoints == (Endpoints{}) {
 		opts.Endpoints = DefaultEndpoints
 	}
+	if opts.BreakAfter <= 0 {
+		opts.BreakAfter = 3
+	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.Proxy = nil // a token goes straight to its provider
+	transport.Proxy = nil // the environment is the caller's to read
+	if opts.Proxy != nil {
+		// through a proxy the request is still TLS end to end (CONNECT):
+		// the proxy sees the host, never the token
+		transport.Proxy = func(r *http.Request) (*url.URL, error) { return opts.Proxy(r.URL) }
+	}
 	return &Client{
 		opts: opts,
 		http: &http.Client{
@@ -124,9 +139,25 @@ func New(opts Options) *Client {
 			Transport:     transport,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return ErrRedirect },
 		},
-		sems: map[string]chan struct{}{},
+		sems:     map[string]chan struct{}{},
+		timeouts: map[string]int{},
 	}
 }
+
+// ctxErr says why the caller's context ended.
+func ctxErr(ctx context.Context) error {
+	if ctx.Err() == context.DeadlineExceeded {
+		return errDeadline
+	}
+	return ctx.Err()
+}
+
+// errDeadline is the verdict for requests the caller's deadline cut off.
+var errDeadline = errors.New("the verification deadline (--verify-timeout) passed")
+
+// ErrHostUnreachable is the verdict for requests to a host that timed out
+// BreakAfter times in a row: waiting on it again would only add timeouts.
+var ErrHostUnreachable = errors.New("not sent: the host timed out on the previous requests")
 
 // Verify checks secret with the verifier a rule names (its `verify` field).
 // Each (verifier, secret) pair is checked once per client.
@@ -179,7 +210,7 @@ func (c *Client) get(ctx context.Context, base, path string, header http.Header)
 		select {
 		case <-time.After(wait):
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return nil, ctxErr(ctx)
 		}
 	}
 }
@@ -193,9 +224,12 @@ func (c *Client) do(ctx context.Context, rawURL string, header http.Header) (*re
 	select {
 	case sem <- struct{}{}:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, ctxErr(ctx)
 	}
 	defer func() { <-sem }()
+	if c.broken(u.Host) {
+		return nil, ErrHostUnreachable
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, errors.New("bad API request")
@@ -203,6 +237,10 @@ func (c *Client) do(ctx context.Context, rawURL string, header http.Header) (*re
 	req.Header = header.Clone()
 	req.Header.Set("User-Agent", c.opts.UserAgent)
 	resp, err := c.http.Do(req)
+	if ctx.Err() == context.DeadlineExceeded {
+		return nil, errDeadline
+	}
+	c.noteTimeout(u.Host, err)
 	if err != nil {
 		return nil, scrub(err)
 	}
@@ -212,6 +250,26 @@ func (c *Client) do(ctx context.Context, rawURL string, header http.Header) (*re
 		return nil, scrub(err)
 	}
 	return &response{status: resp.StatusCode, header: resp.Header, body: body}, nil
+}
+
+// broken reports whether host has timed out BreakAfter times in a row.
+func (c *Client) broken(host string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.timeouts[host] >= c.opts.BreakAfter
+}
+
+// noteTimeout counts consecutive timeouts per host; any answer resets it.
+func (c *Client) noteTimeout(host string, err error) {
+	var ne net.Error
+	timedOut := err != nil && errors.As(err, &ne) && ne.Timeout()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if timedOut {
+		c.timeouts[host]++
+	} else if err == nil {
+		c.timeouts[host] = 0
+	}
 }
 
 func (c *Client) sem(host string) chan struct{} {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
@@ -148,7 +149,32 @@ func apiMessage(body []byte, fallback string) string {
 		Message string `json:"message"`
 	}
 	if json.Unmarshal(body, &m) == nil && m.Message != "" {
-		return m.Message
+		return providerText(m.Message)
 	}
 	return fallback
 }
+
+// maxProviderText bounds how much of a provider's own words a verdict
+// quotes.
+const maxProviderText = 120
+
+// providerText makes a provider's message safe to quote: anything shaped
+// like a token (the provider may echo what it was sent) is cut out, control
+// characters dropped, and the text cut short.
+func providerText(s string) string {
+	s = tokenShaped.ReplaceAllString(s, "[redacted]")
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	if len(s) > maxProviderText {
+		s = s[:maxProviderText] + "..."
+	}
+	return s
+}
+
+// tokenShaped matches what a provider might echo back: a prefixed GitHub
+// token, an anaconda.org token, a JWT, or any long run of token characters.
+var tokenShaped = regexp.MustCompile(`(?:gh[pousr]_|github_pat_)[A-Za-z0-9_]+|[a-z]{2}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|eyJ[A-Za-z0-9_.-]+|[A-Za-z0-9_+/=.-]{24,}`)

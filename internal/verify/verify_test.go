@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -456,5 +459,94 @@ func TestAnacondaConcurrencyCap(t *testing.T) {
 	wg.Wait()
 	if m := maxSeen.Load(); m > 2 || m == 0 {
 		t.Fatalf("%d Anaconda requests in flight, cap is 2", m)
+	}
+}
+
+// blackHole accepts connections and never answers.
+func blackHole(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+	})
+	return "http://" + ln.Addr().String()
+}
+
+// After BreakAfter consecutive timeouts a host gets no more requests: 16
+// tokens against a black hole cost three timeouts, not sixteen.
+func TestCircuitBreakerAfterTimeouts(t *testing.T) {
+	u := blackHole(t)
+	c := newClient(u, u, Options{Timeout: 150 * time.Millisecond, PerHost: 1, BreakAfter: 3})
+	g := tokengen.New(t.Name())
+	start := time.Now()
+	var details []string
+	for i := 0; i < 16; i++ {
+		v := c.Verify(context.Background(), "github", g.GitHub("ghp"))
+		if v.Status != Unknown {
+			t.Fatalf("status %s", v.Status)
+		}
+		details = append(details, v.Detail)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Fatalf("16 verdicts took %v", took)
+	}
+	if !strings.Contains(details[0], "timed out") || !strings.Contains(details[15], "the host timed out on the previous requests") {
+		t.Fatalf("details: %q", details)
+	}
+}
+
+// Requests go through the proxy the caller chose (HTTPS_PROXY), and a
+// provider's message is quoted without anything token-shaped in it.
+func TestProxyAndProviderText(t *testing.T) {
+	tok := token(t, "ghp")
+	var proxied atomic.Int32
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusInternalServerError)
+		fmt.Fprintf(w, `{"message":"internal error for %s %s"}`, r.Header.Get("Authorization"), strings.Repeat("x", 300))
+	}))
+	defer api.Close()
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		proxied.Add(1)
+		// a plain-HTTP proxy forwards absolute-form requests
+		req, _ := http.NewRequest(r.Method, r.URL.String(), nil)
+		req.Header = r.Header.Clone()
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		w.WriteHeader(resp.StatusCode)
+		io.Copy(w, resp.Body)
+	}))
+	defer proxy.Close()
+	pu, _ := url.Parse(proxy.URL)
+	c := newClient(api.URL, api.URL, Options{Proxy: func(*url.URL) (*url.URL, error) { return pu, nil }})
+	v := c.Verify(context.Background(), "github", tok)
+	if proxied.Load() != 1 {
+		t.Fatalf("%d requests through the proxy", proxied.Load())
+	}
+	if v.Status != Unknown || strings.Contains(v.Detail, tok) || strings.Contains(v.Detail, tok[4:20]) || len(v.Detail) > 200 {
+		t.Fatalf("detail %q", v.Detail)
 	}
 }
