@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -26,29 +27,78 @@ func (s *session) writeReport(r report.Report, hint string) error {
 	return writeFileAtomic(s.opts.output, func(w io.Writer) error { return report.Write(w, r, opts) })
 }
 
-// writeFileAtomic writes a file with mode 0600 through a temporary file in
-// the same directory, so a report is never left half-written.
+// writeFileAtomic writes path as the user named it. A regular file (or a
+// new one) is written to a temporary file beside it and renamed over it,
+// so a reader never sees half a report; a symbolic link is followed and its
+// target written the same way; a FIFO, device or other special file is
+// written in place (renaming would replace it with a regular file). Errors
+// name the path the user gave.
 func writeFileAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	target := path
+	if resolved, err := filepath.EvalSymlinks(path); err == nil {
+		target = resolved
+	} else if info, lerr := os.Lstat(path); lerr == nil && info.Mode()&os.ModeSymlink != 0 {
+		// a dangling link: write where it points
+		dest, rerr := os.Readlink(path)
+		if rerr != nil {
+			return fmt.Errorf("writing %s: %w", path, rerr)
+		}
+		if !filepath.IsAbs(dest) {
+			dest = filepath.Join(filepath.Dir(path), dest)
+		}
+		target = dest
+	}
+	if info, err := os.Stat(target); err == nil && !info.Mode().IsRegular() {
+		if info.IsDir() {
+			return fmt.Errorf("writing %s: it is a directory", path)
+		}
+		f, err := os.OpenFile(target, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
+		if err := write(f); err != nil {
+			f.Close()
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
+		return nil
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*")
 	if err != nil {
-		return fmt.Errorf("writing report: %w", err)
+		return fmt.Errorf("writing %s: %w", path, unwrapPath(err))
 	}
 	defer os.Remove(tmp.Name())
 	if err := tmp.Chmod(0o600); err != nil {
 		tmp.Close()
-		return fmt.Errorf("writing report: %w", err)
+		return fmt.Errorf("writing %s: %w", path, unwrapPath(err))
 	}
 	if err := write(tmp); err != nil {
 		tmp.Close()
-		return fmt.Errorf("writing report %s: %w", path, err)
+		return fmt.Errorf("writing %s: %w", path, unwrapPath(err))
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing report %s: %w", path, err)
+		return fmt.Errorf("writing %s: %w", path, unwrapPath(err))
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing report: %w", err)
+	if err := os.Rename(tmp.Name(), target); err != nil {
+		return fmt.Errorf("writing %s: %w", path, unwrapPath(err))
 	}
 	return nil
+}
+
+// unwrapPath drops the temporary file's name from an error, which the user
+// never chose and which would only confuse.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
 }
 
 func (s *session) printProblems() {

@@ -41,6 +41,9 @@ func runRevoke(ctx context.Context, e *env, args []string) error {
 	if err := o.validate(); err != nil {
 		return err
 	}
+	if reportFile == "" && len(paths) == 0 {
+		return usagef("revoke: give --report FILE or the paths to scan")
+	}
 	var found []revocable
 	var githubAPI config.Setting
 	if reportFile != "" {
@@ -145,6 +148,9 @@ type reportRecord struct {
 	Path   string `json:"path"`
 	Line   int    `json:"line"`
 	Secret string `json:"secret"`
+	// Suppressed is set on findings someone accepted (in reports made with
+	// --show-suppressed): they are not offered for revocation.
+	Suppressed string `json:"suppressed"`
 }
 
 // readReport reads secrets from a JSON array or JSONL report. Redacted
@@ -174,6 +180,9 @@ func readReport(path string) ([]revocable, error) {
 	}
 	var out []revocable
 	for _, r := range records {
+		if r.Suppressed != "" {
+			continue
+		}
 		if r.Secret == "****" || (len(r.Secret) == 9 && r.Secret[4:7] == "...") {
 			return nil, fmt.Errorf("%s holds redacted secrets, which cannot be revoked; make it with --no-redact", path)
 		}
