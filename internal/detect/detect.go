@@ -228,6 +228,7 @@ func (e *Engine) matchRule(cands []candidate, r *compiledRule, content []byte, s
 		matches = matches[:maxRawMatches]
 		e.limit(st, r.ID, fmt.Sprintf("rule %q matched more than %d times in one window; the matches past that were not examined", r.ID, maxRawMatches))
 	}
+	kept := 0
 	for _, m := range matches {
 		start, end := m[0], m[1]
 		if r.group > 0 {
@@ -241,6 +242,11 @@ func (e *Engine) matchRule(cands []candidate, r *compiledRule, content []byte, s
 			continue
 		}
 		cands = append(cands, c)
+		if kept++; kept > MaxMatchesPerRule {
+			// past the cap the run fails anyway: looking further only costs
+			e.limit(st, r.ID, fmt.Sprintf("rule %q has more than %d findings here; the rest are not reported", r.ID, MaxMatchesPerRule))
+			break
+		}
 	}
 	return cands
 }
