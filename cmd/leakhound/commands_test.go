@@ -6,7 +6,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -23,6 +22,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/leakhound/leakhound/internal/detect"
+	"github.com/leakhound/leakhound/internal/testnet"
 	"github.com/leakhound/leakhound/internal/tokengen"
 )
 
@@ -210,31 +210,9 @@ func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
 	f := fakeAPIs[ts]
 	fakeAPIsMu.Unlock()
 	if args[0] == "blackhole" {
-		// accepts connections and never answers, like a dropped route
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		u, stop, err := testnet.BlackHole()
 		ts.Check(err)
-		var conns []net.Conn
-		var mu sync.Mutex
-		go func() {
-			for {
-				c, err := ln.Accept()
-				if err != nil {
-					return
-				}
-				mu.Lock()
-				conns = append(conns, c)
-				mu.Unlock()
-			}
-		}()
-		ts.Defer(func() {
-			ln.Close()
-			mu.Lock()
-			for _, c := range conns {
-				c.Close()
-			}
-			mu.Unlock()
-		})
-		u := "http://" + ln.Addr().String()
+		ts.Defer(stop)
 		ts.Setenv("LEAKHOUND_TEST_ENDPOINTS", "github="+u+",anaconda="+u+",anaconda-com="+u)
 		return
 	}

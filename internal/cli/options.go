@@ -2,9 +2,9 @@ package cli
 
 import (
 	"runtime"
-	"time"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/leakhound/leakhound/internal/iostreams"
 	"github.com/leakhound/leakhound/internal/report"
@@ -89,7 +89,7 @@ func (o *commonOpts) validate() error {
 		return usagef("--fail-on must be any or live, not %q", o.failOn)
 	case o.failOn == "live" && !o.verify:
 		return usagef("--fail-on live needs --verify")
-	case o.verifyTimeout <= 0:
+	case o.verify && o.verifyTimeout <= 0:
 		return usagef("--verify-timeout must be positive")
 	case o.githubAPIURL != "" && !o.verify:
 		return usagef("--github-api-url is only used with --verify")

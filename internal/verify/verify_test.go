@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leakhound/leakhound/internal/testnet"
 	"github.com/leakhound/leakhound/internal/tokengen"
 )
 
@@ -464,32 +464,12 @@ func TestAnacondaConcurrencyCap(t *testing.T) {
 
 // blackHole accepts connections and never answers.
 func blackHole(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	u, stop, err := testnet.BlackHole()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-	})
-	return "http://" + ln.Addr().String()
+	t.Cleanup(stop)
+	return u
 }
 
 // After BreakAfter consecutive timeouts a host gets no more requests: 16
