@@ -54,22 +54,16 @@ func init() {
 	}
 }
 
-func textByte(c byte) bool { return (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r' || c == '\t' }
+// isText holds the bytes of printable ASCII text and white space.
+var isText = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = true
+	}
+	t['\n'], t['\r'], t['\t'] = true, true, true
+	return t
+}()
 
-// mostlyText reports whether b looks like text worth scanning: almost all
-// printable ASCII or whitespace.
-func mostlyText(b []byte) bool {
-	if len(b) < minDecoded {
-		return false
-	}
-	bad := 0
-	for _, c := range b {
-		if !textByte(c) {
-			bad++
-		}
-	}
-	return bad*20 <= len(b)
-}
+func textByte(c byte) bool { return isText[c] }
 
 // textRuns returns the printable runs of at least minTextRun bytes in b,
 // one per line, so that no pattern bridges binary and text, or nil when
@@ -98,19 +92,20 @@ func textRuns(b []byte) []byte {
 // them, and decodes those that hold text.
 func base64Segments(content []byte, budget *budget) []segment {
 	var out []segment
+	var pieces []piece
 	for i := 0; i < len(content) && budget.left() > 0; {
 		if !b64Either[content[i]] {
 			i++
 			continue
 		}
 		start := i
-		run, end := wrappedRun(content, start)
+		var end, n int
+		pieces, end, n = wrappedRun(content, start, pieces[:0])
 		i = end
-		if len(run) < minBase64Run {
+		if n < minBase64Run {
 			continue
 		}
-		seg, ok := decodeBase64(run, start, end)
-		if ok {
+		if seg, ok := decodeBase64(content, pieces, n, start, end, &budget.scratch); ok {
 			budget.spend(len(seg.text))
 			out = append(out, seg)
 		}
@@ -118,27 +113,30 @@ func base64Segments(content []byte, budget *budget) []segment {
 	return out
 }
 
-// wrappedRun reads the base64 run at content[start] and, when it fills its
+// piece is one line's part of a base64 run: content[start:end].
+type piece struct{ start, end int }
+
+// wrappedRun finds the base64 run at content[start] and, when it fills its
 // line, the lines that continue it at one width and one indentation (the
-// last may be shorter). It returns the run without line breaks and
-// indentation, and the end of its encoded span (padding included). Only
-// widths that are a multiple of 4 wrap (76 for base64(1) and MIME, 64 for
-// PEM): each line then decodes on its own to the same bytes as the whole,
-// so lines of one width that are separate values lose nothing by joining.
-func wrappedRun(content []byte, start int) (run []byte, end int) {
+// last may be shorter). It returns the run's pieces (appended to pieces),
+// the end of its encoded span (padding included) and its length without
+// line breaks and indentation. Only widths that are a multiple of 4 wrap
+// (76 for base64(1) and MIME, 64 for PEM): each line then decodes on its
+// own to the same bytes as the whole, so lines of one width that are
+// separate values lose nothing by joining.
+func wrappedRun(content []byte, start int, pieces []piece) ([]piece, int, int) {
 	i := start
 	for i < len(content) && b64Either[content[i]] {
 		i++
 	}
-	end = padded(content, i)
-	first := content[start:i]
-	width := i - start
+	end := padded(content, i)
+	pieces = append(pieces, piece{start, i})
+	width, total := i-start, i-start
 	lineEnd, ok := lineBreak(content, end)
 	if !ok || width < minWrapWidth || width%4 != 0 || end != i {
-		return first, end
+		return pieces, end, total
 	}
 	indent := -1
-	var joined []byte
 	for {
 		ls := lineEnd
 		j := ls
@@ -161,11 +159,9 @@ func wrappedRun(content []byte, start int) (run []byte, end int) {
 				break // text goes on after it: not a line of the block
 			}
 		}
-		if joined == nil {
-			joined = append(make([]byte, 0, 4*width), first...)
-		}
 		indent = j - ls
-		joined = append(joined, content[j:k]...)
+		pieces = append(pieces, piece{j, k})
+		total += n
 		end = padded(content, k)
 		if n < width || end != k {
 			break // the last line of the block
@@ -174,10 +170,7 @@ func wrappedRun(content []byte, start int) (run []byte, end int) {
 			break
 		}
 	}
-	if joined == nil {
-		return first, end
-	}
-	return joined, end
+	return pieces, end, total
 }
 
 // padded skips up to two '=' at i.
@@ -200,9 +193,15 @@ func lineBreak(content []byte, i int) (int, bool) {
 	return i, false
 }
 
-func decodeBase64(run []byte, start, end int) (segment, bool) {
-	std := bytes.ContainsAny(run, "+/")
-	url := bytes.ContainsAny(run, "-_")
+// decodeBase64 decodes a run given as pieces (n characters in all) into
+// scratch, and returns it as a segment spanning start:end when it holds
+// text.
+func decodeBase64(content []byte, pieces []piece, n, start, end int, scratch *[]byte) (segment, bool) {
+	var std, url bool
+	for _, p := range pieces {
+		std = std || bytes.ContainsAny(content[p.start:p.end], "+/")
+		url = url || bytes.ContainsAny(content[p.start:p.end], "-_")
+	}
 	if std && url {
 		return segment{}, false // a path or an identifier, not one encoding
 	}
@@ -211,23 +210,60 @@ func decodeBase64(run []byte, start, end int) (segment, bool) {
 		enc, how = base64.RawURLEncoding, "base64url"
 	}
 	// A run may carry a few bytes that are not part of the encoding (a
-	// trailing character that happens to be in the alphabet): trim to a
-	// whole number of 4-character groups unless the rest decodes.
-	if len(run)%4 == 1 {
-		run = run[:len(run)-1]
+	// trailing character that happens to be in the alphabet): trim it to a
+	// whole number of characters that decode.
+	if n%4 == 1 {
+		last := &pieces[len(pieces)-1]
+		last.end--
+		n--
 	}
-	decoded := make([]byte, enc.DecodedLen(len(run)))
-	n, err := enc.Decode(decoded, run)
-	if err != nil {
-		return segment{}, false
+	// most runs are identifiers, hashes or binary: decode into scratch and
+	// copy out only what holds text
+	need := enc.DecodedLen(n)
+	if cap(*scratch) < need {
+		*scratch = make([]byte, need)
 	}
-	decoded = decoded[:n]
-	if !mostlyText(decoded) {
-		if decoded = textRuns(decoded); decoded == nil {
+	decoded := (*scratch)[:need]
+	w := 0
+	for _, p := range pieces {
+		m, err := enc.Decode(decoded[w:], content[p.start:p.end])
+		if err != nil {
 			return segment{}, false
 		}
+		w += m
+	}
+	decoded = decoded[:w]
+	mostly, hasRun := classifyText(decoded)
+	switch {
+	case mostly:
+		decoded = bytes.Clone(decoded)
+	case hasRun:
+		decoded = textRuns(decoded)
+	default:
+		return segment{}, false
 	}
 	return segment{start: start, end: end, text: decoded, how: how}, true
+}
+
+// classifyText says, in one pass, whether b is mostly text (almost all
+// printable ASCII or white space, so worth scanning whole) and whether it holds a printable run of at least minTextRun bytes.
+func classifyText(b []byte) (mostly, hasRun bool) {
+	if len(b) < minDecoded {
+		return false, false
+	}
+	bad, run := 0, 0
+	for _, c := range b {
+		if isText[c] {
+			run++
+			continue
+		}
+		if run >= minTextRun {
+			hasRun = true
+		}
+		bad++
+		run = 0
+	}
+	return bad*20 <= len(b), hasRun || run >= minTextRun
 }
 
 // percentSegments decodes runs holding %XX escapes.

@@ -41,10 +41,13 @@ const MaxDecodedBytes = 4 << 20
 // examines; more is a problem that names the file and rule.
 const maxRawMatches = 100_000
 
-// budget is what is left of a stream's decoded-text allowance.
+// budget is what is left of a stream's decoded-text allowance, with the
+// scratch buffer its base64 runs are decoded into before they are known to
+// hold text.
 type budget struct {
 	n         int
 	exhausted bool
+	scratch   []byte
 }
 
 func (b *budget) left() int { return b.n }
