@@ -51,13 +51,15 @@ func runCI(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := choosePolicy(e, &o, repo, plan); err != nil {
+	notes, err := choosePolicy(e, &o, repo, plan)
+	if err != nil {
 		return err
 	}
 	s, err := newSession(e, &o, repoConfigRoot(repo))
 	if err != nil {
 		return err
 	}
+	s.notes = notes
 	if len(h.Commits) == 0 {
 		fmt.Fprintf(e.io.Err, "leakhound: nothing new: every commit of %s is already on the remote or in the base\n", strings.Join(plan.Revs, " "))
 	}
@@ -89,7 +91,7 @@ func runCI(ctx context.Context, e *env, args []string) error {
 // the base of the range (what maintainers merged), never the commits being
 // judged, unless --trust-head-policy or --policy-from says otherwise.
 // Policy changes inside the range are listed.
-func choosePolicy(e *env, o *commonOpts, repo *git.Repo, plan ciplan.Plan) error {
+func choosePolicy(e *env, o *commonOpts, repo *git.Repo, plan ciplan.Plan) ([]string, error) {
 	switch {
 	case o.policyFrom != "":
 		o.policy = commitPolicy(repo, o.policyFrom, "--policy-from")
@@ -104,20 +106,23 @@ func choosePolicy(e *env, o *commonOpts, repo *git.Repo, plan ciplan.Plan) error
 		}
 	}
 	if plan.Base == "" || plan.Head == "" || o.trustHeadPolicy {
-		return nil
+		return nil, nil
 	}
 	changes, err := policyChanges(repo, plan.Base, plan.Head)
 	if err != nil {
 		var unknown *git.UnknownRevisionError
 		if errors.As(err, &unknown) {
-			return nil // the range itself will say what is missing
+			return nil, nil // the range itself will say what is missing
 		}
-		return err
+		return nil, err
 	}
+	var notes []string
 	for _, c := range changes {
-		fmt.Fprintf(e.io.Err, "leakhound: policy change in the range: %s; it is not applied to the commits it comes with (policy is read from %s)\n", c, o.policy.where)
+		note := fmt.Sprintf("policy change in the range: %s; it is not applied to the commits it comes with (policy is read from %s)", c, o.policy.where)
+		fmt.Fprintf(e.io.Err, "leakhound: %s\n", note)
+		notes = append(notes, note)
 	}
-	return nil
+	return notes, nil
 }
 
 // ciCommits resolves the plan's range. A "before" commit that a full clone

@@ -42,6 +42,8 @@ type session struct {
 	found    []finding.Finding
 	targets  map[string]bool
 	warned   map[string]bool
+	// notes go to stderr and into reports that carry them (SARIF)
+	notes []string
 }
 
 // newSession loads the configuration for a repository (root may be empty)
@@ -331,6 +333,7 @@ func (s *session) report(shown []finding.Finding, interrupted bool) report.Repor
 	for _, p := range s.problems {
 		r.Problems = append(r.Problems, p.String())
 	}
+	r.Warnings = s.notes
 	if s.opts.format == "junit" {
 		for t := range s.targets {
 			r.Targets = append(r.Targets, t)

@@ -35,6 +35,10 @@ type Report struct {
 	Incomplete bool
 	// Problems say what could not be scanned and why.
 	Problems []string
+	// Warnings are things a reader of the report must know that did not
+	// stop the scan, such as a change to the policy files inside a CI
+	// range (listed, never applied to it).
+	Warnings []string
 	// Rules are the rules in force (SARIF lists them).
 	Rules []rule.Rule
 	// Targets name what was scanned (JUnit makes a test case of each).

@@ -149,6 +149,10 @@ func writeSARIF(w io.Writer, r Report, opts Options) error {
 		}
 		run.Results = append(run.Results, sarifResultOf(f, idx, opts.NoRedact))
 	}
+	for _, w := range r.Warnings {
+		run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications,
+			sarifNotification{Level: "warning", Message: sarifText{Text: w}})
+	}
 	for _, p := range r.Problems {
 		run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications,
 			sarifNotification{Level: "error", Message: sarifText{Text: p}})
