@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/leakhound/leakhound/internal/config"
 	"github.com/leakhound/leakhound/internal/source/git"
 )
 
@@ -40,16 +41,23 @@ func (p *policy) file(name string) ([]byte, string, error) {
 	return data, p.display(name), nil
 }
 
-// diskPolicy reads the policy files at root (the working directory when
-// root is empty).
+// diskPolicy reads the policy files at root. Outside a repository (root
+// empty) there is no repository config: paths scanned there are not judged
+// by the working directory's .leakhound.toml; its .leakhoundignore still
+// applies, as an ignore file always has.
 func diskPolicy(root string) *policy {
 	dir := root
 	if dir == "" {
 		dir = "."
 	}
 	return &policy{
-		where:   "the work tree",
-		read:    func(name string) ([]byte, error) { return os.ReadFile(filepath.Join(dir, name)) },
+		where: "the work tree",
+		read: func(name string) ([]byte, error) {
+			if root == "" && name == config.RepoFileName {
+				return nil, fs.ErrNotExist
+			}
+			return os.ReadFile(filepath.Join(dir, name))
+		},
 		display: func(name string) string { return displayPath(filepath.Join(dir, name)) },
 	}
 }
