@@ -53,8 +53,11 @@ func (e *Engine) detectWindows(ctx context.Context, path string, r io.Reader, si
 	var base int64 // stream offset of buf[0]
 	lineBase, colBase := 0, 0
 	// seamEnd is, per rule, where the last match reported from an earlier
-	// window ends: a later window may see part of it again
+	// window ends: a later window may see part of it again; seamSecrets are
+	// the secret spans reported from the previous window that reach past
+	// its cut, which another rule may find again from the next window
 	var seamEnd map[string]int64
+	var seamSecrets map[[2]int64]bool
 	for {
 		if err := ctx.Err(); err != nil {
 			return out, base + int64(len(buf)), err
@@ -89,17 +92,26 @@ func (e *Engine) detectWindows(ctx context.Context, path string, r io.Reader, si
 		}
 		kept := found[:0]
 		var ends map[string]int64
+		var reaching map[[2]int64]bool
 		for i, f := range found {
 			start, end := base+int64(spans[i].start), base+int64(spans[i].end)
-			if spans[i].start >= cut || start < seamEnd[f.RuleID] {
+			secret := [2]int64{base + int64(f.Offset), base + int64(f.End)}
+			if spans[i].start >= cut || start < seamEnd[f.RuleID] || seamSecrets[secret] {
 				continue // reported by the next window, or by the last one
 			}
 			if ends == nil {
 				ends = map[string]int64{}
 			}
 			ends[f.RuleID] = max(ends[f.RuleID], end)
+			if spans[i].end > cut {
+				if reaching == nil {
+					reaching = map[[2]int64]bool{}
+				}
+				reaching[secret] = true
+			}
 			kept = append(kept, shift(f, base, lineBase, colBase))
 		}
+		seamSecrets = reaching
 		out = append(out, e.capFindings(kept, st)...)
 		if last {
 			return out, base + int64(len(buf)), nil

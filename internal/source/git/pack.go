@@ -359,24 +359,13 @@ func (r *deltaReader) next() error {
 	d = d[1:]
 	switch {
 	case cmd&0x80 != 0:
+		// bits 0-3 say which offset bytes follow, bits 4-6 which size bytes
 		var off, n int64
-		for i := uint(0); i < 4; i++ {
-			if cmd&(1<<i) != 0 {
-				if len(d) == 0 {
-					return fmt.Errorf("%w: truncated delta", errCorruptPack)
-				}
-				off |= int64(d[0]) << (8 * i)
-				d = d[1:]
-			}
-		}
-		for i := uint(0); i < 3; i++ {
-			if cmd&(0x10<<i) != 0 {
-				if len(d) == 0 {
-					return fmt.Errorf("%w: truncated delta", errCorruptPack)
-				}
-				n |= int64(d[0]) << (8 * i)
-				d = d[1:]
-			}
+		var ok, ok2 bool
+		off, d, ok = copyField(cmd, 0, 4, d)
+		n, d, ok2 = copyField(cmd, 4, 3, d)
+		if !ok || !ok2 {
+			return fmt.Errorf("%w: truncated delta", errCorruptPack)
 		}
 		if n == 0 {
 			n = 0x10000
@@ -399,6 +388,23 @@ func (r *deltaReader) next() error {
 	}
 	r.ops = d
 	return nil
+}
+
+// copyField reads the little-endian field of a copy instruction whose
+// bytes cmd's bits from..from+count say are present; false when d ends
+// first.
+func copyField(cmd byte, from, count uint, d []byte) (int64, []byte, bool) {
+	var v int64
+	for i := uint(0); i < count; i++ {
+		if cmd&(1<<(from+i)) != 0 {
+			if len(d) == 0 {
+				return 0, d, false
+			}
+			v |= int64(d[0]) << (8 * i)
+			d = d[1:]
+		}
+	}
+	return v, d, true
 }
 
 // applyDelta builds an object from base and a git delta, in a buffer of
