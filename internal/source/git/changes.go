@@ -56,16 +56,33 @@ func (m *metaBuilder) add(location, path, text string) {
 }
 
 // commitMetaChange is the text a commit adds besides its blobs: message,
-// author, committer and the paths of the files it adds or changes.
+// author, committer and the paths of the files it adds.
 func commitMetaChange(c *object.Commit, added []Change, meta *finding.Commit) Change {
 	m := metaBuilder{c: Change{Commit: meta}}
 	m.add("message", "(commit message)", c.Message)
 	m.add("author", "(commit author)", c.Author.Name+" <"+c.Author.Email+">")
 	m.add("committer", "(commit committer)", c.Committer.Name+" <"+c.Committer.Email+">")
-	for _, ch := range added {
-		m.add("path", ch.Path, ch.Path)
-	}
+	addPaths(&m, added)
 	return m.c
+}
+
+// addPaths adds the paths that changes bring in (added or renamed to; not
+// files edited in place, whose names were there before) as "path"
+// sections.
+func addPaths(m *metaBuilder, changes []Change) {
+	for _, ch := range changes {
+		if len(ch.Old) == 0 {
+			m.add("path", ch.Path, ch.Path)
+		}
+	}
+}
+
+// pathsChange is the names a change adds, as metadata to scan; ok is false
+// when it adds none.
+func pathsChange(changes []Change) (Change, bool) {
+	var m metaBuilder
+	addPaths(&m, changes)
+	return m.c, m.c.Meta != nil
 }
 
 // treeDiff collects the blobs that differ between two trees, reading only

@@ -65,7 +65,13 @@ func (r *Repo) StagedChanges(indexPath string) ([]Change, error) {
 	if err := s.dir("", head, entries); err != nil {
 		return nil, err
 	}
-	return s.finish(), nil
+	// the names of added files are content of the commit too
+	names, ok := pathsChange(s.changed)
+	changes := s.finish()
+	if ok {
+		changes = append(changes, names)
+	}
+	return changes, nil
 }
 
 type stagedDiff struct {
