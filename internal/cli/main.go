@@ -65,11 +65,17 @@ func Main(ctx context.Context, args []string, io *iostreams.IO, getenv func(stri
 		}
 	}()
 	e := &env{io: io, getenv: getenv}
-	if len(args) == 0 || isHelp(args[0]) || args[0] == "help" {
+	switch {
+	case len(args) == 0:
 		printUsage(io)
-		if len(args) == 0 {
-			return ExitError
-		}
+		return ExitError
+	case args[0] == "--version" || args[0] == "-v":
+		args = append([]string{"version"}, args[1:]...)
+	case args[0] == "help" && len(args) > 1:
+		// help CMD is CMD --help
+		args = []string{args[1], "--help"}
+	case isHelp(args[0]) || args[0] == "help":
+		printUsage(io)
 		return ExitClean
 	}
 	for _, c := range commands() {
@@ -77,8 +83,43 @@ func Main(ctx context.Context, args []string, io *iostreams.IO, getenv func(stri
 			return exitCode(ctx, e, c.run(ctx, e, args[1:]))
 		}
 	}
-	fmt.Fprintf(io.Err, "leakhound: unknown command %q\nRun 'leakhound --help' for usage.\n", args[0])
+	fmt.Fprintf(io.Err, "leakhound: unknown command %q%s\nRun 'leakhound --help' for usage.\n", iostreams.Escape(args[0]), suggest(args[0]))
 	return ExitError
+}
+
+// suggest names the command closest to a mistyped one, as git and gh do.
+func suggest(typed string) string {
+	best, bestDist := "", 3
+	for _, c := range commands() {
+		if d := editDistance(typed, c.name); d < bestDist {
+			best, bestDist = c.name, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean %q?", best)
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 func exitCode(ctx context.Context, e *env, err error) int {

@@ -11,8 +11,12 @@ var Version = ""
 
 func runVersion(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("version", "leakhound version")
-	if _, err := fs.parse(e, args); err != nil {
+	pos, err := fs.parse(e, args)
+	if err != nil {
 		return err
+	}
+	if len(pos) > 0 {
+		return usagef("version takes no arguments")
 	}
 	fmt.Fprintf(e.io.Out, "leakhound %s\n", version())
 	return nil
