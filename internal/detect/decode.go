@@ -3,7 +3,6 @@ package detect
 import (
 	"bytes"
 	"encoding/base64"
-	"strconv"
 	"unicode/utf8"
 )
 
@@ -266,7 +265,8 @@ func classifyText(b []byte) (mostly, hasRun bool) {
 	return bad*20 <= len(b), hasRun || run >= minTextRun
 }
 
-// percentSegments decodes runs holding %XX escapes.
+// percentSegments decodes runs holding %XX escapes, and %uXXXX (what
+// JavaScript's escape() writes).
 func percentSegments(content []byte, budget *budget) []segment {
 	var out []segment
 	for i := 0; i+2 < len(content) && budget.left() > 0; i++ {
@@ -275,7 +275,7 @@ func percentSegments(content []byte, budget *budget) []segment {
 			break
 		}
 		i += next
-		if i+2 >= len(content) || !hexDigit[content[i+1]] || !hexDigit[content[i+2]] {
+		if n, _ := percentAt(content[i:]); n == 0 {
 			continue
 		}
 		start := i
@@ -288,15 +288,19 @@ func percentSegments(content []byte, budget *budget) []segment {
 		}
 		var text []byte
 		escapes := 0
-		for j := start; j < end; j++ {
-			if content[j] == '%' && j+2 < end && hexDigit[content[j+1]] && hexDigit[content[j+2]] {
-				v, _ := strconv.ParseUint(string(content[j+1:j+3]), 16, 8)
-				text = append(text, byte(v))
-				j += 2
+		for j := start; j < end; {
+			if n, r := percentAt(content[j:end]); n > 0 {
+				if n == 3 {
+					text = append(text, byte(r)) // a byte of UTF-8, or of anything
+				} else {
+					text = utf8.AppendRune(text, r)
+				}
+				j += n
 				escapes++
 				continue
 			}
 			text = append(text, content[j])
+			j++
 		}
 		if escapes > 0 && len(text) >= minDecoded {
 			budget.spend(len(text))
@@ -307,21 +311,63 @@ func percentSegments(content []byte, budget *budget) []segment {
 	return out
 }
 
+// percentAt decodes %XX or %uXXXX at the start of b.
+func percentAt(b []byte) (int, rune) {
+	if len(b) >= 6 && b[0] == '%' && (b[1] == 'u' || b[1] == 'U') {
+		if r, ok := hexRune(b[2:6]); ok {
+			return 6, r
+		}
+	}
+	if len(b) >= 3 && b[0] == '%' {
+		if r, ok := hexRune(b[1:3]); ok {
+			return 3, r
+		}
+	}
+	return 0, 0
+}
+
+// hexRune reads b, all hex digits, as a code point.
+func hexRune(b []byte) (rune, bool) {
+	if len(b) == 0 || len(b) > 8 {
+		return 0, false
+	}
+	var v rune
+	for _, c := range b {
+		if !hexDigit[c] {
+			return 0, false
+		}
+		v = v<<4 | rune(hexVal(c))
+	}
+	return v, v <= utf8.MaxRune
+}
+
+func hexVal(c byte) byte {
+	switch {
+	case c >= 'a':
+		return c - 'a' + 10
+	case c >= 'A':
+		return c - 'A' + 10
+	}
+	return c - '0'
+}
+
 func urlChar(c byte) bool {
 	return c > 0x20 && c < 0x7f && c != '"' && c != '\'' && c != '<' && c != '>' && c != '`' && c != '\\'
 }
 
-// escapeSegments decodes runs holding \uXXXX or \xXX escapes (JSON, JS,
-// Python and C string literals).
+// escapeSegments decodes runs holding backslash escapes: \uXXXX and \xXX
+// (JSON, JS, Python, C), \UXXXXXXXX (Python, C), \u{X..} (JS, Rust,
+// Swift), \x{X..} (Perl, PCRE) and CSS's \X.. (one to six hex digits and
+// an optional space).
 func escapeSegments(content []byte, budget *budget) []segment {
 	var out []segment
-	for i := 0; i+3 < len(content) && budget.left() > 0; i++ {
+	for i := 0; i+2 < len(content) && budget.left() > 0; i++ {
 		next := bytes.IndexByte(content[i:], '\\')
 		if next < 0 {
 			break
 		}
 		i += next
-		if i+3 >= len(content) || (content[i+1] != 'u' && content[i+1] != 'x') || !hexDigit[content[i+2]] {
+		if n, _ := escapeAt(content[i:]); n == 0 {
 			continue
 		}
 		start := i
@@ -350,17 +396,182 @@ func escapeSegments(content []byte, budget *budget) []segment {
 	return out
 }
 
-// escapeAt decodes a \uXXXX or \xXX escape at the start of b.
+// escapeAt decodes a backslash escape at the start of b.
 func escapeAt(b []byte) (int, rune) {
-	if len(b) >= 6 && b[0] == '\\' && b[1] == 'u' {
-		if v, err := strconv.ParseUint(string(b[2:6]), 16, 16); err == nil {
-			return 6, rune(v)
-		}
+	if len(b) < 2 || b[0] != '\\' {
+		return 0, 0
 	}
-	if len(b) >= 4 && b[0] == '\\' && b[1] == 'x' {
-		if v, err := strconv.ParseUint(string(b[2:4]), 16, 8); err == nil {
-			return 4, rune(v)
+	switch b[1] {
+	case 'u', 'x':
+		if len(b) >= 4 && b[2] == '{' {
+			if end := bytes.IndexByte(b[3:min(len(b), 12)], '}'); end > 0 {
+				if r, ok := hexRune(b[3 : 3+end]); ok {
+					return 4 + end, r
+				}
+			}
+			return 0, 0
 		}
+		n := 4
+		if b[1] == 'x' {
+			n = 2
+		}
+		if len(b) >= 2+n {
+			if r, ok := hexRune(b[2 : 2+n]); ok {
+				return 2 + n, r
+			}
+		}
+	case 'U':
+		if len(b) >= 10 {
+			if r, ok := hexRune(b[2:10]); ok {
+				return 10, r
+			}
+		}
+	default:
+		// CSS: one to six hex digits, then an optional space
+		k := 1
+		for k < len(b) && k <= 6 && hexDigit[b[k]] {
+			k++
+		}
+		if k == 1 {
+			return 0, 0
+		}
+		r, ok := hexRune(b[1:k])
+		if !ok {
+			return 0, 0
+		}
+		if k < len(b) && b[k] == ' ' {
+			k++
+		}
+		return k, r
 	}
 	return 0, 0
+}
+
+// entitySegments decodes runs holding HTML and XML numeric character
+// references (&#103; and &#x67;).
+func entitySegments(content []byte, budget *budget) []segment {
+	var out []segment
+	for i := 0; i+3 < len(content) && budget.left() > 0; i++ {
+		next := bytes.Index(content[i:], []byte("&#"))
+		if next < 0 {
+			break
+		}
+		i += next
+		if n, _ := entityAt(content[i:]); n == 0 {
+			continue
+		}
+		start := i
+		for start > 0 && urlChar(content[start-1]) && content[start-1] != '>' {
+			start--
+		}
+		var text []byte
+		j := start
+		escapes := 0
+		for j < len(content) && content[j] > 0x20 && content[j] != '"' && content[j] != '\'' && content[j] != '<' {
+			if n, r := entityAt(content[j:]); n > 0 {
+				text = utf8.AppendRune(text, r)
+				j += n
+				escapes++
+				continue
+			}
+			text = append(text, content[j])
+			j++
+		}
+		if escapes > 0 && len(text) >= minDecoded {
+			budget.spend(len(text))
+			out = append(out, segment{start: start, end: j, text: text, how: "character references"})
+		}
+		i = j
+	}
+	return out
+}
+
+// entityAt decodes &#NNN; or &#xHH; at the start of b (the ';' may be
+// missing, as browsers accept).
+func entityAt(b []byte) (int, rune) {
+	if len(b) < 3 || b[0] != '&' || b[1] != '#' {
+		return 0, 0
+	}
+	k, hex := 2, false
+	if b[2] == 'x' || b[2] == 'X' {
+		k, hex = 3, true
+	}
+	d := k
+	var v rune
+	for d < len(b) && d-k < 8 {
+		c := b[d]
+		switch {
+		case hex && hexDigit[c]:
+			v = v<<4 | rune(hexVal(c))
+		case !hex && c >= '0' && c <= '9':
+			v = v*10 + rune(c-'0')
+		default:
+			goto done
+		}
+		d++
+	}
+done:
+	if d == k || v > utf8.MaxRune {
+		return 0, 0
+	}
+	if d < len(b) && b[d] == ';' {
+		d++
+	}
+	return d, v
+}
+
+// codePointSegments decodes runs of Unicode code point notation: U+0067
+// U+0068 ..., separated by spaces or commas.
+func codePointSegments(content []byte, budget *budget) []segment {
+	var out []segment
+	for i := 0; i+5 < len(content) && budget.left() > 0; i++ {
+		next := bytes.Index(content[i:], []byte("U+"))
+		if next < 0 {
+			break
+		}
+		i += next
+		start, j := i, i
+		var text []byte
+		for j < len(content) {
+			n, r := codePointAt(content[j:])
+			if n == 0 {
+				break
+			}
+			text = utf8.AppendRune(text, r)
+			end := j + n
+			j = end
+			for j < len(content) && (content[j] == ' ' || content[j] == ',') {
+				j++
+			}
+			if n2, _ := codePointAt(content[j:]); n2 == 0 {
+				j = end
+				break
+			}
+		}
+		if len(text) >= minDecoded {
+			budget.spend(len(text))
+			out = append(out, segment{start: start, end: j, text: text, how: "code points"})
+		}
+		i = max(j, i+1) - 1
+	}
+	return out
+}
+
+// codePointAt decodes U+ and four to six hex digits at the start of b.
+func codePointAt(b []byte) (int, rune) {
+	if len(b) < 6 || b[0] != 'U' || b[1] != '+' {
+		return 0, 0
+	}
+	k := 2
+	for k < len(b) && k < 8 && hexDigit[b[k]] {
+		k++
+	}
+	if k < 6 {
+		return 0, 0
+	}
+	r, ok := hexRune(b[2:k])
+	if !ok {
+		return 0, 0
+	}
+	return k, r
 }

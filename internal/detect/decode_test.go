@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -284,4 +285,47 @@ func TestDecodeBudgetIsPerFileAndWarns(t *testing.T) {
 	if len(warned) != 1 || !strings.HasPrefix(warned[0], "big.txt: more than 4 MiB of encoded text") {
 		t.Fatalf("warnings: %q", warned)
 	}
+}
+
+// Escapes that tools and languages write: each hides a token from a plain
+// scan, and each is decoded.
+func TestMoreEscapes(t *testing.T) {
+	tok := tokengen.New(t.Name()).GitHub("ghp")
+	each := func(f func(r rune) string, sep string) string {
+		var parts []string
+		for _, r := range tok {
+			parts = append(parts, f(r))
+		}
+		return strings.Join(parts, sep)
+	}
+	cases := map[string]string{
+		"html decimal":   `<input value="` + each(func(r rune) string { return fmt.Sprintf("&#%d;", r) }, "") + `">`,
+		"html hex":       `<input value="` + each(func(r rune) string { return fmt.Sprintf("&#x%x;", r) }, "") + `">`,
+		"python \\U":     `t = "` + each(func(r rune) string { return fmt.Sprintf(`\U%08x`, r) }, "") + `"`,
+		"js \\u{}":       `t = "` + each(func(r rune) string { return fmt.Sprintf(`\u{%x}`, r) }, "") + `"`,
+		"perl \\x{}":     `my $t = "` + each(func(r rune) string { return fmt.Sprintf(`\x{%x}`, r) }, "") + `";`,
+		"js escape() %u": `t=` + each(func(r rune) string { return fmt.Sprintf("%%u%04X", r) }, ""),
+		"U+ notation":    `code points: ` + each(func(r rune) string { return fmt.Sprintf("U+%04X", r) }, " "),
+		"css":            `.x::after { content: "` + each(func(r rune) string { return fmt.Sprintf(`\%x `, r) }, "") + `"; }`,
+	}
+	e := decodingEngine(t)
+	for name, content := range cases {
+		found := e.Detect(source.Fragment{Content: []byte(content)})
+		if len(found) != 1 || found[0].Secret.Reveal() != tok {
+			t.Errorf("%s: %d findings in %.80q", name, len(found), content)
+		}
+	}
+}
+
+func FuzzEntityAndCodePointSegments(f *testing.F) {
+	f.Add([]byte(`v="&#103;&#x68;&#112"`))
+	f.Add([]byte(`U+0067 U+0068, U+10FFFF U+110000`))
+	f.Add([]byte(`\67 \68 \U00000067\u{68}\x{70}%u0067`))
+	f.Fuzz(func(t *testing.T, content []byte) {
+		b := budget{n: 1 << 20}
+		checkSegments(t, content, entitySegments(content, &b))
+		checkSegments(t, content, codePointSegments(content, &b))
+		checkSegments(t, content, escapeSegments(content, &b))
+		checkSegments(t, content, percentSegments(content, &b))
+	})
 }
