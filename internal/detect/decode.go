@@ -268,30 +268,37 @@ func classifyText(b []byte) (mostly, hasRun bool) {
 // percentSegments decodes runs holding %XX escapes, and %uXXXX (what
 // JavaScript's escape() writes).
 func percentSegments(content []byte, budget *budget) []segment {
+	return escapedRuns(content, budget, []byte("%"), urlChar, urlChar, percentAt, "percent-encoding")
+}
+
+// escapedRuns finds runs of text that hold escapes: each run starts at an
+// occurrence of marker that at decodes, reaches back over the bytes back
+// accepts and forward over those fwd accepts, and is decoded escape by
+// escape (other bytes kept as they are). at returns how many bytes an
+// escape took and what it stands for: a rune, or a single byte when n is
+// 3 and the marker is '%' (percent-encoding carries UTF-8 bytes).
+func escapedRuns(content []byte, budget *budget, marker []byte, back, fwd func(byte) bool, at func([]byte) (int, rune), how string) []segment {
 	var out []segment
-	for i := 0; i+2 < len(content) && budget.left() > 0; i++ {
-		next := bytes.IndexByte(content[i:], '%')
+	for i := 0; i < len(content) && budget.left() > 0; i++ {
+		next := bytes.Index(content[i:], marker)
 		if next < 0 {
 			break
 		}
 		i += next
-		if n, _ := percentAt(content[i:]); n == 0 {
+		if n, _ := at(content[i:]); n == 0 {
 			continue
 		}
 		start := i
-		for start > 0 && urlChar(content[start-1]) {
+		for start > 0 && back(content[start-1]) {
 			start--
 		}
-		end := i
-		for end < len(content) && urlChar(content[end]) {
-			end++
-		}
 		var text []byte
+		j := start
 		escapes := 0
-		for j := start; j < end; {
-			if n, r := percentAt(content[j:end]); n > 0 {
-				if n == 3 {
-					text = append(text, byte(r)) // a byte of UTF-8, or of anything
+		for j < len(content) && fwd(content[j]) {
+			if n, r := at(content[j:]); n > 0 {
+				if marker[0] == '%' && n == 3 {
+					text = append(text, byte(r))
 				} else {
 					text = utf8.AppendRune(text, r)
 				}
@@ -304,9 +311,9 @@ func percentSegments(content []byte, budget *budget) []segment {
 		}
 		if escapes > 0 && len(text) >= minDecoded {
 			budget.spend(len(text))
-			out = append(out, segment{start: start, end: end, text: text, how: "percent-encoding"})
+			out = append(out, segment{start: start, end: j, text: text, how: how})
 		}
-		i = end
+		i = max(j, i+1) - 1
 	}
 	return out
 }
@@ -360,41 +367,11 @@ func urlChar(c byte) bool {
 // Swift), \x{X..} (Perl, PCRE) and CSS's \X.. (one to six hex digits and
 // an optional space).
 func escapeSegments(content []byte, budget *budget) []segment {
-	var out []segment
-	for i := 0; i+2 < len(content) && budget.left() > 0; i++ {
-		next := bytes.IndexByte(content[i:], '\\')
-		if next < 0 {
-			break
-		}
-		i += next
-		if n, _ := escapeAt(content[i:]); n == 0 {
-			continue
-		}
-		start := i
-		for start > 0 && content[start-1] > 0x20 && content[start-1] != '"' && content[start-1] != '\'' {
-			start--
-		}
-		var text []byte
-		j := start
-		escapes := 0
-		for j < len(content) && content[j] > 0x20 && content[j] != '"' && content[j] != '\'' {
-			if n, r := escapeAt(content[j:]); n > 0 {
-				text = utf8.AppendRune(text, r)
-				j += n
-				escapes++
-				continue
-			}
-			text = append(text, content[j])
-			j++
-		}
-		if escapes > 0 && len(text) >= minDecoded {
-			budget.spend(len(text))
-			out = append(out, segment{start: start, end: j, text: text, how: "escapes"})
-		}
-		i = j
-	}
-	return out
+	return escapedRuns(content, budget, []byte{'\\'}, literalChar, literalChar, escapeAt, "escapes")
 }
+
+// literalChar is a byte that can be part of a quoted string literal's run.
+func literalChar(c byte) bool { return c > 0x20 && c != '"' && c != '\'' }
 
 // escapeAt decodes a backslash escape at the start of b.
 func escapeAt(b []byte) (int, rune) {
@@ -450,40 +427,9 @@ func escapeAt(b []byte) (int, rune) {
 // entitySegments decodes runs holding HTML and XML numeric character
 // references (&#103; and &#x67;).
 func entitySegments(content []byte, budget *budget) []segment {
-	var out []segment
-	for i := 0; i+3 < len(content) && budget.left() > 0; i++ {
-		next := bytes.Index(content[i:], []byte("&#"))
-		if next < 0 {
-			break
-		}
-		i += next
-		if n, _ := entityAt(content[i:]); n == 0 {
-			continue
-		}
-		start := i
-		for start > 0 && urlChar(content[start-1]) && content[start-1] != '>' {
-			start--
-		}
-		var text []byte
-		j := start
-		escapes := 0
-		for j < len(content) && content[j] > 0x20 && content[j] != '"' && content[j] != '\'' && content[j] != '<' {
-			if n, r := entityAt(content[j:]); n > 0 {
-				text = utf8.AppendRune(text, r)
-				j += n
-				escapes++
-				continue
-			}
-			text = append(text, content[j])
-			j++
-		}
-		if escapes > 0 && len(text) >= minDecoded {
-			budget.spend(len(text))
-			out = append(out, segment{start: start, end: j, text: text, how: "character references"})
-		}
-		i = j
-	}
-	return out
+	back := func(c byte) bool { return urlChar(c) && c != '>' }
+	fwd := func(c byte) bool { return literalChar(c) && c != '<' }
+	return escapedRuns(content, budget, []byte("&#"), back, fwd, entityAt, "character references")
 }
 
 // entityAt decodes &#NNN; or &#xHH; at the start of b (the ';' may be
