@@ -196,6 +196,9 @@ func lineBreak(content []byte, i int) (int, bool) {
 // scratch, and returns it as a segment spanning start:end when it holds
 // text.
 func decodeBase64(content []byte, pieces []piece, n, start, end int, scratch *[]byte) (segment, bool) {
+	if !mayHoldText(content, pieces) {
+		return segment{}, false
+	}
 	var std, url bool
 	for _, p := range pieces {
 		std = std || bytes.ContainsAny(content[p.start:p.end], "+/")
@@ -243,6 +246,51 @@ func decodeBase64(content []byte, pieces []piece, n, start, end int, scratch *[]
 	}
 	return segment{start: start, end: end, text: decoded, how: how}, true
 }
+
+// minTextGroups is how many 4-character groups in a row must be able to
+// hold text before a run is decoded: any printable run of minTextRun bytes
+// covers at least this many whole groups.
+const minTextGroups = (minTextRun - 2) / 3
+
+// mayHoldText reports whether a base64 run can decode to a printable run
+// of minTextRun bytes, without decoding it. A group of 4 characters holds
+// 3 bytes; each byte below 0x80 clears one bit of the group's characters
+// (bit 5 of the first, bit 3 of the second, bit 1 of the third), so text
+// needs minTextGroups such groups in a row. A random group passes with a
+// chance of 1 in 8, so hashes, identifiers and binary are skipped without
+// decoding. Pieces start on group boundaries (their widths are multiples
+// of 4).
+func mayHoldText(content []byte, pieces []piece) bool {
+	row := 0
+	for _, p := range pieces {
+		for i := p.start; i < p.end; i += 4 {
+			ascii := b64Value[content[i]]&0x20 == 0
+			if i+1 < p.end {
+				ascii = ascii && b64Value[content[i+1]]&0x08 == 0
+			}
+			if i+2 < p.end {
+				ascii = ascii && b64Value[content[i+2]]&0x02 == 0
+			}
+			if !ascii {
+				row = 0
+				continue
+			}
+			if row++; row >= minTextGroups {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// b64Value is each character's value in base64 or base64url.
+var b64Value = func() (v [256]byte) {
+	for i, c := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789" {
+		v[c] = byte(i)
+	}
+	v['+'], v['-'], v['/'], v['_'] = 62, 62, 63, 63
+	return v
+}()
 
 // classifyText says, in one pass, whether b is mostly text (almost all
 // printable ASCII or white space, so worth scanning whole) and whether it holds a printable run of at least minTextRun bytes.

@@ -329,3 +329,30 @@ func FuzzEntityAndCodePointSegments(f *testing.F) {
 		checkSegments(t, content, percentSegments(content, &b))
 	})
 }
+
+// mayHoldText never skips a run that holds minTextRun printable bytes,
+// wherever they fall among binary, and skips random binary.
+func TestMayHoldText(t *testing.T) {
+	g := tokengen.New(t.Name())
+	binary := func(n int) []byte {
+		b := []byte(g.Hex(2 * n))
+		out := make([]byte, n)
+		for i := range out {
+			out[i] = hexVal(b[2*i])<<4 | hexVal(b[2*i+1]) | 0x80
+		}
+		return out
+	}
+	for prefix := 0; prefix < 12; prefix++ {
+		raw := append(append(binary(prefix), []byte(g.Alnum(minTextRun))...), binary(9)...)
+		for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+			s := []byte(enc.EncodeToString(raw))
+			if !mayHoldText(s, []piece{{0, len(s)}}) {
+				t.Fatalf("prefix %d: text skipped", prefix)
+			}
+		}
+	}
+	s := []byte(base64.RawStdEncoding.EncodeToString(binary(3000)))
+	if mayHoldText(s, []piece{{0, len(s)}}) {
+		t.Fatal("binary with every high bit set taken for text")
+	}
+}
