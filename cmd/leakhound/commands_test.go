@@ -329,7 +329,7 @@ func cmdEncode(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // repeat OUT N TEXT writes TEXT N times to OUT, each copy expanded like
-// `expand` with its own values.
+// `expand` with its own values; \n in TEXT is a line break.
 func cmdRepeat(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 3 {
 		ts.Fatalf("usage: repeat OUT N TEXT")
@@ -338,7 +338,7 @@ func cmdRepeat(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	var b strings.Builder
 	for i := 0; i < n; i++ {
-		v, err := tokengen.Expand(fmt.Sprint(args[0], i), args[2])
+		v, err := tokengen.Expand(fmt.Sprint(args[0], i), strings.ReplaceAll(args[2], `\n`, "\n"))
 		ts.Check(err)
 		b.WriteString(v)
 	}

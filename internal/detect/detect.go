@@ -37,6 +37,10 @@ func (c *candidate) secretIn(content []byte) string {
 // produce; using it up is a warning that names the file.
 const MaxDecodedBytes = 4 << 20
 
+// maxKeptPerWindow bounds how many candidates of one rule one window
+// carries to findings; more is a problem that names the file and rule.
+const maxKeptPerWindow = 10 * MaxMatchesPerRule
+
 // maxRawMatches bounds how many matches of one rule's regex one window
 // examines; more is a problem that names the file and rule.
 const maxRawMatches = 100_000
@@ -108,10 +112,16 @@ func (e *Engine) detect(f source.Fragment, st *streamState) ([]finding.Finding, 
 }
 
 // capFindings keeps at most MaxMatchesPerRule findings per rule in a
-// stream; reaching the cap is a problem, so the run cannot pass.
+// stream; reaching the cap is a problem, so the run cannot pass. Findings
+// accepted by an inline marker are kept and not counted: marked look-alikes
+// must not push a real secret past the cap.
 func (e *Engine) capFindings(found []finding.Finding, st *streamState) []finding.Finding {
 	out := found[:0]
 	for _, f := range found {
+		if f.Suppressed != "" {
+			out = append(out, f)
+			continue
+		}
 		if st.perRule == nil {
 			st.perRule = map[string]int{}
 		}
@@ -247,9 +257,11 @@ func (e *Engine) matchRule(cands []candidate, r *compiledRule, content []byte, s
 			continue
 		}
 		cands = append(cands, c)
-		if kept++; kept > MaxMatchesPerRule {
-			// past the cap the run fails anyway: looking further only costs
-			e.limit(st, r.ID, fmt.Sprintf("rule %q has more than %d findings here; the rest are not reported", r.ID, MaxMatchesPerRule))
+		if kept++; kept > maxKeptPerWindow {
+			// inline markers may still accept many of these, so the stream
+			// cap counts later; this bound only stops a rule that matches
+			// everything from costing a finding per byte
+			e.limit(st, r.ID, fmt.Sprintf("rule %q matched more than %d values that pass its checks in one window; the rest were not examined", r.ID, maxKeptPerWindow))
 			break
 		}
 	}
