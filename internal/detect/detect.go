@@ -365,7 +365,7 @@ func dedupe(cands []candidate, content []byte) []candidate {
 func (e *Engine) toFindings(f source.Fragment, cands []candidate) []finding.Finding {
 	out := make([]finding.Finding, 0, len(cands))
 	var pos tracker
-	for _, c := range cands {
+	for i, c := range cands {
 		line, col := pos.advance(f.Content, c.start)
 		endLine, endCol := line, col
 		if nl := bytes.Count(f.Content[c.start:c.end], []byte{'\n'}); nl > 0 {
@@ -375,10 +375,7 @@ func (e *Engine) toFindings(f source.Fragment, cands []candidate) []finding.Find
 			endCol = col + (c.end - c.start)
 		}
 		secret := c.secretIn(f.Content)
-		before, after := lineContext(f.Content, c.start, c.end)
-		if e.opts.MaskContext {
-			before, after = e.Mask(before), e.Mask(after)
-		}
+		before, after := e.context(f.Content, cands, i)
 		out = append(out, finding.Finding{
 			RuleID:        c.rule.ID,
 			Description:   c.rule.Description,
@@ -402,9 +399,52 @@ func (e *Engine) toFindings(f source.Fragment, cands []candidate) []finding.Find
 	return out
 }
 
-// Mask returns text with every value a rule's pattern captures replaced
+// context returns up to contextBytes of the line before and after
+// candidate i. With MaskContext, every other candidate's span there is
+// redacted (a second token, or one found by decoding whose encoded form
+// is on the line), and so is every value a rule's pattern captures.
+func (e *Engine) context(content []byte, cands []candidate, i int) (before, after string) {
+	c := cands[i]
+	ls, le := source.LineSpan(content, c.start, c.end, contextBytes)
+	le = max(le, c.end)
+	if !e.opts.MaskContext {
+		return string(content[ls:c.start]), string(content[c.end:le])
+	}
+	return e.mask(maskSpans(content, ls, c.start, cands, i)), e.mask(maskSpans(content, c.end, le, cands, i))
+}
+
+// maxMaskReach is how far before a region a candidate's span may start and
+// still be looked at when masking it; spans are sorted by start.
+const maxMaskReach = 1 << 16
+
+// maskSpans returns content[from:to] with the spans of the candidates other
+// than self that reach into it redacted: whole spans as a secret is shown,
+// cut ones as "****".
+func maskSpans(content []byte, from, to int, cands []candidate, self int) string {
+	first := sort.Search(len(cands), func(k int) bool { return cands[k].start >= from-maxMaskReach })
+	var b strings.Builder
+	pos := from
+	for j := first; j < len(cands) && cands[j].start < to; j++ {
+		o := cands[j]
+		lo, hi := max(o.start, pos), min(o.end, to)
+		if j == self || hi <= lo {
+			continue
+		}
+		b.Write(content[pos:lo])
+		if lo == o.start && hi == o.end {
+			b.WriteString(finding.Redact(o.secretIn(content)))
+		} else {
+			b.WriteString("****")
+		}
+		pos = hi
+	}
+	b.Write(content[pos:to])
+	return b.String()
+}
+
+// mask returns text with every value a rule's pattern captures replaced
 // by its redacted form, whether or not it passes the rule's checks.
-func (e *Engine) Mask(text string) string {
+func (e *Engine) mask(text string) string {
 	if e.set == nil || text == "" {
 		return text
 	}
@@ -473,8 +513,3 @@ func lineAround(content []byte, start, end int) []byte {
 	return content[ls:le]
 }
 
-// lineContext returns up to contextBytes of the line before and after a secret.
-func lineContext(content []byte, start, end int) (string, string) {
-	ls, le := source.LineSpan(content, start, end, contextBytes)
-	return string(content[ls:start]), string(content[end:max(le, end)])
-}
