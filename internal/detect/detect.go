@@ -512,4 +512,3 @@ func lineAround(content []byte, start, end int) []byte {
 	ls, le := source.LineSpan(content, start, end, lineWindow)
 	return content[ls:le]
 }
-
