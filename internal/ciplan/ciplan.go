@@ -194,7 +194,7 @@ func planGitHub(p *Plan, in Input) error {
 	case ev.PullRequest != nil && ev.PullRequest.Base.SHA != "" && ev.PullRequest.Head.SHA != "":
 		b, h := ev.PullRequest.Base.SHA, ev.PullRequest.Head.SHA
 		p.Revs, p.Base, p.Head = []string{b + ".." + h}, b, h
-		p.Why = fmt.Sprintf("GitHub %s: the pull request's commits (base %s .. head %s)", event, short(b), short(h))
+		p.Why = fmt.Sprintf("GitHub %s: the pull request's commits (base %s .. head %s)", event, ShortID(b), ShortID(h))
 	case event == "push" && (ev.Deleted || (isZeroSHA(ev.After) && ev.After != "")):
 		p.Why = fmt.Sprintf("GitHub push deleting %s: nothing is new, so there is nothing to scan", orNone(ref))
 	case event == "push" && strings.HasPrefix(ref, "refs/tags/") && ev.After != "":
@@ -202,11 +202,11 @@ func planGitHub(p *Plan, in Input) error {
 		p.Why = fmt.Sprintf("GitHub push of tag %s: %s", strings.TrimPrefix(ref, "refs/tags/"), describe(others))
 	case event == "push" && ev.After != "" && !isZeroSHA(ev.Before):
 		p.Revs, p.Base, p.Head = []string{ev.Before + ".." + ev.After}, ev.Before, ev.After
-		p.Why = fmt.Sprintf("GitHub push: the pushed commits (%s..%s)", short(ev.Before), short(ev.After))
+		p.Why = fmt.Sprintf("GitHub push: the pushed commits (%s..%s)", ShortID(ev.Before), ShortID(ev.After))
 		var fb Plan
 		others := newWork(&fb, ev.After, ownRemote(ref), def, in.Remotes)
 		p.Fallback, p.FallbackBase = fb.Revs, fb.Base
-		p.FallbackWhy = fmt.Sprintf("the commit before the push (%s) is not in this clone (a force push replaced it); scanning %s instead", short(ev.Before), describe(others))
+		p.FallbackWhy = fmt.Sprintf("the commit before the push (%s) is not in this clone (a force push replaced it); scanning %s instead", ShortID(ev.Before), describe(others))
 	case event == "push" && ev.After != "":
 		branch := strings.TrimPrefix(ref, "refs/heads/")
 		others := newWork(p, ev.After, ownRemote(ref), def, in.Remotes)
@@ -235,7 +235,7 @@ func planGitLab(p *Plan, in Input) {
 	def, branch := getenv("CI_DEFAULT_BRANCH"), getenv("CI_COMMIT_BRANCH")
 	if base := getenv("CI_MERGE_REQUEST_DIFF_BASE_SHA"); base != "" {
 		p.Revs, p.Base, p.Head = []string{base + ".." + head}, base, head
-		p.Why = fmt.Sprintf("GitLab merge request: the commits since the diff base (%s..%s)", short(base), short(head))
+		p.Why = fmt.Sprintf("GitLab merge request: the commits since the diff base (%s..%s)", ShortID(base), ShortID(head))
 		return
 	}
 	if tag := getenv("CI_COMMIT_TAG"); tag != "" {
@@ -249,11 +249,11 @@ func planGitLab(p *Plan, in Input) {
 	}
 	if before := getenv("CI_COMMIT_BEFORE_SHA"); !isZeroSHA(before) {
 		p.Revs, p.Base, p.Head = []string{before + ".." + head}, before, head
-		p.Why = fmt.Sprintf("GitLab push: the pushed commits (%s..%s)", short(before), short(head))
+		p.Why = fmt.Sprintf("GitLab push: the pushed commits (%s..%s)", ShortID(before), ShortID(head))
 		var fb Plan
 		others := newWork(&fb, head, own, def, in.Remotes)
 		p.Fallback, p.FallbackBase = fb.Revs, fb.Base
-		p.FallbackWhy = fmt.Sprintf("the commit before the push (%s) is not in this clone (a force push replaced it); scanning %s instead", short(before), describe(others))
+		p.FallbackWhy = fmt.Sprintf("the commit before the push (%s) is not in this clone (a force push replaced it); scanning %s instead", ShortID(before), describe(others))
 		return
 	}
 	others := newWork(p, head, own, def, in.Remotes)
@@ -273,14 +273,16 @@ func planAzure(p *Plan, in Input) {
 		}
 		base := "origin/" + target
 		p.Revs, p.Base, p.Head = []string{base + ".." + head}, base, head
-		p.Why = fmt.Sprintf("Azure Pipelines pull request into %s: the commits not on it (origin/%s..%s)", target, target, short(head))
+		p.Why = fmt.Sprintf("Azure Pipelines pull request into %s: the commits not on it (origin/%s..%s)", target, target, ShortID(head))
 		return
 	}
 	p.Revs, p.Head = []string{head}, head
-	p.Why = "Azure Pipelines build: the whole history of " + short(head) + " (Azure gives no previous commit; pass --range to narrow it)"
+	p.Why = "Azure Pipelines build: the whole history of " + ShortID(head) + " (Azure gives no previous commit; pass --range to narrow it)"
 }
 
-func short(s string) string {
+// ShortID shortens a full commit id to 12 hex digits for messages; other
+// revisions are returned as they are.
+func ShortID(s string) string {
 	if len(s) > 12 && strings.Trim(s, "0123456789abcdef") == "" {
 		return s[:12]
 	}

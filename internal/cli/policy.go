@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/leakhound/leakhound/internal/ciplan"
 	"github.com/leakhound/leakhound/internal/config"
 	"github.com/leakhound/leakhound/internal/source/git"
 )
@@ -65,9 +66,9 @@ func diskPolicy(root string) *policy {
 // commitPolicy reads the policy files from commit rev of repo.
 func commitPolicy(repo *git.Repo, rev, why string) *policy {
 	return &policy{
-		where:   fmt.Sprintf("%s (%s)", short12(rev), why),
+		where:   fmt.Sprintf("%s (%s)", ciplan.ShortID(rev), why),
 		read:    func(name string) ([]byte, error) { return repo.FileAt(rev, name) },
-		display: func(name string) string { return short12(rev) + ":" + name },
+		display: func(name string) string { return ciplan.ShortID(rev) + ":" + name },
 	}
 }
 
@@ -101,20 +102,4 @@ func policyChanges(repo *git.Repo, base, head string) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-func short12(s string) string {
-	if len(s) > 12 && isHex(s) {
-		return s[:12]
-	}
-	return s
-}
-
-func isHex(s string) bool {
-	for _, c := range s {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
 }
