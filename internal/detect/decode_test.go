@@ -194,6 +194,8 @@ func TestWideTextInAnyScript(t *testing.T) {
 	cases := map[string][]byte{
 		"utf-16 with BOM":    utf16le(text, true),
 		"utf-16 without BOM": utf16le(text, false),
+		// a stray NUL and escape character among the text
+		"utf-16 without BOM, odd characters": utf16le("\x00\x1b"+text, false),
 		"utf-32 LE":          utf32(text, false),
 		"utf-32 BE":          utf32(text, true),
 	}

@@ -47,10 +47,11 @@ func sniffWide(content []byte) (enc wideEncoding, ok bool) {
 			zeroOdd++
 		}
 	}
+	// a NUL character (00 00) puts a zero on both sides: a few are text
 	switch {
-	case zeroOdd > 0 && zeroEven == 0:
+	case zeroOdd > 0 && zeroEven*100 <= zeroOdd:
 		enc = wideEncoding{unit: 2}
-	case zeroEven > 0 && zeroOdd == 0:
+	case zeroEven > 0 && zeroOdd*100 <= zeroEven:
 		enc = wideEncoding{unit: 2, bigEndian: true}
 	default:
 		return wideEncoding{}, false
@@ -58,18 +59,23 @@ func sniffWide(content []byte) (enc wideEncoding, ok bool) {
 	return enc, decodesCleanly(content, enc)
 }
 
-// decodesCleanly reports whether content is well-formed text in enc: no
-// unpaired surrogates, no control characters but tab and line ends, no
-// noncharacters.
+// decodesCleanly reports whether content is, but for at most one
+// character in a hundred, well-formed text in enc: no unpaired surrogates,
+// no control characters but tab and line ends, no noncharacters. A stray
+// NUL or escape character must not hide the rest of a file.
 func decodesCleanly(content []byte, enc wideEncoding) bool {
+	bad, chars := 0, 0
 	for pos := 0; pos+enc.unit <= len(content); {
 		r, n, ok := enc.decode(content, pos)
+		chars++
 		if !ok || (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0xfffe || r == 0xffff {
-			return false
+			if bad++; bad*100 > len(content)/enc.unit {
+				return false
+			}
 		}
 		pos += n
 	}
-	return true
+	return chars > 0
 }
 
 // decode reads the character at content[pos]: the rune, the bytes it
