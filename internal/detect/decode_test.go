@@ -196,8 +196,8 @@ func TestWideTextInAnyScript(t *testing.T) {
 		"utf-16 without BOM": utf16le(text, false),
 		// a stray NUL and escape character among the text
 		"utf-16 without BOM, odd characters": utf16le("\x00\x1b"+text, false),
-		"utf-32 LE":          utf32(text, false),
-		"utf-32 BE":          utf32(text, true),
+		"utf-32 LE":                          utf32(text, false),
+		"utf-32 BE":                          utf32(text, true),
 	}
 	for name, content := range cases {
 		found := decodingEngine(t).Detect(source.Fragment{Content: content})
