@@ -157,7 +157,6 @@ type githubEvent struct {
 	After       string `json:"after"`
 	Ref         string `json:"ref"`
 	Deleted     bool   `json:"deleted"`
-	Forced      bool   `json:"forced"`
 	PullRequest *struct {
 		Base struct {
 			SHA string `json:"sha"`
