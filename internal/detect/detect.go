@@ -72,6 +72,33 @@ type streamState struct {
 	wide    *wideEncoding
 	perRule map[string]int
 	capped  map[string]bool
+	// window is the text of the window being scanned, for rules that
+	// need a word anywhere in it (file_keywords); mentions caches the
+	// answers per word.
+	window   []byte
+	mentions map[string]bool
+}
+
+// mention reports whether the file's path, the window being scanned, or
+// the decoded text content holds one of words.
+func (st *streamState) mention(words [][]byte, content []byte) bool {
+	for _, w := range words {
+		if containsFold([]byte(st.path), w) {
+			return true
+		}
+		seen, ok := st.mentions[string(w)]
+		if !ok {
+			seen = containsFold(st.window, w)
+			if st.mentions == nil {
+				st.mentions = map[string]bool{}
+			}
+			st.mentions[string(w)] = seen
+		}
+		if seen || containsFold(content, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func newStreamState(path string) *streamState {
@@ -99,7 +126,9 @@ func (e *Engine) detect(f source.Fragment, st *streamState) ([]finding.Finding, 
 	if e.set == nil || len(f.Content) == 0 || e.global.pathAllowed(f.Path) {
 		return nil, nil
 	}
+	st.window, st.mentions = f.Content, nil
 	cands := e.scan(f.Path, f.Content, 0, st)
+	st.window = nil
 	if len(cands) == 0 {
 		return nil, nil
 	}
@@ -165,6 +194,9 @@ func (e *Engine) scan(path string, content []byte, depth int, st *streamState) [
 			continue
 		}
 		if r.allow.pathAllowed(path) {
+			continue
+		}
+		if len(r.fileKeywords) > 0 && !st.mention(r.fileKeywords, content) {
 			continue
 		}
 		e.stats.ruleRuns.Add(1)
@@ -237,8 +269,54 @@ func (e *Engine) selectRules(ids []int, err error) []*compiledRule {
 	return out
 }
 
+// findAll returns up to n matches of r in content. A match can run past its
+// secret (a rule that needs context after the token, such as a client ID or
+// a product name); FindAll resumes after the whole match, so a second
+// secret inside that context would be lost. The text after each such
+// secret is therefore searched again, and a match starting inside the
+// previous one's context is kept too.
+func (r *compiledRule) findAll(content []byte, n int) [][]int {
+	matches := r.re.FindAllSubmatchIndex(content, n)
+	if r.group == 0 {
+		return matches
+	}
+	var out [][]int
+	for i, m := range matches {
+		if out != nil {
+			out = append(out, m)
+		}
+		for len(matches)+len(out) <= 2*n {
+			end := m[2*r.group+1]
+			if end < 0 || m[1]-end <= 1 {
+				break
+			}
+			next := r.re.FindSubmatchIndex(content[end:])
+			if next == nil || next[0]+end >= m[1] {
+				break // FindAll finds it
+			}
+			for j := range next {
+				if next[j] >= 0 {
+					next[j] += end
+				}
+			}
+			if out == nil {
+				out = append(make([][]int, 0, len(matches)+1), matches[:i+1]...)
+			}
+			out = append(out, next)
+			m = next
+		}
+	}
+	if out == nil {
+		return matches
+	}
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
 func (e *Engine) matchRule(cands []candidate, r *compiledRule, content []byte, st *streamState) []candidate {
-	matches := r.re.FindAllSubmatchIndex(content, maxRawMatches+1)
+	matches := r.findAll(content, maxRawMatches+1)
 	if len(matches) > maxRawMatches {
 		matches = matches[:maxRawMatches]
 		e.limit(st, r.ID, fmt.Sprintf("rule %q matched more than %d times in one window; the matches past that were not examined", r.ID, maxRawMatches))

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -446,5 +447,43 @@ func TestPathologicalRegexIsRejected(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), `c.toml:3: rule "bad"`) {
 			t.Errorf("%s: %v", re, err)
 		}
+	}
+}
+
+// A rule that needs context after its secret must still find a second
+// secret inside the first match's context, and a rule with file keywords
+// runs only where the path or the text mentions one.
+func TestTrailingContextAndFileKeywords(t *testing.T) {
+	rules := []rule.Rule{
+		{ID: "after", Regex: `(tok[0-9]{4})[^\n]{0,40}?acme`, Source: "x.toml:1"},
+		{ID: "infile", Regex: `\b(key[0-9]{4})\b`, FileKeywords: []string{"Widget"}, Source: "x.toml:5"},
+	}
+	e, err := Compile(rules, rule.Allow{}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := func(path, text string) []string {
+		var out []string
+		for _, f := range e.Detect(source.Fragment{Path: path, Content: []byte(text)}) {
+			out = append(out, f.RuleID+":"+f.Secret.Reveal())
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		path, text string
+		want       []string
+	}{
+		{"a", "tok1111 tok2222 tok3333 acme", []string{"after:tok1111", "after:tok2222", "after:tok3333"}},
+		{"a", "tok1111 acme tok2222", []string{"after:tok1111"}},
+		{"a", "key1234 in a file about nothing", nil},
+		{"a", "key1234\n...\nwidgets: 3", []string{"infile:key1234"}},
+		{"widget/config", "key1234", []string{"infile:key1234"}},
+	} {
+		if got := secrets(tc.path, tc.text); !slices.Equal(got, tc.want) {
+			t.Errorf("%s %q: got %v, want %v", tc.path, tc.text, got, tc.want)
+		}
+	}
+	if !e.PathSensitive("src/widget.yaml") || e.PathSensitive("src/other.yaml") {
+		t.Error("a path holding a file keyword must be path-sensitive, and only such a path")
 	}
 }

@@ -81,7 +81,9 @@ type compiledRule struct {
 	path     *regexp.Regexp
 	allow    allowlist
 	keywords [][]byte
-	validate rule.Validator
+	// fileKeywords: one must occur anywhere in the window (lower case).
+	fileKeywords [][]byte
+	validate     rule.Validator
 }
 
 type allowlist struct {
@@ -172,6 +174,9 @@ func compileRule(r rule.Rule, index int) (*compiledRule, error) {
 	}
 	for _, k := range r.Keywords {
 		cr.keywords = append(cr.keywords, []byte(strings.ToLower(k)))
+	}
+	for _, k := range r.FileKeywords {
+		cr.fileKeywords = append(cr.fileKeywords, []byte(strings.ToLower(k)))
 	}
 	return cr, nil
 }
@@ -291,7 +296,7 @@ func containsFold(haystack []byte, lowerNeedle []byte) bool {
 
 // PathSensitive reports whether the findings in content at path can differ
 // from the same content at another path: a rule limited to certain paths, or
-// a path allowlist, matches path. Callers that cache findings per content
+// a path allowlist, matches path, or the path holds a rule's file keyword. Callers that cache findings per content
 // (the git sources) key such paths separately.
 func (e *Engine) PathSensitive(path string) bool {
 	if e.global.pathAllowed(path) {
@@ -300,6 +305,11 @@ func (e *Engine) PathSensitive(path string) bool {
 	for _, r := range e.rules {
 		if (r.path != nil && r.path.MatchString(path)) || r.allow.pathAllowed(path) {
 			return true
+		}
+		for _, w := range r.fileKeywords {
+			if containsFold([]byte(path), w) {
+				return true
+			}
 		}
 	}
 	return false

@@ -18,6 +18,13 @@ type Rule struct {
 	Regex       string   `toml:"regex"`
 	SecretGroup int      `toml:"secret_group"`
 	Keywords    []string `toml:"keywords"`
+	// FileKeywords, when set, limits the rule to files where one of these
+	// words occurs anywhere (case-insensitively): in the file's path, in the
+	// same window of the file (up to the engine's window size) or in the
+	// same decoded text. They
+	// give a rule the context of the whole file, where Keywords must occur
+	// in the match itself.
+	FileKeywords []string `toml:"file_keywords"`
 	// Path, when set, limits the rule to files whose slash-separated path
 	// matches this regular expression.
 	Path        string   `toml:"path"`
@@ -118,7 +125,7 @@ func (r *Rule) Check() []error {
 	default:
 		add("rule %q: allow.regex_target %q must be secret, match or line", r.ID, r.Allow.RegexTarget)
 	}
-	for _, k := range r.Keywords {
+	for _, k := range slices.Concat(r.Keywords, r.FileKeywords) {
 		if k == "" {
 			add("rule %q: empty keyword", r.ID)
 		}
