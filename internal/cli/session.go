@@ -366,14 +366,22 @@ func (s *session) outcome(kept []finding.Finding, interrupted bool) error {
 	case len(s.problems) > 0 && !s.opts.skipErrors:
 		return errIncomplete
 	case s.opts.failOn == "live":
-		unknown := 0
+		unknown, unverifiable := 0, 0
 		for _, f := range kept {
 			if f.Verification != nil && f.Verification.Status == verify.Live {
 				return errLeaks
 			}
-			if f.Verification == nil || f.Verification.Status == verify.Unknown {
+			switch {
+			case f.Verification == nil || f.Verification.Status == verify.Unknown:
 				unknown++
+			case f.Verification.Status == verify.Unverifiable:
+				unverifiable++
 			}
+		}
+		if unverifiable > 0 {
+			// no provider can say these are dead, so they may be live
+			fmt.Fprintf(s.env.io.Err, "leakhound: %d finding(s) cannot be verified (unverifiable), so --fail-on live counts them as live; revoke them, or accept them in .leakhoundignore or a baseline\n", unverifiable)
+			return errLeaks
 		}
 		if unknown > 0 {
 			// "no live finding" is only known when every verdict is in

@@ -175,6 +175,8 @@ func (c *Client) verify(ctx context.Context, verifier, secret string) finding.Ve
 		return c.github(ctx, secret)
 	case "github-refresh":
 		return finding.Verification{Status: Unverifiable, Detail: "refresh tokens can only be checked by using them, which rotates them"}
+	case "github-client-secret":
+		return finding.Verification{Status: Unverifiable, Detail: "a client secret can only be checked together with its client ID at GitHub's sign-in endpoint, which leakhound does not call"}
 	case "anaconda":
 		return c.anaconda(ctx, secret)
 	case "anaconda-com":

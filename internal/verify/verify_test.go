@@ -362,7 +362,7 @@ func TestAnacondaComKeys(t *testing.T) {
 
 func TestUnverifiable(t *testing.T) {
 	c := New(Options{Endpoints: Endpoints{GitHub: "http://127.0.0.1:1", Anaconda: "http://127.0.0.1:1", AnacondaCom: "http://127.0.0.1:1"}})
-	for _, kind := range []string{"github-refresh", "", "nope"} {
+	for _, kind := range []string{"github-refresh", "github-client-secret", "", "nope"} {
 		if v := c.Verify(context.Background(), kind, "x"); v.Status != Unverifiable {
 			t.Errorf("%q: %+v", kind, v)
 		}
