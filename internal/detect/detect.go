@@ -378,6 +378,11 @@ func (e *Engine) keep(c *candidate, content []byte) bool {
 	if r.allow.allows(secret, string(match), line) || e.global.allows(secret, string(match), line) {
 		return false
 	}
+	for _, a := range []*allowlist{&r.allow, &e.global} {
+		if len(a.underKeys) > 0 && underKey(content, c.start, a.underKeys) {
+			return false
+		}
+	}
 	return true
 }
 

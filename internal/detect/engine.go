@@ -91,6 +91,7 @@ type allowlist struct {
 	regexes   []*regexp.Regexp
 	target    string
 	stopwords []string
+	underKeys []string
 }
 
 const defaultSetMaxMem = 256 << 20
@@ -202,6 +203,9 @@ func compileAllow(a rule.Allow) (allowlist, error) {
 	}
 	for _, s := range a.Stopwords {
 		out.stopwords = append(out.stopwords, strings.ToLower(s))
+	}
+	for _, k := range a.UnderKeys {
+		out.underKeys = append(out.underKeys, strings.ToLower(k))
 	}
 	return out, nil
 }

@@ -49,6 +49,10 @@ type Allow struct {
 	// RegexTarget is what Regexes are matched against: "secret" (default),
 	// "match" (the whole regex match) or "line".
 	RegexTarget string `toml:"regex_target"`
+	// UnderKeys allows a secret that sits in an indented block below one of
+	// these keys (YAML and similar): encrypted CI values live under
+	// `secure:`. Compared case-insensitively.
+	UnderKeys []string `toml:"under_keys"`
 }
 
 // Merge returns an allowlist holding the entries of a and b. The regex target
@@ -59,6 +63,7 @@ func (a Allow) Merge(b Allow) Allow {
 		Regexes:     slices.Concat(a.Regexes, b.Regexes),
 		Stopwords:   slices.Concat(a.Stopwords, b.Stopwords),
 		RegexTarget: a.RegexTarget,
+		UnderKeys:   slices.Concat(a.UnderKeys, b.UnderKeys),
 	}
 	if out.RegexTarget == "" {
 		out.RegexTarget = b.RegexTarget
