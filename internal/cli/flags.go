@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/leakhound/leakhound/internal/config"
 )
 
 var errHelp = errors.New("help shown")
@@ -59,10 +61,23 @@ func (fs *flagSet) printHelp(e *env) {
 // byteSize is a flag value such as 50MiB, 10MB, 4096.
 type byteSize int64
 
-func (b *byteSize) String() string { return fmt.Sprint(int64(*b)) }
+func (b *byteSize) String() string { return formatSize(int64(*b)) }
+
+// formatSize writes n in the largest binary unit that divides it.
+func formatSize(n int64) string {
+	for _, u := range []struct {
+		name string
+		size int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if n != 0 && n%u.size == 0 {
+			return fmt.Sprintf("%d%s", n/u.size, u.name)
+		}
+	}
+	return fmt.Sprint(n)
+}
 
 func (b *byteSize) Set(s string) error {
-	n, err := parseSize(s)
+	n, err := config.ParseSize(s)
 	if err != nil {
 		return err
 	}
@@ -70,22 +85,3 @@ func (b *byteSize) Set(s string) error {
 	return nil
 }
 
-func parseSize(s string) (int64, error) {
-	units := []struct {
-		suffix string
-		mult   int64
-	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}}
-	mult := int64(1)
-	num := strings.TrimSpace(s)
-	for _, u := range units {
-		if strings.HasSuffix(num, u.suffix) {
-			mult, num = u.mult, strings.TrimSpace(strings.TrimSuffix(num, u.suffix))
-			break
-		}
-	}
-	var n int64
-	if _, err := fmt.Sscan(num, &n); err != nil || n < 0 || fmt.Sprint(n) != num {
-		return 0, fmt.Errorf("invalid size %q (use a number of bytes, or KiB/MiB/GiB)", s)
-	}
-	return n * mult, nil
-}

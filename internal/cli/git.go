@@ -21,6 +21,7 @@ func (d detector) DetectStream(path string, r io.Reader) ([]finding.Finding, int
 	return d.s.engine.DetectReader(d.ctx, path, r, d.s.markInline)
 }
 func (d detector) PathSensitive(path string) bool { return d.s.engine.PathSensitive(path) }
+func (d detector) Skips(path string) bool         { return d.s.engine.Skips(path) }
 
 func (s *session) gitScanOptions(ctx context.Context, stats *git.Stats) git.ScanOptions {
 	return git.ScanOptions{
@@ -67,7 +68,8 @@ func repoConfigRoot(repo *git.Repo) string {
 const stagedHint = `To commit without the secret:
   1. remove it from the file and stage the file again (git add FILE), or unstage the file (git restore --staged FILE);
   2. revoke it: it may already be copied elsewhere (each finding's "fix" line says how);
-  3. if it is not a secret, add "leakhound:allow" in a comment on its line, or allow it in .leakhound.toml.`
+  3. if it is accepted (revoked, or not a secret), add its "ignore" line to .leakhoundignore, or put
+     "leakhound:allow" in a comment on its line.`
 
 func runStaged(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet("staged", "leakhound staged [flags]\n\nScans what the next commit will contain: index entries that differ from HEAD, reporting only secrets\nthe change introduces. Used by the pre-commit hook (exit 1 blocks the commit).")

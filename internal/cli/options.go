@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"flag"
 	"runtime"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/leakhound/leakhound/internal/config"
 	"github.com/leakhound/leakhound/internal/iostreams"
 	"github.com/leakhound/leakhound/internal/report"
 )
@@ -43,11 +45,24 @@ type commonOpts struct {
 	// policy, when set, is where the repository's policy files are read
 	// from (set from --policy-from, or by ci); nil reads the work tree.
 	policy *policy
+	// flags is the flag set registered with, to tell the flags given on
+	// the command line from defaults a config's [scan] section may set.
+	flags *flagSet
+}
+
+// given reports whether flag name was set on the command line.
+func (o *commonOpts) given(name string) bool {
+	found := false
+	if o.flags != nil {
+		o.flags.Visit(func(f *flag.Flag) { found = found || f.Name == name })
+	}
+	return found
 }
 
 const defaultMaxFileSize = 50 << 20
 
 func (o *commonOpts) register(fs *flagSet) {
+	o.flags = fs
 	o.maxFileSize = defaultMaxFileSize
 	fs.StringVar(&o.config, "config", "", "config `file` replacing the repository's .leakhound.toml (default rules still apply unless it says otherwise)")
 	fs.BoolVar(&o.noRepoConfig, "no-repo-config", false, "ignore the repository's own .leakhound.toml")
@@ -67,7 +82,7 @@ func (o *commonOpts) register(fs *flagSet) {
 	fs.BoolVar(&o.reportUnused, "report-unused-ignores", false, "list .leakhoundignore and baseline entries that matched nothing")
 	fs.BoolVar(&o.verify, "verify", false, "ask each provider's API whether the secrets found are live (each secret once; accepted findings are never sent)")
 	fs.StringVar(&o.githubAPIURL, "github-api-url", "", "GitHub Enterprise Server API `url` for --verify (e.g. https://ghe.example.com/api/v3)")
-	fs.IntVar(&o.maxDecodeDepth, "max-decode-depth", 2, "layers of encoding (base64, percent-encoding, \\u/\\x escapes, UTF-16) to decode when looking for secrets; 0 turns decoding off")
+	fs.IntVar(&o.maxDecodeDepth, "max-decode-depth", config.DefaultDecodeDepth, "layers of encoding (base64, percent-encoding, \\u/\\x escapes, UTF-16) to decode when looking for secrets; 0 turns decoding off")
 	fs.DurationVar(&o.verifyTimeout, "verify-timeout", 2*time.Minute, "give up on --verify after `duration` in all; secrets not checked by then are unknown")
 	fs.BoolVar(&o.noIgnoreFile, "no-ignore-file", false, "ignore the repository's .leakhoundignore (--no-repo-config ignores it too)")
 	fs.StringVar(&o.policyFrom, "policy-from", "", "read .leakhound.toml and .leakhoundignore from commit `rev` instead of the work tree (ci: the base of the range)")
@@ -93,7 +108,7 @@ func (o *commonOpts) validate() error {
 		return usagef("--verify-timeout must be positive")
 	case o.githubAPIURL != "" && !o.verify:
 		return usagef("--github-api-url is only used with --verify")
-	case o.maxDecodeDepth < 0 || o.maxDecodeDepth > 8:
+	case o.maxDecodeDepth < 0 || o.maxDecodeDepth > config.MaxDecodeDepth:
 		return usagef("--max-decode-depth must be between 0 and 8")
 	}
 	return nil

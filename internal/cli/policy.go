@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/leakhound/leakhound/internal/ciplan"
 	"github.com/leakhound/leakhound/internal/config"
@@ -84,7 +85,16 @@ var policyFiles = []string{".leakhound.toml", ".leakhoundignore"}
 // changes a range makes to the rules that judge it, never applied to it.
 func policyChanges(repo *git.Repo, base, head string) ([]string, error) {
 	var out []string
-	for _, name := range policyFiles {
+	names := slices.Clone(policyFiles)
+	for _, rev := range []string{base, head} {
+		// a baseline named in either config is policy too
+		if data, err := repo.FileAt(rev, config.RepoFileName); err == nil {
+			if f, err := config.Parse(config.RepoFileName, data); err == nil && f.Scan.Baseline != "" && !slices.Contains(names, f.Scan.Baseline) {
+				names = append(names, f.Scan.Baseline)
+			}
+		}
+	}
+	for _, name := range names {
 		a, errA := repo.FileAt(base, name)
 		b, errB := repo.FileAt(head, name)
 		for _, err := range []error{errA, errB} {

@@ -73,6 +73,7 @@ func scanPaths(ctx context.Context, e *env, o *commonOpts, paths []string) (*ses
 	walkErr := source.Walk(ctx, paths, source.WalkOptions{
 		MaxFileSize: int64(o.maxFileSize),
 		Display:     func(p string) string { return relativeTo(base, p) },
+		Skip:        s.engine.Skips,
 	}, files, s.problem)
 	close(files)
 	wg.Wait()

@@ -68,6 +68,9 @@ func newSession(e *env, o *commonOpts, root string) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := o.applyScanConfig(cfg); err != nil {
+		return nil, err
+	}
 	if !o.quiet {
 		for _, w := range cfg.Warnings {
 			fmt.Fprintf(e.io.Err, "leakhound: warning: %s\n", iostreams.Escape(w))
@@ -108,12 +111,55 @@ func newSession(e *env, o *commonOpts, root string) (*session, error) {
 			}
 		}
 	}
-	if o.baseline != "" {
+	switch {
+	case o.baseline != "":
 		if s.baseline, err = suppress.Load(o.baseline, o.baseline, false); err != nil {
 			return nil, fmt.Errorf("reading baseline: %w", err)
 		}
+	case cfg.Scan.Baseline != "" && cfg.FromRepo:
+		// read from where the config was read: a change cannot widen
+		// the baseline that judges it
+		data, name, err := pol.file(cfg.Scan.Baseline)
+		if err != nil {
+			return nil, fmt.Errorf("reading the baseline named in %s: %w", cfg.ScanFile, err)
+		}
+		switch {
+		case data == nil && o.writeBaseline != "":
+			s.baseline = &suppress.List{} // about to be written
+		case data == nil:
+			return nil, fmt.Errorf("%s: [scan] baseline %q does not exist in %s", cfg.ScanFile, cfg.Scan.Baseline, pol.where)
+		default:
+			if s.baseline, err = suppress.Parse(name, bytes.NewReader(data)); err != nil {
+				return nil, err
+			}
+		}
+	case cfg.Scan.Baseline != "":
+		name := cfg.Scan.Baseline
+		if root != "" {
+			name = filepath.Join(root, name)
+		}
+		if s.baseline, err = suppress.Load(name, displayPath(name), o.writeBaseline != ""); err != nil {
+			return nil, fmt.Errorf("reading the baseline named in %s: %w", cfg.ScanFile, err)
+		}
 	}
 	return s, nil
+}
+
+// applyScanConfig takes the loaded config's [scan] settings for the flags
+// not given on the command line.
+func (o *commonOpts) applyScanConfig(cfg *config.Config) error {
+	sc := cfg.Scan
+	if sc.MaxFileSize != "" && !o.given("max-file-size") {
+		n, err := config.ParseSize(sc.MaxFileSize)
+		if err != nil {
+			return fmt.Errorf("%s: [scan] max_file_size: %w", cfg.ScanFile, err)
+		}
+		o.maxFileSize = byteSize(n)
+	}
+	if sc.MaxDecodeDepth != nil && !o.given("max-decode-depth") {
+		o.maxDecodeDepth = *sc.MaxDecodeDepth
+	}
+	return nil
 }
 
 // suppress marks findings accepted by the ignore file or the baseline

@@ -6,7 +6,10 @@ package config
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
+	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -26,9 +29,27 @@ type File struct {
 	Allow  rule.Allow  `toml:"allow"`
 	Rules  []rule.Rule `toml:"rules"`
 	Verify Verify      `toml:"verify"`
+	Scan   Scan        `toml:"scan"`
 
 	name string
 }
+
+// Scan holds defaults for scanning flags, so that the pre-commit hook (a
+// fixed `leakhound staged`) can be tuned. A flag given on the command line
+// wins over these.
+type Scan struct {
+	// MaxFileSize is --max-file-size ("100MiB").
+	MaxFileSize string `toml:"max_file_size"`
+	// MaxDecodeDepth is --max-decode-depth.
+	MaxDecodeDepth *int `toml:"max_decode_depth"`
+	// Baseline is --baseline: a repository-relative path to a baseline,
+	// read from where the config itself was read (the work tree, or the
+	// base of a CI range).
+	Baseline string `toml:"baseline"`
+}
+
+// MaxDecodeDepth bounds --max-decode-depth and [scan] max_decode_depth.
+const MaxDecodeDepth = 8
 
 // Extend says how a file relates to the default rules.
 type Extend struct {
@@ -67,6 +88,9 @@ type Config struct {
 	ExamplesFile string
 	Examples     []string
 	FromRepo     bool
+	// Scan is the loaded file's [scan] section, ScanFile its name.
+	Scan     Scan
+	ScanFile string
 	// Warnings are things a user should know but that do not stop a scan,
 	// such as a repository config disabling a default rule.
 	Warnings []string
@@ -101,6 +125,7 @@ func Parse(name string, data []byte) (*File, error) {
 			errs = append(errs, fmt.Errorf("%s:%d: [verify] github_api_url: %w", name, loc.keyLine([]string{"verify", "github_api_url"}), err))
 		}
 	}
+	errs = append(errs, f.Scan.check(name, loc)...)
 	for i := range f.Rules {
 		f.Rules[i].Source = fmt.Sprintf("%s:%d", name, loc.ruleLine(i))
 		for _, e := range f.Rules[i].Check() {
@@ -219,6 +244,10 @@ func merge(defaults []*File, user *File, fromRepo bool) (*Config, error) {
 		return cfg, nil
 	}
 	cfg.Files = append(cfg.Files, user.name)
+	cfg.Scan, cfg.ScanFile = user.Scan, user.name
+	if d := user.Scan.MaxDecodeDepth; fromRepo && d != nil && *d < DefaultDecodeDepth {
+		cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s weakens scanning: [scan] max_decode_depth = %d, so secrets encoded more than %d layer(s) deep are not looked for", user.name, *d, *d))
+	}
 	if u := user.Verify.GitHubAPIURL; u != "" {
 		cfg.GitHubAPI = Setting{Value: u, File: user.name, FromRepo: fromRepo}
 	}
@@ -254,4 +283,51 @@ func merge(defaults []*File, user *File, fromRepo bool) (*Config, error) {
 		cfg.Examples = append(cfg.Examples, r.Examples.Nomatch...)
 	}
 	return cfg, nil
+}
+
+// DefaultDecodeDepth is --max-decode-depth's default.
+const DefaultDecodeDepth = 2
+
+// check validates a [scan] section; errors name the file and line.
+func (sc Scan) check(name string, loc *locator) []error {
+	var errs []error
+	at := func(key string) string {
+		return fmt.Sprintf("%s:%d: [scan] %s", name, loc.keyLine([]string{"scan", key}), key)
+	}
+	if sc.MaxFileSize != "" {
+		if _, err := ParseSize(sc.MaxFileSize); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", at("max_file_size"), err))
+		}
+	}
+	if d := sc.MaxDecodeDepth; d != nil && (*d < 0 || *d > MaxDecodeDepth) {
+		errs = append(errs, fmt.Errorf("%s: %d is outside 0..%d", at("max_decode_depth"), *d, MaxDecodeDepth))
+	}
+	if b := sc.Baseline; b != "" {
+		clean := path.Clean(strings.ReplaceAll(b, `\`, "/"))
+		if path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") || filepath.VolumeName(b) != "" {
+			errs = append(errs, fmt.Errorf("%s: %q must be a path inside the repository, relative to its root", at("baseline"), b))
+		}
+	}
+	return errs
+}
+
+// ParseSize reads a size such as 52428800, 50MiB, 1GB or 512K.
+func ParseSize(s string) (int64, error) {
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}}
+	mult := int64(1)
+	num := strings.TrimSpace(s)
+	for _, u := range units {
+		if strings.HasSuffix(num, u.suffix) {
+			mult, num = u.mult, strings.TrimSpace(strings.TrimSuffix(num, u.suffix))
+			break
+		}
+	}
+	var n int64
+	if _, err := fmt.Sscan(num, &n); err != nil || n < 0 || fmt.Sprint(n) != num || n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("invalid size %q (use a number of bytes, or KiB/MiB/GiB)", s)
+	}
+	return n * mult, nil
 }

@@ -298,6 +298,10 @@ func containsFold(haystack []byte, lowerNeedle []byte) bool {
 	return false
 }
 
+// Skips reports whether every finding at path would be allowed by the
+// global allowlist, so the file need not be opened at all.
+func (e *Engine) Skips(path string) bool { return e.global.pathAllowed(path) }
+
 // PathSensitive reports whether the findings in content at path can differ
 // from the same content at another path: a rule limited to certain paths, or
 // a path allowlist, matches path, or the path holds a rule's file keyword. Callers that cache findings per content

@@ -43,6 +43,7 @@ func newPalette(on bool) palette {
 //	     3 | GITHUB_TOKEN=ghp_...Ab
 //	       |              ^^^^^^^^^
 //	  secret ghp_...Ab (checksum valid, entropy 5.2)
+//	  ignore config/app.env:github-pat:3f9a0c1d2e3f4a5b   (a line for .leakhoundignore, ...)
 //	  fix    Delete the token at ...
 func writeText(w io.Writer, r Report, opts Options) error {
 	bw := bufio.NewWriter(w)
@@ -72,6 +73,8 @@ func writeText(w io.Writer, r Report, opts Options) error {
 		}
 		if f.Suppressed != "" {
 			fmt.Fprintf(bw, "  accepted: %s\n", sanitize(f.Suppressed))
+		} else {
+			fmt.Fprintf(bw, "  %s %s\n", p.dim.Sprint("ignore"), sanitize(f.Fingerprint())+p.dim.Sprint("   (a line for .leakhoundignore, once the secret is revoked or known to be harmless)"))
 		}
 		if f.Remediation != "" {
 			fmt.Fprintf(bw, "  %s %s\n", p.fix.Sprint("fix"), sanitize(f.Remediation))

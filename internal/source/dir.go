@@ -34,6 +34,9 @@ type WalkOptions struct {
 	// Display turns an OS path into the path reports show. Nil keeps the
 	// cleaned, slash-separated path.
 	Display func(osPath string) string
+	// Skip, when set, says a file (by its displayed path) is not to be
+	// opened at all: nothing in it could be reported.
+	Skip func(path string) bool
 }
 
 func (o WalkOptions) display(p string) string {
@@ -101,6 +104,9 @@ func Walk(ctx context.Context, roots []string, opts WalkOptions, files chan<- Fi
 }
 
 func fileOf(p, osPath string, info fs.FileInfo, opts WalkOptions, problem func(Problem)) (File, bool) {
+	if opts.Skip != nil && opts.Skip(opts.display(p)) {
+		return File{}, false
+	}
 	if !info.Mode().IsRegular() {
 		problem(Problem{Path: opts.display(p), Reason: "not a regular file; not scanned"})
 		return File{}, false

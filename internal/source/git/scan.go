@@ -26,6 +26,9 @@ type Detector interface {
 	// PathSensitive reports whether findings at path can differ from the
 	// same content elsewhere (path-limited rules, path allowlists).
 	PathSensitive(path string) bool
+	// Skips reports whether nothing at path can be reported (an
+	// allowlisted path): such blobs are not read at all.
+	Skips(path string) bool
 }
 
 // ScanOptions tune how changes are scanned.
@@ -81,6 +84,9 @@ func findingKey(f *finding.Finding) string { return f.RuleID + "\x00" + f.Secret
 // scan returns the findings of blob h as seen at path, reading it with repo
 // unless another worker already did.
 func (b *blobScanner) scan(repo *Repo, h plumbing.Hash, path string) *blobResult {
+	if b.opts.Detector.Skips(path) {
+		return &blobResult{}
+	}
 	key := blobKey{blob: h}
 	if b.sensitive.Do(path, func() bool { return b.opts.Detector.PathSensitive(path) }) {
 		key.path = path
