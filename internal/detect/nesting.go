@@ -17,9 +17,13 @@ const maxNestingLookback = 64 << 10
 //
 // Each line with less indentation than the last one seen, walking back, is
 // an enclosing key; blank and comment lines are skipped. A list item's
-// "- " counts as indentation.
+// "- " counts as indentation. A flow collection on the line itself counts
+// too: `secure: {BINSTAR_TOKEN: <encrypted>}`.
 func underKey(content []byte, pos int, keys []string) bool {
 	lineStart := bytes.LastIndexByte(content[:pos], '\n') + 1
+	if inFlowUnder(content[lineStart:pos], keys) {
+		return true
+	}
 	indent, _ := indentation(content[lineStart:])
 	floor := max(0, lineStart-maxNestingLookback)
 	for end := lineStart - 1; indent > 0 && end > floor; {
@@ -64,4 +68,37 @@ func indentation(line []byte) (int, []byte) {
 		}
 	}
 	return n, nil
+}
+
+// inFlowUnder reports whether the text before a value on its line opens a
+// flow collection under one of keys that is still open: `key: {` or
+// `key: [`, with no closing bracket after it.
+func inFlowUnder(before []byte, keys []string) bool {
+	lower := bytes.ToLower(before)
+	for _, k := range keys {
+		for off := 0; ; {
+			i := bytes.Index(lower[off:], []byte(k))
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + 1
+			if i > 0 && isKeyChar(lower[i-1]) {
+				continue
+			}
+			rest := bytes.TrimLeft(lower[i+len(k):], `"'`)
+			if len(rest) == 0 || rest[0] != ':' {
+				continue
+			}
+			rest = bytes.TrimLeft(rest[1:], " \t")
+			if len(rest) > 0 && (rest[0] == '{' || rest[0] == '[') && !bytes.ContainsAny(rest, "}]") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isKeyChar(c byte) bool {
+	return c == '_' || c == '-' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z'
 }

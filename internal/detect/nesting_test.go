@@ -20,6 +20,10 @@ func TestUnderKey(t *testing.T) {
 		{"TOKEN: @x", false},
 		{"  secure: x\n  TOKEN: @x", false},
 		{"@x", false},
+		{"appveyor:\n  secure: {BINSTAR_TOKEN: @x}\n", true},
+		{"  \"secure\": [ {\"TOKEN\": \"@x\"", true},
+		{"insecure: {TOKEN: @x}", false},
+		{"secure: {a: 1}, TOKEN: @x", false},
 		{"\n\n  @x", false},
 	} {
 		pos := strings.IndexByte(tc.text, '@')
