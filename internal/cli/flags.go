@@ -84,4 +84,3 @@ func (b *byteSize) Set(s string) error {
 	*b = byteSize(n)
 	return nil
 }
-
