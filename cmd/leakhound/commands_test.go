@@ -143,6 +143,9 @@ func cmdJUnitParse(ts *testscript.TestScript, neg bool, args []string) {
 		for _, c := range s.Cases {
 			cases++
 			failures += len(c.Failures)
+			if len(c.Failures) > 1 {
+				ts.Fatalf("junit: test case %q has %d failures; readers expect at most one", c.Name, len(c.Failures))
+			}
 		}
 	}
 	if fmt.Sprint(cases) != args[1] || fmt.Sprint(failures) != args[2] || doc.Tests != cases || doc.Failures != failures {

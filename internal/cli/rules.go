@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/examples"
 	"github.com/leakhound/leakhound/internal/rule"
+	"github.com/leakhound/leakhound/rules"
 )
 
 func runRules(ctx context.Context, e *env, args []string) error {
@@ -93,7 +95,11 @@ func rulesTest(e *env, engine *detect.Engine) error {
 }
 
 func explainRule(w io.Writer, r rule.Rule) {
-	fmt.Fprintf(w, "%s: %s\n  defined at: %s\n  regex:      %s\n", r.ID, r.Description, r.Source, r.Regex)
+	where := r.Source
+	if slices.ContainsFunc(rules.Files, func(name string) bool { return strings.HasPrefix(where, "rules/"+name+":") }) {
+		where = "built in (" + where + " in leakhound's source)"
+	}
+	fmt.Fprintf(w, "%s: %s\n  defined at: %s\n  regex:      %s\n", r.ID, r.Description, where, r.Regex)
 	if r.Path != "" {
 		fmt.Fprintf(w, "  path:       %s\n", r.Path)
 	}

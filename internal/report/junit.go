@@ -9,7 +9,8 @@ import (
 
 // JUnit XML, as Azure Pipelines' PublishTestResults and GitLab's
 // artifacts:reports:junit read it: one test case per scanned target, a
-// failure per finding, and an error case when something was not scanned.
+// failure per file that holds findings (each finding in its message), and an
+// error case when something was not scanned.
 
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
@@ -72,12 +73,20 @@ func writeJUnit(w io.Writer, r Report, opts Options) error {
 		if f.Remediation != "" {
 			fmt.Fprintf(&detail, "fix: %s\n", f.Remediation)
 		}
-		c.Failures = append(c.Failures, junitFailure{
-			Message: fmt.Sprintf("%s at line %d: %s", f.RuleID, f.Line, secretText(f, opts.NoRedact)),
-			Type:    f.RuleID,
-			Text:    detail.String(),
-		})
-		failures++
+		msg := fmt.Sprintf("%s at line %d: %s", f.RuleID, f.Line, secretText(f, opts.NoRedact))
+		// one failure per test case (a file): JUnit readers count
+		// failures by test case, so more findings extend the one failure
+		if len(c.Failures) == 0 {
+			c.Failures = append(c.Failures, junitFailure{Message: msg, Type: f.RuleID, Text: detail.String()})
+			failures++
+			continue
+		}
+		prev := &c.Failures[0]
+		prev.Message += "; " + msg
+		if prev.Type != f.RuleID {
+			prev.Type = "leakhound"
+		}
+		prev.Text += "\n" + detail.String()
 	}
 	errs := 0
 	if len(r.Problems) > 0 {

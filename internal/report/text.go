@@ -104,9 +104,14 @@ func verificationText(v *finding.Verification) string {
 }
 
 // writeSourceLine prints the secret's first line with the secret replaced by
-// its displayed form and underlined.
+// its displayed form and underlined. A secret found by decoding is shown as
+// what the line holds: so many bytes of encoded text.
 func writeSourceLine(w io.Writer, p palette, f *finding.Finding, noRedact bool) {
 	shown := secretText(f, noRedact)
+	if f.Decoded != "" && f.End > f.Offset {
+		// the line holds the encoded text, not the secret
+		shown = fmt.Sprintf("[%d bytes, %s]", f.End-f.Offset, f.Decoded)
+	}
 	if i := strings.IndexByte(shown, '\n'); i >= 0 {
 		shown = shown[:i] + "..."
 	}
