@@ -10,7 +10,9 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -101,10 +103,13 @@ type Config struct {
 func Parse(name string, data []byte) (*File, error) {
 	f := &File{name: name}
 	md, err := toml.NewDecoder(strings.NewReader(string(data))).Decode(f)
+	loc := newLocator(data)
 	if err != nil {
+		if te := typeError(name, err, loc); te != nil {
+			return nil, te
+		}
 		return nil, positionedError(name, err)
 	}
-	loc := newLocator(data)
 	var errs []error
 	for _, k := range md.Undecoded() {
 		line := loc.keyLine(k)
@@ -129,7 +134,12 @@ func Parse(name string, data []byte) (*File, error) {
 	for i := range f.Rules {
 		f.Rules[i].Source = fmt.Sprintf("%s:%d", name, loc.ruleLine(i))
 		for _, e := range f.Rules[i].Check() {
-			errs = append(errs, fmt.Errorf("%s: %w", f.Rules[i].Source, e))
+			where := f.Rules[i].Source
+			var fe *rule.FieldError
+			if errors.As(e, &fe) {
+				where = fmt.Sprintf("%s:%d", name, loc.ruleKeyLine(i, fe.Key))
+			}
+			errs = append(errs, fmt.Errorf("%s: %w", where, e))
 		}
 	}
 	if len(errs) > 0 {
@@ -330,4 +340,28 @@ func ParseSize(s string) (int64, error) {
 		return 0, fmt.Errorf("invalid size %q (use a number of bytes, or KiB/MiB/GiB)", s)
 	}
 	return n * mult, nil
+}
+
+var decodeTypeError = regexp.MustCompile(`^toml: line ([0-9]+) \(last key "([^"]+)"\): incompatible types: TOML value has type ([a-z]+); destination has type (.+)$`)
+
+// typeError rewrites the decoder's "incompatible types" error as the file,
+// line, rule and key it is about, in words, or returns nil.
+func typeError(name string, err error, loc *locator) error {
+	m := decodeTypeError.FindStringSubmatch(err.Error())
+	if m == nil {
+		return nil
+	}
+	line, _ := strconv.Atoi(m[1])
+	want := map[string]string{"float": "a number", "integer": "a whole number", "float64": "a number", "int": "a whole number", "string": "a string", "bool": "true or false", "[]string": "a list of strings", "*int": "a whole number", "*bool": "true or false"}[m[4]]
+	if want == "" {
+		want = m[4]
+	}
+	key := m[2]
+	where := fmt.Sprintf("%s:%d", name, line)
+	if strings.HasPrefix(key, "rules.") {
+		if id := loc.ruleID(loc.ruleAt(line)); id != "" {
+			return fmt.Errorf("%s: rule %q: %s must be %s, not a %s", where, id, strings.TrimPrefix(key, "rules."), want, m[3])
+		}
+	}
+	return fmt.Errorf("%s: %s must be %s, not a %s", where, key, want, m[3])
 }

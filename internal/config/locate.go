@@ -78,3 +78,40 @@ func (l *locator) keyLine(key []string) int {
 	}
 	return 0
 }
+
+// ruleKeyLine is the line that assigns key in the i-th [[rules]] table (or
+// opens its sub-table, for "allow" and "examples"), or the rule's header
+// line when the key is not found.
+func (l *locator) ruleKeyLine(i int, key string) int {
+	start := l.ruleLine(i)
+	if start == 0 || key == "" {
+		return start
+	}
+	end := len(l.lines)
+	if i+1 < len(l.ruleHdrs) {
+		end = l.ruleHdrs[i+1] - 1
+	}
+	assign := regexp.MustCompile(`^\s*["']?` + regexp.QuoteMeta(key) + `["']?\s*=`)
+	table := regexp.MustCompile(`^\s*\[\s*rules\.` + regexp.QuoteMeta(key) + `\s*\]`)
+	for n := start; n < end && n < len(l.lines); n++ {
+		if assign.MatchString(l.lines[n]) || table.MatchString(l.lines[n]) {
+			return n + 1
+		}
+	}
+	return start
+}
+
+var idAssign = regexp.MustCompile(`^\s*id\s*=\s*["']([^"']*)["']`)
+
+// ruleID is the id assigned in the i-th [[rules]] table, or "".
+func (l *locator) ruleID(i int) string {
+	if i < 0 {
+		return ""
+	}
+	if n := l.ruleKeyLine(i, "id"); n > 0 && n <= len(l.lines) {
+		if m := idAssign.FindStringSubmatch(l.lines[n-1]); m != nil {
+			return m[1]
+		}
+	}
+	return ""
+}

@@ -88,52 +88,65 @@ type Examples struct {
 }
 
 // Check reports problems in the rule's plain data (not its regexes, which the
-// engine compiles). Every problem is returned.
+// engine compiles). Every problem is returned, each a *FieldError naming the
+// key it is about.
 func (r *Rule) Check() []error {
 	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	add := func(key, format string, args ...any) {
+		errs = append(errs, &FieldError{Key: key, Err: fmt.Errorf(format, args...)})
+	}
 	if r.ID == "" {
-		add("rule has no id")
+		add("id", "rule has no id")
 	} else if strings.ContainsAny(r.ID, " \t:*") {
-		add("rule id %q may not contain spaces, ':' or '*'", r.ID)
+		add("id", "rule id %q may not contain spaces, ':' or '*'", r.ID)
 	}
 	if r.Regex == "" {
-		add("rule %q has no regex", r.ID)
+		add("", "rule %q has no regex", r.ID)
 	} else if re, err := syntax.Parse(r.Regex, syntax.Perl); err != nil {
-		add("rule %q: invalid regex: %w", r.ID, err)
+		add("regex", "rule %q: invalid regex: %w", r.ID, err)
 	} else if groups := re.MaxCap(); r.SecretGroup > groups {
-		add("rule %q: secret_group %d but the regex has %d group(s)", r.ID, r.SecretGroup, groups)
+		add("secret_group", "rule %q: secret_group %d but the regex has %d group(s)", r.ID, r.SecretGroup, groups)
 	}
 	if r.SecretGroup < 0 {
-		add("rule %q: secret_group %d is negative", r.ID, r.SecretGroup)
+		add("secret_group", "rule %q: secret_group %d is negative", r.ID, r.SecretGroup)
 	}
 	if r.Path != "" {
 		if _, err := regexp.Compile(r.Path); err != nil {
-			add("rule %q: invalid path regex: %w", r.ID, err)
+			add("path", "rule %q: invalid path regex: %w", r.ID, err)
 		}
 	}
 	for _, p := range slices.Concat(r.Allow.Paths, r.Allow.Regexes) {
 		if _, err := regexp.Compile(p); err != nil {
-			add("rule %q: invalid allow regex: %w", r.ID, err)
+			add("allow", "rule %q: invalid allow regex: %w", r.ID, err)
 		}
 	}
 	if r.Entropy < 0 || r.Entropy > 8 {
-		add("rule %q: entropy %v is outside 0..8 bits per byte", r.ID, r.Entropy)
+		add("entropy", "rule %q: entropy %v is outside 0..8 bits per byte", r.ID, r.Entropy)
 	}
 	if r.Validate != "" {
 		if _, ok := Validators[r.Validate]; !ok {
-			add("rule %q: unknown validator %q (known: %s)", r.ID, r.Validate, strings.Join(ValidatorNames(), ", "))
+			add("validate", "rule %q: unknown validator %q (known: %s)", r.ID, r.Validate, strings.Join(ValidatorNames(), ", "))
 		}
 	}
 	switch r.Allow.RegexTarget {
 	case "", TargetSecret, TargetMatch, TargetLine:
 	default:
-		add("rule %q: allow.regex_target %q must be secret, match or line", r.ID, r.Allow.RegexTarget)
+		add("allow", "rule %q: allow.regex_target %q must be secret, match or line", r.ID, r.Allow.RegexTarget)
 	}
 	for _, k := range slices.Concat(r.Keywords, r.FileKeywords) {
 		if k == "" {
-			add("rule %q: empty keyword", r.ID)
+			add("keywords", "rule %q: empty keyword", r.ID)
 		}
 	}
 	return errs
 }
+
+// FieldError is a problem with one key of a rule ("regex", "entropy"; empty
+// when it is about the rule as a whole), so a caller can say on which line.
+type FieldError struct {
+	Key string
+	Err error
+}
+
+func (e *FieldError) Error() string { return e.Err.Error() }
+func (e *FieldError) Unwrap() error { return e.Err }
