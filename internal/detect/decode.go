@@ -98,6 +98,16 @@ func base64Segments(content []byte, budget *budget) []segment {
 			continue
 		}
 		start := i
+		// most runs are words: too short to decode or to start a
+		// wrapped block (which needs a line of minWrapWidth)
+		j := i + 1
+		for j < len(content) && b64Either[content[j]] {
+			j++
+		}
+		if j-i < minWrapWidth {
+			i = j
+			continue
+		}
 		var end, n int
 		pieces, end, n = wrappedRun(content, start, pieces[:0])
 		i = end
