@@ -9,6 +9,7 @@ import (
 
 	"github.com/leakhound/leakhound/internal/ciplan"
 	"github.com/leakhound/leakhound/internal/iostreams"
+	"github.com/leakhound/leakhound/internal/report"
 	"github.com/leakhound/leakhound/internal/source/git"
 )
 
@@ -63,7 +64,7 @@ func runCI(ctx context.Context, e *env, args []string) error {
 	if len(h.Commits) == 0 {
 		fmt.Fprintf(e.io.Err, "leakhound: nothing new: every commit of %s is already on the remote or in the base\n", strings.Join(plan.Revs, " "))
 	}
-	open, closeGroup := group(plan.Platform, fmt.Sprintf("leakhound: %d commit(s)", len(h.Commits)))
+	open, closeGroup := report.Group(plan.Platform, fmt.Sprintf("leakhound: %d commit(s)", len(h.Commits)))
 	if open != "" {
 		fmt.Fprintln(e.io.Err, open)
 	}
@@ -76,7 +77,7 @@ func runCI(ctx context.Context, e *env, args []string) error {
 	result := s.finish(ctx, "")
 	for i := range s.found {
 		if f := &s.found[i]; f.Suppressed == "" {
-			if line := annotation(plan.Platform, f); line != "" {
+			if line := report.Annotation(plan.Platform, f); line != "" {
 				fmt.Fprintln(e.io.Err, line)
 			}
 		}

@@ -2,12 +2,9 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"strings"
@@ -15,6 +12,7 @@ import (
 	"github.com/leakhound/leakhound/internal/config"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/iostreams"
+	"github.com/leakhound/leakhound/internal/report"
 	"github.com/leakhound/leakhound/internal/verify"
 )
 
@@ -142,48 +140,28 @@ func revoke(ctx context.Context, e *env, ep verify.Endpoints, found []revocable,
 	return nil
 }
 
-// reportRecord is the part of a JSON finding revoke reads.
-type reportRecord struct {
-	Rule   string `json:"rule"`
-	Path   string `json:"path"`
-	Line   int    `json:"line"`
-	Secret string `json:"secret"`
-	// Suppressed is set on findings someone accepted (in reports made with
-	// --show-suppressed): they are not offered for revocation.
-	Suppressed string `json:"suppressed"`
-}
-
 // readReport reads secrets from a JSON array or JSONL report. Redacted
-// secrets cannot be revoked, so a redacted report is an error.
+// secrets cannot be revoked, so a redacted report is an error; accepted
+// findings (in reports made with --show-suppressed) are not offered.
 func readReport(path string) ([]revocable, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading report: %w", err)
 	}
-	var records []reportRecord
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) > 0 && trimmed[0] == '[' {
-		if err := json.Unmarshal(trimmed, &records); err != nil {
-			return nil, fmt.Errorf("%s: not a leakhound JSON report: %w", path, err)
-		}
-	} else {
-		dec := json.NewDecoder(bytes.NewReader(trimmed))
-		for {
-			var r reportRecord
-			if err := dec.Decode(&r); err == io.EOF {
-				break
-			} else if err != nil {
-				return nil, fmt.Errorf("%s: not a leakhound JSONL report: %w", path, err)
-			}
-			records = append(records, r)
-		}
+	defer f.Close()
+	records, err := report.ReadJSON(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	var out []revocable
 	for _, r := range records {
 		if r.Suppressed != "" {
 			continue
 		}
-		if r.Secret == "****" || (len(r.Secret) == 9 && r.Secret[4:7] == "...") {
+		switch {
+		case r.Redacted == nil:
+			return nil, fmt.Errorf("%s: finding at %s:%d does not say whether its secret is redacted (a report from an older leakhound?); make the report again with --no-redact", path, r.Path, r.Line)
+		case *r.Redacted:
 			return nil, fmt.Errorf("%s holds redacted secrets, which cannot be revoked; make it with --no-redact", path)
 		}
 		out = append(out, revocable{r.Secret, r.Rule, fmt.Sprintf("%s:%d", r.Path, r.Line)})

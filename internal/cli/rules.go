@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"github.com/leakhound/leakhound/internal/source/git"
 	"io"
 	"path/filepath"
 	"slices"
@@ -30,7 +31,7 @@ func runRules(ctx context.Context, e *env, args []string) error {
 		return usagef("rules: name a subcommand: list, test or explain ID")
 	}
 	lo := config.LoadOptions{File: cfgFile}
-	if root := repoRoot("."); root != "" && !noDefaults {
+	if root := git.WorkTreeRoot("."); root != "" && !noDefaults {
 		lo.RepoFile = filepath.Join(root, config.RepoFileName)
 	}
 	cfg, err := config.Load(lo)

@@ -40,7 +40,7 @@ func scanPaths(ctx context.Context, e *env, o *commonOpts, paths []string) (*ses
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	root := repoRoot(paths[0])
+	root := git.WorkTreeRoot(paths[0])
 	if o.policyFrom != "" {
 		repo, err := git.Open(root, e.getenv)
 		if err != nil {
@@ -102,7 +102,7 @@ func (s *session) scanFile(ctx context.Context, f source.File) {
 }
 
 func scanStdin(ctx context.Context, e *env, o *commonOpts) error {
-	s, err := newSession(e, o, repoRoot("."))
+	s, err := newSession(e, o, git.WorkTreeRoot("."))
 	if err != nil {
 		return err
 	}

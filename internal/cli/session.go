@@ -440,28 +440,6 @@ func (s *session) outcome(kept []finding.Finding, interrupted bool) error {
 	return nil
 }
 
-// repoRoot returns the nearest directory at or above path that holds .git
-// (a directory, or a file for worktrees), or "".
-func repoRoot(path string) string {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return ""
-	}
-	if info, err := os.Stat(abs); err == nil && !info.IsDir() {
-		abs = filepath.Dir(abs)
-	}
-	for {
-		if _, err := os.Lstat(filepath.Join(abs, ".git")); err == nil {
-			return abs
-		}
-		parent := filepath.Dir(abs)
-		if parent == abs {
-			return ""
-		}
-		abs = parent
-	}
-}
-
 // displayPath shows p relative to the working directory when below it.
 func displayPath(p string) string {
 	wd, err := os.Getwd()

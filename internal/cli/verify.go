@@ -2,65 +2,30 @@ package cli
 
 import (
 	"context"
-	"fmt"
-	"net"
 	"net/url"
 	"strings"
 	"sync"
 
 	"github.com/leakhound/leakhound/internal/config"
 	"github.com/leakhound/leakhound/internal/verify"
+	"github.com/leakhound/leakhound/internal/verify/endpoint"
 	"golang.org/x/net/http/httpproxy"
 )
 
-// testEndpointsEnv points verification at test servers. It is read from the
-// environment only (never from a repository's config) and accepts loopback
-// addresses only, so it cannot send a token anywhere but this machine.
-const testEndpointsEnv = "LEAKHOUND_TEST_ENDPOINTS"
-
-// verifyEndpoints resolves where tokens are sent: the providers' own hosts,
-// or a GitHub Enterprise Server named by --github-api-url or by a config
-// file the user chose (--config). A repository's own config cannot choose:
-// a change to .leakhound.toml in a pull request would otherwise send the
-// tokens a CI run finds to a host of the author's choosing.
+// verifyEndpoints resolves where tokens are sent (package endpoint decides).
 func (o *commonOpts) verifyEndpoints(getenv func(string) string, configured config.Setting) (verify.Endpoints, error) {
-	ep := verify.DefaultEndpoints
-	switch {
-	case o.githubAPIURL != "":
-		if err := verify.CheckEndpoint(o.githubAPIURL); err != nil {
-			return ep, usagef("--github-api-url: %v", err)
-		}
-		ep.GitHub = strings.TrimRight(o.githubAPIURL, "/")
-	case configured.Value != "" && configured.FromRepo:
-		return ep, fmt.Errorf("%s sets [verify] github_api_url, but a repository's own config does not choose where tokens are sent; pass --github-api-url %s, or use a config file given with --config", configured.File, configured.Value)
-	case configured.Value != "":
-		ep.GitHub = strings.TrimRight(configured.Value, "/")
-	}
-	if spec := getenv(testEndpointsEnv); spec != "" {
-		for _, kv := range strings.Split(spec, ",") {
-			name, raw, _ := strings.Cut(kv, "=")
-			u, err := url.Parse(raw)
-			if err != nil || !isLoopback(u.Hostname()) {
-				return ep, fmt.Errorf("%s: %q is not a loopback URL", testEndpointsEnv, raw)
-			}
-			switch name {
-			case "github":
-				ep.GitHub = raw
-			case "anaconda":
-				ep.Anaconda = raw
-			case "anaconda-com":
-				ep.AnacondaCom = raw
-			default:
-				return ep, fmt.Errorf("%s: unknown endpoint %q", testEndpointsEnv, name)
-			}
+	if o.githubAPIURL != "" {
+		if err := endpoint.Check(o.githubAPIURL); err != nil {
+			return verify.DefaultEndpoints, usagef("--github-api-url: %v", err)
 		}
 	}
-	return ep, nil
-}
-
-func isLoopback(host string) bool {
-	ip := net.ParseIP(host)
-	return host == "localhost" || (ip != nil && ip.IsLoopback())
+	return endpoint.Resolve(endpoint.Choice{
+		Flag:       o.githubAPIURL,
+		Configured: configured.Value,
+		File:       configured.File,
+		FromRepo:   configured.FromRepo,
+		Test:       getenv(endpoint.TestEnv),
+	})
 }
 
 func (s *session) verifyClient() (*verify.Client, error) {

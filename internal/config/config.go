@@ -18,7 +18,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/leakhound/leakhound/internal/rule"
-	"github.com/leakhound/leakhound/internal/verify"
+	"github.com/leakhound/leakhound/internal/verify/endpoint"
 	"github.com/leakhound/leakhound/rules"
 )
 
@@ -126,7 +126,7 @@ func Parse(name string, data []byte) (*File, error) {
 		errs = append(errs, fmt.Errorf("%s: unknown key %q", where, k.String()))
 	}
 	if u := f.Verify.GitHubAPIURL; u != "" {
-		if err := verify.CheckEndpoint(u); err != nil {
+		if err := endpoint.Check(u); err != nil {
 			errs = append(errs, fmt.Errorf("%s:%d: [verify] github_api_url: %w", name, loc.keyLine([]string{"verify", "github_api_url"}), err))
 		}
 	}

@@ -1,7 +1,9 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math"
 	"time"
@@ -19,6 +21,7 @@ type JSONFinding struct {
 	EndLine      int                   `json:"end_line"`
 	EndColumn    int                   `json:"end_column"`
 	Secret       string                `json:"secret"`
+	Redacted     *bool                 `json:"redacted,omitempty"`
 	Fingerprint  string                `json:"fingerprint"`
 	Entropy      float64               `json:"entropy"`
 	Checksum     string                `json:"checksum"`
@@ -35,6 +38,7 @@ type JSONFinding struct {
 
 // ToJSON converts a finding to its JSON shape.
 func ToJSON(f *finding.Finding, noRedact bool) JSONFinding {
+	redacted := !noRedact
 	j := JSONFinding{
 		Rule:         f.RuleID,
 		Description:  f.Description,
@@ -44,6 +48,7 @@ func ToJSON(f *finding.Finding, noRedact bool) JSONFinding {
 		EndLine:      f.EndLine,
 		EndColumn:    f.EndColumn,
 		Secret:       secretText(f, noRedact),
+		Redacted:     &redacted,
 		Fingerprint:  f.Fingerprint(),
 		Entropy:      math.Round(f.Entropy*100) / 100,
 		Checksum:     f.Checksum,
@@ -78,4 +83,30 @@ func writeJSON(w io.Writer, r Report, opts Options, lines bool) error {
 	}
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+// ReadJSON reads the findings of a json (array) or jsonl report.
+func ReadJSON(r io.Reader) ([]JSONFinding, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	trimmed := bytes.TrimSpace(data)
+	var out []JSONFinding
+	if len(trimmed) > 0 && trimmed[0] == '[' {
+		if err := json.Unmarshal(trimmed, &out); err != nil {
+			return nil, fmt.Errorf("not a leakhound JSON report: %w", err)
+		}
+		return out, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	for {
+		var f JSONFinding
+		if err := dec.Decode(&f); err == io.EOF {
+			return out, nil
+		} else if err != nil {
+			return nil, fmt.Errorf("not a leakhound JSONL report: %w", err)
+		}
+		out = append(out, f)
+	}
 }

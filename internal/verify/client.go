@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/leakhound/leakhound/internal/verify/endpoint"
 	"io"
 	"net"
 	"net/http"
@@ -31,38 +32,11 @@ const (
 	Unverifiable = "unverifiable"
 )
 
-// Endpoints are the API base URLs. Production values are fixed; tests
-// replace them with loopback servers only (see CheckEndpoint).
-type Endpoints struct {
-	GitHub      string // https://api.github.com, or a GitHub Enterprise API URL
-	Anaconda    string // https://api.anaconda.org
-	AnacondaCom string // https://anaconda.com
-}
+// Endpoints is where each provider's API is (see package endpoint).
+type Endpoints = endpoint.Set
 
 // DefaultEndpoints are the providers' public APIs.
-var DefaultEndpoints = Endpoints{
-	GitHub:      "https://api.github.com",
-	Anaconda:    "https://api.anaconda.org",
-	AnacondaCom: "https://anaconda.com",
-}
-
-// CheckEndpoint accepts an HTTPS URL, or plain HTTP to a loopback address
-// (test servers). Anything else could send tokens in the clear.
-func CheckEndpoint(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return fmt.Errorf("%q is not an absolute URL", raw)
-	}
-	if u.Scheme == "https" {
-		return nil
-	}
-	host := u.Hostname()
-	ip := net.ParseIP(host)
-	if u.Scheme == "http" && (host == "localhost" || (ip != nil && ip.IsLoopback())) {
-		return nil
-	}
-	return fmt.Errorf("%q: tokens are only sent over HTTPS", raw)
-}
+var DefaultEndpoints = endpoint.Default
 
 // Options tune a Client.
 type Options struct {

@@ -369,24 +369,6 @@ func TestUnverifiable(t *testing.T) {
 	}
 }
 
-func TestCheckEndpoint(t *testing.T) {
-	for u, ok := range map[string]bool{
-		"https://api.github.com":         true,
-		"https://ghe.example.com/api/v3": true,
-		"http://127.0.0.1:8080":          true,
-		"http://localhost:1":             true,
-		"http://[::1]:9":                 true,
-		"http://api.github.com":          false,
-		"http://10.0.0.1":                false,
-		"ftp://x":                        false,
-		"not a url":                      false,
-	} {
-		if err := CheckEndpoint(u); (err == nil) != ok {
-			t.Errorf("CheckEndpoint(%q) = %v", u, err)
-		}
-	}
-}
-
 func TestRevokeBatches(t *testing.T) {
 	var batches []int
 	var mu sync.Mutex

@@ -9,9 +9,9 @@
 package git
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
+	gitconfig "github.com/go-git/go-git/v5/plumbing/format/config"
 	"io"
 	"os"
 	"path/filepath"
@@ -70,6 +70,24 @@ func Open(dir string, getenv func(string) string) (*Repo, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// WorkTreeRoot returns the work tree of the repository that holds path (a
+// file or a directory), found as Open finds it, or "" outside a repository
+// with a work tree. It reads no repository data.
+func WorkTreeRoot(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return ""
+	}
+	if info, err := os.Stat(abs); err == nil && !info.IsDir() {
+		abs = filepath.Dir(abs)
+	}
+	var r Repo
+	if r.discover(abs) != nil {
+		return ""
+	}
+	return r.WorkTree
 }
 
 func (r *Repo) discover(dir string) error {
@@ -178,27 +196,19 @@ func (r *Repo) open(getenv func(string) string) error {
 	return nil
 }
 
-// objectFormat reads extensions.objectformat from a git config file.
+// objectFormat reads extensions.objectformat from a git config file,
+// through go-git's config decoder.
 func objectFormat(configPath string) string {
 	f, err := os.Open(configPath)
 	if err != nil {
 		return ""
 	}
 	defer f.Close()
-	section := ""
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		line := strings.TrimSpace(s.Text())
-		if strings.HasPrefix(line, "[") {
-			section = strings.ToLower(strings.Trim(line, "[] \t"))
-			continue
-		}
-		k, v, ok := strings.Cut(line, "=")
-		if ok && section == "extensions" && strings.EqualFold(strings.TrimSpace(k), "objectformat") {
-			return strings.ToLower(strings.TrimSpace(v))
-		}
+	cfg := gitconfig.New()
+	if err := gitconfig.NewDecoder(f).Decode(cfg); err != nil {
+		return ""
 	}
-	return ""
+	return strings.ToLower(cfg.Section("extensions").Option("objectformat"))
 }
 
 // Clone opens another handle on the same repository, for a worker: go-git

@@ -1,4 +1,4 @@
-package cli
+package report
 
 import (
 	"fmt"
@@ -9,8 +9,10 @@ import (
 	"github.com/leakhound/leakhound/internal/finding"
 )
 
-// annotation renders a finding as the platform's log command, or "".
-func annotation(platform ciplan.Platform, f *finding.Finding) string {
+// Annotation renders a finding as the CI platform's log command (GitHub
+// Actions' ::error, Azure Pipelines' ##vso[task.logissue]), or "" for a
+// platform without one. The secret is always redacted.
+func Annotation(platform ciplan.Platform, f *finding.Finding) string {
 	msg := fmt.Sprintf("%s: %s (%s)", f.Description, f.Secret.String(), f.RuleID)
 	switch platform {
 	case ciplan.GitHub:
@@ -35,8 +37,9 @@ func azProperty(s string) string {
 	return strings.NewReplacer("%", "%AZP25", ";", "%3B", "\r", "%0D", "\n", "%0A", "]", "%5D").Replace(s)
 }
 
-// group returns the lines that open and close a collapsible log section.
-func group(platform ciplan.Platform, title string) (string, string) {
+// Group returns the lines that open and close a collapsible log section
+// on the CI platform, or empty strings.
+func Group(platform ciplan.Platform, title string) (string, string) {
 	switch platform {
 	case ciplan.GitHub:
 		return "::group::" + title, "::endgroup::"
