@@ -16,7 +16,8 @@ var errHelp = errors.New("help shown")
 // (`leakhound scan . --format json`) and help goes to stdout.
 type flagSet struct {
 	*flag.FlagSet
-	usage string
+	usage  string
+	hidden map[string]bool
 }
 
 func newFlagSet(name, usage string) *flagSet {
@@ -39,23 +40,59 @@ func (fs *flagSet) parse(e *env, args []string) ([]string, error) {
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
-			return positional, nil
+			return positional, fs.checkHidden()
 		}
 		if len(args) > 0 && len(rest) < len(args) && args[len(args)-len(rest)-1] == "--" {
-			return append(positional, rest...), nil
+			return append(positional, rest...), fs.checkHidden()
 		}
 		positional = append(positional, rest[0])
 		args = rest[1:]
 	}
 }
 
+// printHelp prints the usage and every flag the command takes, written as
+// users type them (--flag), with its default when it has one.
 func (fs *flagSet) printHelp(e *env) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Usage: %s\n\nFlags:\n", fs.usage)
-	fs.SetOutput(&b)
-	fs.PrintDefaults()
-	fs.SetOutput(io.Discard)
+	fs.VisitAll(func(f *flag.Flag) {
+		if fs.hidden[f.Name] {
+			return
+		}
+		name, usage := flag.UnquoteUsage(f)
+		fmt.Fprintf(&b, "  --%s", f.Name)
+		if name != "" {
+			fmt.Fprintf(&b, " %s", name)
+		}
+		fmt.Fprintf(&b, "\n      %s", strings.ReplaceAll(usage, "\n", "\n      "))
+		if def := f.DefValue; def != "" && def != "false" && def != "0" {
+			fmt.Fprintf(&b, " (default %s)", def)
+		}
+		b.WriteString("\n")
+	})
 	fmt.Fprint(e.io.Out, b.String())
+}
+
+// hide keeps flags out of the help and refuses them when given: flags a
+// command registers with the common set but does not use.
+func (fs *flagSet) hide(names ...string) {
+	if fs.hidden == nil {
+		fs.hidden = map[string]bool{}
+	}
+	for _, n := range names {
+		fs.hidden[n] = true
+	}
+}
+
+// checkHidden returns a usage error for a hidden flag given on the command line.
+func (fs *flagSet) checkHidden() error {
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		if fs.hidden[f.Name] && err == nil {
+			err = usagef("%s does not take --%s", fs.Name(), f.Name)
+		}
+	})
+	return err
 }
 
 // byteSize is a flag value such as 50MiB, 10MB, 4096.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"runtime"
 	"slices"
@@ -90,6 +91,16 @@ func (o *commonOpts) register(fs *flagSet) {
 }
 
 func (o *commonOpts) validate() error {
+	err := o.check()
+	var ue *usageError
+	if o.flags != nil && errors.As(err, &ue) {
+		// say which command, as a flag parse error does
+		ue.msg = o.flags.Name() + ": " + ue.msg
+	}
+	return err
+}
+
+func (o *commonOpts) check() error {
 	if !slices.Contains(report.Formats, o.format) {
 		return usagef("--format must be one of %s, not %q", strings.Join(report.Formats, ", "), o.format)
 	}

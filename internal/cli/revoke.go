@@ -31,6 +31,9 @@ func runRevoke(ctx context.Context, e *env, args []string) error {
 	var yes bool
 	fs.StringVar(&reportFile, "report", "", "JSON or JSONL report `file` made with --no-redact")
 	fs.BoolVar(&yes, "yes", false, "do not ask for confirmation (for CI)")
+	// revoke reports nothing: the report and suppression flags are not its
+	fs.hide("format", "output", "no-redact", "baseline", "write-baseline", "show-suppressed", "report-unused-ignores",
+		"verify", "verify-timeout", "fail-on", "show-invalid", "skip-errors", "policy-from", "no-inline-allow")
 	paths, err := fs.parse(e, args)
 	if err != nil {
 		return err
