@@ -101,7 +101,7 @@ func unwrapPath(err error) error {
 	return err
 }
 
-func (s *session) printProblems() {
+func (s *session) printProblems(interrupted bool) {
 	if len(s.problems) == 0 {
 		return
 	}
@@ -113,7 +113,11 @@ func (s *session) printProblems() {
 	for _, p := range s.problems {
 		fmt.Fprintf(s.env.io.Err, "leakhound: %s: %s\n", level, iostreams.Escape(p.String()))
 	}
-	if !s.opts.skipErrors {
+	switch {
+	case interrupted:
+		// the exit code is the interruption's (130), not 2
+		fmt.Fprintf(s.env.io.Err, "leakhound: %d path(s) could not be scanned before the scan was interrupted\n", len(s.problems))
+	case !s.opts.skipErrors:
 		fmt.Fprintf(s.env.io.Err, "leakhound: %d path(s) could not be scanned, so the result is incomplete (exit 2); --skip-errors makes these warnings\n", len(s.problems))
 	}
 }

@@ -75,7 +75,7 @@ func runRevoke(ctx context.Context, e *env, args []string) error {
 			}
 		}
 		if len(s.problems) > 0 && !o.skipErrors {
-			s.printProblems()
+			s.printProblems(false)
 			return errIncomplete
 		}
 	}

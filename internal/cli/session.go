@@ -294,7 +294,7 @@ func (s *session) finish(ctx context.Context, hint string) error {
 		return err
 	}
 	s.printUnusedEntries()
-	s.printProblems()
+	s.printProblems(interrupted)
 	s.printSummary(kept, len(accepted))
 	return s.outcome(kept, interrupted)
 }
