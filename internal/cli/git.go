@@ -159,7 +159,7 @@ func runHistory(ctx context.Context, e *env, args []string) error {
 	}
 	var stats git.Stats
 	stats.TotalCommits.Store(int64(len(h.Commits)))
-	stop := startProgress(e, &o, &stats)
+	stop := startProgress(e, &o, historyProgress(&stats))
 	found, err := repo.ScanHistory(ctx, h, o.threads, s.gitScanOptions(ctx, &stats))
 	stop()
 	if err != nil && !errors.Is(err, context.Canceled) {
@@ -189,9 +189,24 @@ func parseDate(s string, endOfDay bool) (time.Time, error) {
 	return t, nil
 }
 
-// startProgress prints commits, blobs and throughput to stderr every half
-// second while stderr is a terminal, and returns a function that stops it.
-func startProgress(e *env, o *commonOpts, stats *git.Stats) func() {
+// historyProgress is history's progress line: commits, blobs, throughput
+// and the time left.
+func historyProgress(stats *git.Stats) func(elapsed float64) string {
+	return func(elapsed float64) string {
+		walked, total := stats.Commits.Load(), stats.TotalCommits.Load()
+		mbps := float64(stats.BlobBytes.Load()) / (1 << 20) / elapsed
+		eta := "?"
+		if walked > 0 && total >= walked {
+			eta = (time.Duration(float64(total-walked) / float64(walked) * elapsed * float64(time.Second))).Round(time.Second).String()
+		}
+		return fmt.Sprintf("commits %d/%d  blobs %d  %.1f MB/s  eta %s", walked, total, stats.Blobs.Load(), mbps, eta)
+	}
+}
+
+// startProgress prints the line progress makes to stderr every half second
+// while stderr is a terminal (not in CI, not with --quiet), and returns a
+// function that stops it and clears the line.
+func startProgress(e *env, o *commonOpts, progress func(elapsed float64) string) func() {
 	if !e.io.ErrTTY || o.quiet || e.getenv("CI") != "" {
 		return func() {}
 	}
@@ -199,14 +214,7 @@ func startProgress(e *env, o *commonOpts, stats *git.Stats) func() {
 	finished := make(chan struct{})
 	start := time.Now()
 	show := func() {
-		elapsed := max(time.Since(start).Seconds(), 0.001)
-		walked, total := stats.Commits.Load(), stats.TotalCommits.Load()
-		mbps := float64(stats.BlobBytes.Load()) / (1 << 20) / elapsed
-		eta := "?"
-		if walked > 0 && total >= walked {
-			eta = (time.Duration(float64(total-walked) / float64(walked) * elapsed * float64(time.Second))).Round(time.Second).String()
-		}
-		fmt.Fprintf(e.io.Err, "\r\033[Kcommits %d/%d  blobs %d  %.1f MB/s  eta %s", walked, total, stats.Blobs.Load(), mbps, eta)
+		fmt.Fprintf(e.io.Err, "\r\033[K%s", progress(max(time.Since(start).Seconds(), 0.001)))
 	}
 	go func() {
 		defer close(finished)

@@ -70,6 +70,13 @@ func scanPaths(ctx context.Context, e *env, o *commonOpts, paths []string) (*ses
 			}
 		}()
 	}
+	stop := startProgress(e, o, func(elapsed float64) string {
+		s.mu.Lock()
+		files, bytes := s.files, s.bytes
+		s.mu.Unlock()
+		return fmt.Sprintf("files %d  %s  %.1f MB/s", files, humanBytes(bytes), float64(bytes)/(1<<20)/elapsed)
+	})
+	defer stop()
 	walkErr := source.Walk(ctx, paths, source.WalkOptions{
 		MaxFileSize: int64(o.maxFileSize),
 		Display:     func(p string) string { return relativeTo(base, p) },
