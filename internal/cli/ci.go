@@ -76,7 +76,7 @@ func runCI(ctx context.Context, e *env, args []string) error {
 	s.add(stats.Blobs.Load(), stats.BlobBytes.Load(), found)
 	result := s.finish(ctx, "")
 	for i := range s.found {
-		if f := &s.found[i]; f.Suppressed == "" {
+		if f := &s.found[i]; !f.IsAccepted() {
 			if line := report.Annotation(plan.Platform, f); line != "" {
 				fmt.Fprintln(e.io.Err, line)
 			}

@@ -36,7 +36,11 @@ func (fs *flagSet) parse(e *env, args []string) ([]string, error) {
 			return nil, errHelp
 		}
 		if err != nil {
-			return nil, usagef("%s: %v", fs.Name(), err)
+			// the flag package writes flags with one dash; users type two
+			msg := strings.Replace(err.Error(), "flag provided but not defined: -", "unknown flag --", 1)
+			msg = strings.Replace(msg, " for flag -", " for flag --", 1)
+			msg = strings.Replace(msg, "flag needs an argument: -", "flag needs an argument: --", 1)
+			return nil, commandUsagef(fs.Name(), "%s", msg)
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -89,7 +93,7 @@ func (fs *flagSet) checkHidden() error {
 	var err error
 	fs.Visit(func(f *flag.Flag) {
 		if fs.hidden[f.Name] && err == nil {
-			err = usagef("%s does not take --%s", fs.Name(), f.Name)
+			err = commandUsagef(fs.Name(), "does not take --%s", f.Name)
 		}
 	})
 	return err

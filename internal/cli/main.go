@@ -19,11 +19,19 @@ const (
 )
 
 // usageError is a mistake in the command line; it is printed with a hint.
-type usageError struct{ msg string }
+// usageError is a mistake in the command line; cmd, when set, names the
+// command whose help to point at.
+type usageError struct{ msg, cmd string }
 
 func (e *usageError) Error() string { return e.msg }
 
-func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+func usagef(format string, args ...any) error { return &usageError{msg: fmt.Sprintf(format, args...)} }
+
+// commandUsagef is usagef for a mistake in command cmd's flags or arguments:
+// the message starts with the command, and the hint points at its help.
+func commandUsagef(cmd, format string, args ...any) error {
+	return &usageError{msg: cmd + ": " + fmt.Sprintf(format, args...), cmd: cmd}
+}
 
 // errLeaks means the command completed and found leaks.
 var errLeaks = errors.New("leaks found")
@@ -138,7 +146,11 @@ func exitCode(ctx context.Context, e *env, err error) int {
 	}
 	var ue *usageError
 	if errors.As(err, &ue) {
-		fmt.Fprintf(e.io.Err, "leakhound: %s\nRun 'leakhound --help' for usage.\n", ue.msg)
+		help := "leakhound --help"
+		if ue.cmd != "" {
+			help = "leakhound " + ue.cmd + " --help"
+		}
+		fmt.Fprintf(e.io.Err, "leakhound: %s\nRun '%s' for usage.\n", ue.msg, help)
 		return ExitError
 	}
 	// an error may name a file or revision from the change: escape every

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"flag"
 	"runtime"
 	"slices"
@@ -35,7 +36,7 @@ type commonOpts struct {
 
 	verify        bool
 	githubAPIURL  string
-	failOn        string
+	failOn        failOn
 	verifyTimeout time.Duration
 
 	maxDecodeDepth int
@@ -62,6 +63,25 @@ func (o *commonOpts) given(name string) bool {
 
 const defaultMaxFileSize = 50 << 20
 
+// failOn is --fail-on: which findings make the exit code 1.
+type failOn string
+
+const (
+	failOnAny  failOn = "any"  // every finding that is not accepted
+	failOnLive failOn = "live" // live ones; an unknown verdict is exit 2
+)
+
+func (f *failOn) String() string { return string(*f) }
+
+func (f *failOn) Set(s string) error {
+	switch failOn(s) {
+	case failOnAny, failOnLive:
+		*f = failOn(s)
+		return nil
+	}
+	return fmt.Errorf("must be any or live, not %q", s)
+}
+
 func (o *commonOpts) register(fs *flagSet) {
 	o.flags = fs
 	o.maxFileSize = defaultMaxFileSize
@@ -87,7 +107,8 @@ func (o *commonOpts) register(fs *flagSet) {
 	fs.DurationVar(&o.verifyTimeout, "verify-timeout", 2*time.Minute, "give up on --verify after `duration` in all; secrets not checked by then are unknown")
 	fs.BoolVar(&o.noIgnoreFile, "no-ignore-file", false, "ignore the repository's .leakhoundignore (--no-repo-config ignores it too)")
 	fs.StringVar(&o.policyFrom, "policy-from", "", "read .leakhound.toml and .leakhoundignore from commit `rev` instead of the work tree (ci: the base of the range)")
-	fs.StringVar(&o.failOn, "fail-on", "any", "which findings make the exit code 1: any, or live (needs --verify; for audits of old history)")
+	o.failOn = failOnAny
+	fs.Var(&o.failOn, "fail-on", "which findings make the exit code 1 (`mode`: any, or live, which needs --verify; for audits of old history)")
 }
 
 func (o *commonOpts) validate() error {
@@ -95,7 +116,7 @@ func (o *commonOpts) validate() error {
 	var ue *usageError
 	if o.flags != nil && errors.As(err, &ue) {
 		// say which command, as a flag parse error does
-		ue.msg = o.flags.Name() + ": " + ue.msg
+		ue.msg, ue.cmd = o.flags.Name()+": "+ue.msg, o.flags.Name()
 	}
 	return err
 }
@@ -111,9 +132,7 @@ func (o *commonOpts) check() error {
 		return usagef("%v", err)
 	}
 	switch {
-	case o.failOn != "any" && o.failOn != "live":
-		return usagef("--fail-on must be any or live, not %q", o.failOn)
-	case o.failOn == "live" && !o.verify:
+	case o.failOn == failOnLive && !o.verify:
 		return usagef("--fail-on live needs --verify")
 	case o.verify && o.verifyTimeout <= 0:
 		return usagef("--verify-timeout must be positive")

@@ -136,13 +136,13 @@ func (s *session) printSummary(kept []finding.Finding, accepted int) {
 		fmt.Fprintf(&b, "%d leaks found", len(kept))
 	}
 	if s.opts.verify && len(kept) > 0 {
-		counts := map[string]int{}
+		counts := map[finding.Status]int{}
 		for _, f := range kept {
 			if f.Verification != nil {
 				counts[f.Verification.Status]++
 			}
 		}
-		fmt.Fprintf(&b, " (verified: %d live, %d invalid, %d unknown, %d unverifiable)", counts["live"], counts["invalid"], counts["unknown"], counts["unverifiable"])
+		fmt.Fprintf(&b, " (verified: %d live, %d invalid, %d unknown, %d unverifiable)", counts[finding.Live], counts[finding.Invalid], counts[finding.Unknown], counts[finding.Unverifiable])
 	}
 	if accepted > 0 {
 		fmt.Fprintf(&b, " (%d accepted by inline markers, ignore file or baseline)", accepted)

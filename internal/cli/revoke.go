@@ -70,7 +70,7 @@ func runRevoke(ctx context.Context, e *env, args []string) error {
 		githubAPI = s.githubAPI
 		s.suppress()
 		for _, f := range s.found {
-			if f.Suppressed == "" {
+			if !f.IsAccepted() {
 				found = append(found, revocable{f.Secret.Reveal(), f.RuleID, fmt.Sprintf("%s:%d", f.Path, f.Line)})
 			}
 		}

@@ -167,15 +167,13 @@ func (o *commonOpts) applyScanConfig(cfg *config.Config) error {
 func (s *session) suppress() {
 	for i := range s.found {
 		f := &s.found[i]
-		if f.Suppressed != "" {
+		if f.IsAccepted() {
 			continue
 		}
 		if e, ok := s.ignore.Match(f); ok {
-			f.Suppressed = "ignore file " + e.Source + " (" + e.String() + ")"
-			f.AcceptedBy = finding.AcceptedByIgnoreFile
+			f.Accepted = finding.Acceptance{By: finding.AcceptedByIgnoreFile, Entry: e.Source + " (" + e.String() + ")"}
 		} else if e, ok := s.baseline.Match(f); ok {
-			f.Suppressed = "baseline " + e.Source
-			f.AcceptedBy = finding.AcceptedByBaseline
+			f.Accepted = finding.Acceptance{By: finding.AcceptedByBaseline, Entry: e.Source}
 		}
 	}
 }
@@ -225,8 +223,7 @@ func (s *session) markInline(content []byte, found []finding.Finding) {
 	}
 	for i := range found {
 		if why, ok := suppress.Inline(content, &found[i]); ok {
-			found[i].Suppressed = why
-			found[i].AcceptedBy = finding.AcceptedInline
+			found[i].Accepted = finding.Acceptance{By: finding.AcceptedInline, Entry: why}
 		}
 	}
 }
@@ -334,7 +331,7 @@ func redactCommits(found []finding.Finding) {
 func (s *session) verifyKept(ctx context.Context) error {
 	var idx []int
 	for i := range s.found {
-		if s.found[i].Suppressed == "" {
+		if !s.found[i].IsAccepted() {
 			idx = append(idx, i)
 		}
 	}
@@ -346,9 +343,9 @@ func (s *session) verifyKept(ctx context.Context) error {
 func (s *session) partition() (kept, accepted, baselined []finding.Finding) {
 	for _, f := range s.found {
 		switch {
-		case f.Suppressed == "":
+		case !f.IsAccepted():
 			kept = append(kept, f)
-		case f.AcceptedBy == finding.AcceptedByBaseline:
+		case f.Accepted.By == finding.AcceptedByBaseline:
 			baselined = append(baselined, f)
 			accepted = append(accepted, f)
 		default:
@@ -411,7 +408,7 @@ func (s *session) outcome(kept []finding.Finding, interrupted bool) error {
 		return context.Canceled
 	case len(s.problems) > 0 && !s.opts.skipErrors:
 		return errIncomplete
-	case s.opts.failOn == "live":
+	case s.opts.failOn == failOnLive:
 		unknown, unverifiable := 0, 0
 		for _, f := range kept {
 			if f.Verification != nil && f.Verification.Status == verify.Live {

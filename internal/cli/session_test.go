@@ -14,7 +14,7 @@ import (
 func TestStreamGrowingPastTheLimit(t *testing.T) {
 	var out, errs bytes.Buffer
 	e := &env{io: &iostreams.IO{Out: &out, Err: &errs}, getenv: func(string) string { return "" }}
-	o := &commonOpts{format: "text", color: "never", threads: 1, failOn: "any", maxDecodeDepth: 2}
+	o := &commonOpts{format: "text", color: "never", threads: 1, failOn: failOnAny, maxDecodeDepth: 2}
 	o.maxFileSize = 10
 	s, err := newSession(e, o, "")
 	if err != nil {

@@ -19,7 +19,7 @@ type candidate struct {
 	start, end int // secret span
 	mstart     int // match span
 	mend       int
-	checksum   string
+	checksum   finding.Checksum
 	// For secrets found in decoded content: the secret itself (start:end
 	// is then the encoded span in the original) and how it was decoded.
 	secret  string
@@ -147,7 +147,7 @@ func (e *Engine) detect(f source.Fragment, st *streamState) ([]finding.Finding, 
 func (e *Engine) capFindings(found []finding.Finding, st *streamState) []finding.Finding {
 	out := found[:0]
 	for _, f := range found {
-		if f.Suppressed != "" {
+		if f.IsAccepted() {
 			out = append(out, f)
 			continue
 		}
@@ -330,7 +330,7 @@ func (e *Engine) matchRule(cands []candidate, r *compiledRule, content []byte, s
 		if start < 0 || start == end {
 			continue
 		}
-		c := candidate{rule: r, start: start, end: end, mstart: m[0], mend: m[1], checksum: "none"}
+		c := candidate{rule: r, start: start, end: end, mstart: m[0], mend: m[1], checksum: finding.ChecksumNone}
 		if !e.keep(&c, content) || e.exempt(st.path, c.secretIn(content)) {
 			continue
 		}
@@ -367,9 +367,9 @@ func (e *Engine) keep(c *candidate, content []byte) bool {
 	}
 	if r.validate != nil {
 		if r.validate(secret) {
-			c.checksum = "valid"
+			c.checksum = finding.ChecksumValid
 		} else if e.opts.ShowInvalid {
-			c.checksum = "invalid"
+			c.checksum = finding.ChecksumInvalid
 		} else {
 			return false
 		}

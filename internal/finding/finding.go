@@ -47,7 +47,7 @@ type Commit struct {
 
 // Verification is the answer of a provider's API about a secret.
 type Verification struct {
-	Status    string    `json:"status"`
+	Status    Status    `json:"status"`
 	Detail    string    `json:"detail,omitempty"`
 	Owner     string    `json:"owner,omitempty"`
 	Scopes    []string  `json:"scopes,omitempty"`
@@ -55,11 +55,25 @@ type Verification struct {
 	CheckedAt time.Time `json:"checked_at"`
 }
 
-// Checksum verdicts of an offline validator.
+// Checksum is an offline validator's verdict on a secret.
+type Checksum string
+
+// Checksum verdicts.
 const (
-	ChecksumValid   = "valid"
-	ChecksumInvalid = "invalid"
-	ChecksumNone    = "none"
+	ChecksumValid   Checksum = "valid"
+	ChecksumInvalid Checksum = "invalid" // reported only with --show-invalid
+	ChecksumNone    Checksum = "none"    // the rule has no validator
+)
+
+// Status is a provider's verdict on a secret.
+type Status string
+
+// Verification verdicts.
+const (
+	Live         Status = "live"
+	Invalid      Status = "invalid"
+	Unknown      Status = "unknown"      // no answer: network, rate limit, deadline
+	Unverifiable Status = "unverifiable" // no side-effect-free check exists
 )
 
 // Finding is one secret found at one place.
@@ -83,7 +97,7 @@ type Finding struct {
 
 	Secret   Secret
 	Entropy  float64
-	Checksum string
+	Checksum Checksum
 	// Decoded says how the secret was decoded from the text at
 	// Offset:End ("base64", "percent-encoding, then base64", ...); empty
 	// for secrets found as written.
@@ -96,22 +110,45 @@ type Finding struct {
 
 	Commit       *Commit
 	Verification *Verification
-	// Suppressed holds why a finding was accepted (inline marker, ignore file,
-	// baseline); empty for findings that count. AcceptedBy says which.
-	Suppressed string
-	AcceptedBy Acceptance
+	// Accepted says whether and how the finding was accepted (an inline
+	// marker, an ignore file or a baseline entry); the zero value counts.
+	Accepted Acceptance
 }
 
-// Acceptance is the way a finding was accepted.
-type Acceptance int
+// IsAccepted reports whether a team accepted the finding: it is reported
+// only on request and does not fail the run.
+func (f *Finding) IsAccepted() bool { return f.Accepted.By != NotAccepted }
+
+// AcceptedBy is the way a finding was accepted.
+type AcceptedBy int
 
 // The ways a team accepts a secret.
 const (
-	NotAccepted Acceptance = iota
+	NotAccepted AcceptedBy = iota
 	AcceptedInline
 	AcceptedByIgnoreFile
 	AcceptedByBaseline
 )
+
+// Acceptance is how a finding was accepted: the way, and the marker or
+// entry (with where it is) that accepted it.
+type Acceptance struct {
+	By    AcceptedBy
+	Entry string
+}
+
+// String says why the finding was accepted, for reports; "" when it was not.
+func (a Acceptance) String() string {
+	switch a.By {
+	case AcceptedInline:
+		return a.Entry
+	case AcceptedByIgnoreFile:
+		return "ignore file " + a.Entry
+	case AcceptedByBaseline:
+		return "baseline " + a.Entry
+	}
+	return ""
+}
 
 // Fingerprint is path:rule:sha256(secret)[:16]. It has no line number (lines
 // move), no commit (a baseline made from history must match a staged change)

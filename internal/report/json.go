@@ -24,7 +24,7 @@ type JSONFinding struct {
 	Redacted     *bool                 `json:"redacted,omitempty"`
 	Fingerprint  string                `json:"fingerprint"`
 	Entropy      float64               `json:"entropy"`
-	Checksum     string                `json:"checksum"`
+	Checksum     finding.Checksum      `json:"checksum"`
 	Decoded      string                `json:"decoded,omitempty"`
 	Location     string                `json:"location,omitempty"`
 	Commit       string                `json:"commit,omitempty"`
@@ -55,7 +55,7 @@ func ToJSON(f *finding.Finding, noRedact bool) JSONFinding {
 		Decoded:      f.Decoded,
 		Location:     f.Location,
 		Verification: f.Verification,
-		Suppressed:   f.Suppressed,
+		Suppressed:   f.Accepted.String(),
 	}
 	if c := f.Commit; c != nil {
 		j.Commit, j.Author, j.Email, j.Message = c.ID, c.Author, c.Email, c.Message

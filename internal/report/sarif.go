@@ -195,8 +195,8 @@ func sarifResultOf(f *finding.Finding, ruleIndex int, noRedact bool) sarifResult
 	if f.Verification != nil {
 		res.Properties["verification"] = f.Verification
 	}
-	if f.Suppressed != "" {
-		res.Properties["suppressed"] = f.Suppressed
+	if f.IsAccepted() {
+		res.Properties["suppressed"] = f.Accepted.String()
 	}
 	return res
 }

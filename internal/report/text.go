@@ -71,8 +71,8 @@ func writeText(w io.Writer, r Report, opts Options) error {
 		if v := f.Verification; v != nil {
 			fmt.Fprintf(bw, "  verify %s\n", sanitize(verificationText(v)))
 		}
-		if f.Suppressed != "" {
-			fmt.Fprintf(bw, "  accepted: %s\n", sanitize(f.Suppressed))
+		if f.IsAccepted() {
+			fmt.Fprintf(bw, "  accepted: %s\n", sanitize(f.Accepted.String()))
 		} else {
 			fmt.Fprintf(bw, "  %s %s\n", p.dim.Sprint("ignore"), sanitize(f.Fingerprint())+p.dim.Sprint("   (a line for .leakhoundignore, once the secret is revoked or known to be harmless)"))
 		}
@@ -87,7 +87,7 @@ func writeText(w io.Writer, r Report, opts Options) error {
 }
 
 func verificationText(v *finding.Verification) string {
-	s := v.Status
+	s := string(v.Status)
 	if v.Owner != "" {
 		s += ", owner " + v.Owner
 	}

@@ -24,12 +24,12 @@ import (
 	"github.com/leakhound/leakhound/internal/memo"
 )
 
-// Statuses.
+// Verdicts (finding.Status), under the names verifiers use.
 const (
-	Live         = "live"
-	Invalid      = "invalid"
-	Unknown      = "unknown"
-	Unverifiable = "unverifiable"
+	Live         = finding.Live
+	Invalid      = finding.Invalid
+	Unknown      = finding.Unknown
+	Unverifiable = finding.Unverifiable
 )
 
 // Endpoints is where each provider's API is (see package endpoint).

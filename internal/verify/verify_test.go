@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/leakhound/leakhound/internal/finding"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -74,7 +75,7 @@ func TestGitHubAnswers(t *testing.T) {
 		name       string
 		prefix     string
 		handle     func(w http.ResponseWriter, r *http.Request, calls int)
-		status     string
+		status     finding.Status
 		detail     string
 		owner      string
 		scopes     string
@@ -279,7 +280,7 @@ func TestAnacondaAnswers(t *testing.T) {
 	cases := []struct {
 		name   string
 		handle http.HandlerFunc
-		status string
+		status finding.Status
 		detail string
 		owner  string
 	}{
