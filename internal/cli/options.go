@@ -2,8 +2,8 @@ package cli
 
 import (
 	"errors"
-	"fmt"
 	"flag"
+	"fmt"
 	"runtime"
 	"slices"
 	"strings"
