@@ -7,19 +7,20 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
 
 // gitCmd runs git in dir and returns its output, trimmed.
-func gitCmd(t *testing.T, dir string, args ...string) string {
+func gitCmd(t testing.TB, dir string, args ...string) string {
 	t.Helper()
 	return strings.TrimSpace(string(gitOut(t, dir, nil, args...)))
 }
 
 // gitOut runs git in dir, isolated from the machine's configuration, and
 // returns its standard output unmodified.
-func gitOut(t *testing.T, dir string, stdin io.Reader, args ...string) []byte {
+func gitOut(t testing.TB, dir string, stdin io.Reader, args ...string) []byte {
 	t.Helper()
 	cmd := exec.Command("git", args...)
 	cmd.Dir = dir
@@ -34,13 +35,27 @@ func gitOut(t *testing.T, dir string, stdin io.Reader, args ...string) []byte {
 	return out
 }
 
-// makeRepo builds a repository with nested directories and returns its path.
-func makeRepo(t *testing.T, version string) string {
+// makeRepo builds a repository with nested directories, an executable
+// file and a symbolic link, and returns its path (removed with t's
+// temporary directories).
+func makeRepo(t testing.TB, version string) string {
+	t.Helper()
 	dir := t.TempDir()
 	gitCmd(t, dir, "init", "-q")
-	for _, p := range []string{"a.txt", "d/b.txt", "d/e/c.txt", "d/e/f/g.txt", "z-dir/h.txt", "d-x.txt"} {
-		os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755)
-		os.WriteFile(filepath.Join(dir, p), []byte(p+"\n"), 0o644)
+	for _, p := range []string{"a.txt", "d/b.txt", "d/e/c.txt", "d/e/f/g.txt", "z-dir/h.txt", "d-x.txt", "run.sh"} {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		mode := os.FileMode(0o644)
+		if strings.HasSuffix(p, ".sh") {
+			mode = 0o755
+		}
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(p+"\n"), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("a.txt", filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
 	}
 	gitCmd(t, dir, "add", ".")
 	gitCmd(t, dir, "commit", "-q", "-m", "x")
@@ -62,7 +77,7 @@ func TestParseIndexMatchesGit(t *testing.T) {
 			want := strings.Fields(gitCmd(t, dir, "ls-files", "-s"))
 			var got []string
 			for _, e := range idx.Entries {
-				got = append(got, "100644", e.Hash.String(), "0", e.Path)
+				got = append(got, strconv.FormatUint(uint64(e.Mode), 8), e.Hash.String(), strconv.Itoa(int(e.Stage)), e.Path)
 			}
 			if strings.Join(got, " ") != strings.Join(want, " ") {
 				t.Fatalf("entries:\n got %v\nwant %v", got, want)
@@ -143,7 +158,7 @@ func TestIndexWithoutChecksum(t *testing.T) {
 
 func FuzzParseIndex(f *testing.F) {
 	for _, v := range []string{"2", "4"} {
-		dir := makeRepo(&testing.T{}, v)
+		dir := makeRepo(f, v)
 		if data, err := os.ReadFile(filepath.Join(dir, ".git", "index")); err == nil {
 			f.Add(data)
 		}
@@ -168,7 +183,7 @@ func FuzzParseIndex(f *testing.F) {
 func FuzzParseIndexBody(f *testing.F) {
 	// The checksum stops random mutations early; this target fixes it up so
 	// the fuzzer reaches the entry and extension parsers.
-	dir := makeRepo(&testing.T{}, "")
+	dir := makeRepo(f, "")
 	data, _ := os.ReadFile(filepath.Join(dir, ".git", "index"))
 	f.Add(data[:len(data)-hashSize])
 	f.Fuzz(func(t *testing.T, body []byte) {
