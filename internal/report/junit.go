@@ -62,6 +62,9 @@ func writeJUnit(w io.Writer, r Report, opts Options) error {
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		c := target(f.Path)
+		if f.IsAccepted() {
+			continue // listed with --show-suppressed, but it does not fail the run
+		}
 		var detail strings.Builder
 		fmt.Fprintf(&detail, "%s:%d:%d: %s\nsecret: %s\n", f.Path, f.Line, f.Column, f.Description, secretText(f, opts.NoRedact))
 		if f.Commit != nil {
