@@ -18,17 +18,24 @@ import (
 )
 
 func runRules(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("rules", "leakhound rules list|test|explain ID [--config FILE]\n\n  list     print every rule's id, tags and description\n  test     run every rule's own match/nomatch examples\n  explain  print a rule in full, with how to revoke what it finds")
-	var cfgFile string
+	fs := newFlagSet("rules", "leakhound rules list|test|explain ID|import-gitleaks FILE [--config FILE]\n\n  list             print every rule's id, tags and description\n  test             run every rule's own match/nomatch examples\n  explain          print a rule in full, with how to revoke what it finds\n  import-gitleaks  convert a gitleaks config to a .leakhound.toml (stdout, or --output), saying what is not carried over")
+	var cfgFile, output string
 	var noDefaults bool
 	fs.StringVar(&cfgFile, "config", "", "config `file` to load over the default rules")
 	fs.BoolVar(&noDefaults, "no-repo-config", false, "ignore ./.leakhound.toml")
+	fs.StringVar(&output, "output", "", "import-gitleaks: write the converted config to `file` instead of stdout")
 	pos, err := fs.parse(e, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) == 0 {
-		return usagef("rules: name a subcommand: list, test or explain ID")
+		return usagef("rules: name a subcommand: list, test, explain ID or import-gitleaks FILE")
+	}
+	if pos[0] == "import-gitleaks" {
+		if len(pos) != 2 {
+			return usagef("rules import-gitleaks takes one gitleaks config file")
+		}
+		return importGitleaks(e, pos[1], output)
 	}
 	lo := config.LoadOptions{File: cfgFile}
 	if root := git.WorkTreeRoot("."); root != "" && !noDefaults {
@@ -70,7 +77,7 @@ func runRules(ctx context.Context, e *env, args []string) error {
 		}
 		return usagef("no rule with id %q (see 'leakhound rules list')", pos[1])
 	}
-	return usagef("rules: unknown subcommand %q (list, test or explain)", pos[0])
+	return usagef("rules: unknown subcommand %q (list, test, explain or import-gitleaks)", pos[0])
 }
 
 func rulesTest(e *env, engine *detect.Engine) error {

@@ -111,6 +111,10 @@ func Parse(name string, data []byte) (*File, error) {
 		return nil, positionedError(name, err)
 	}
 	var errs []error
+	if looksLikeGitleaks(md.Undecoded()) {
+		// one clear error, not one per gitleaks key
+		return nil, fmt.Errorf("%s looks like a gitleaks config (title, secretGroup, allowlists, useDefault...), which leakhound does not read directly: convert it with 'leakhound rules import-gitleaks %s > .leakhound.toml'", name, name)
+	}
 	for _, k := range md.Undecoded() {
 		line := loc.keyLine(k)
 		where := fmt.Sprintf("%s:%d", name, line)
@@ -364,4 +368,22 @@ func typeError(name string, err error, loc *locator) error {
 		}
 	}
 	return fmt.Errorf("%s: %s must be %s, not a %s", where, key, want, m[3])
+}
+
+// gitleaksKeys are keys only a gitleaks config has.
+var gitleaksKeys = map[string]bool{
+	"title": true, "minversion": true, "allowlist": true, "allowlists": true,
+	"extend.usedefault": true, "extend.path": true, "extend.url": true, "extend.disabledrules": true,
+	"rules.secretgroup": true, "rules.allowlist": true, "rules.allowlists": true, "rules.required": true, "rules.skipreport": true,
+}
+
+func looksLikeGitleaks(undecoded []toml.Key) bool {
+	for _, k := range undecoded {
+		for depth := len(k); depth > 0; depth-- {
+			if gitleaksKeys[strings.ToLower(toml.Key(k[:depth]).String())] {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -77,6 +77,11 @@ type streamState struct {
 	// answers per word.
 	window   []byte
 	mentions map[string]bool
+	// wordRules are the rules with file keywords that the window (or the
+	// path) mentions: they run on decoded text too.
+	wordRules []*compiledRule
+	pathRules []*compiledRule
+	pathDone  bool
 }
 
 // mention reports whether the file's path, the window being scanned, or
@@ -189,14 +194,18 @@ func (e *Engine) finishStream(st *streamState) {
 // coordinates.
 func (e *Engine) scan(path string, content []byte, depth int, st *streamState) []candidate {
 	var cands []candidate
-	for _, r := range e.candidateRules(content) {
+	rules, exact := e.candidateRules(content)
+	if e.wordSet {
+		rules = e.withWordRules(rules, exact, content, depth, st)
+	}
+	for _, r := range rules {
 		if r.path != nil && !r.path.MatchString(path) {
 			continue
 		}
 		if r.allow.pathAllowed(path) {
 			continue
 		}
-		if len(r.fileKeywords) > 0 && !st.mention(r.fileKeywords, content) {
+		if len(r.fileKeywords) > 0 && !e.wordSet && !st.mention(r.fileKeywords, content) {
 			continue
 		}
 		e.stats.ruleRuns.Add(1)
@@ -226,6 +235,72 @@ func (e *Engine) scan(path string, content []byte, depth int, st *streamState) [
 	return cands
 }
 
+// withWordRules completes the rules to run when the Set holds words for
+// rules with file keywords: those whose words the window or the path holds
+// (the window's words count for the text decoded from it too). Every rule
+// with file keywords it returns is known to be mentioned.
+func (e *Engine) withWordRules(rules []*compiledRule, exact bool, content []byte, depth int, st *streamState) []*compiledRule {
+	if !exact {
+		// the Set gave up and every rule is listed: check the words here
+		kept := make([]*compiledRule, 0, len(rules))
+		for _, r := range rules {
+			if len(r.fileKeywords) == 0 || st.mention(r.fileKeywords, content) {
+				kept = append(kept, r)
+			}
+		}
+		rules = kept
+	}
+	if depth == 0 {
+		st.wordRules = st.wordRules[:0]
+		for _, r := range rules {
+			if len(r.fileKeywords) > 0 {
+				st.wordRules = append(st.wordRules, r)
+			}
+		}
+		st.wordRules = union(st.wordRules, e.pathRules(st))
+	}
+	return union(rules, st.wordRules)
+}
+
+// pathRules are the rules whose file keywords the stream's path holds.
+func (e *Engine) pathRules(st *streamState) []*compiledRule {
+	if !st.pathDone {
+		st.pathDone = true
+		for _, r := range e.rules {
+			for _, w := range r.fileKeywords {
+				if containsFold([]byte(st.path), w) {
+					st.pathRules = append(st.pathRules, r)
+					break
+				}
+			}
+		}
+	}
+	return st.pathRules
+}
+
+// union merges two lists of rules ordered by index, without repeats.
+func union(a, b []*compiledRule) []*compiledRule {
+	if len(b) == 0 {
+		return a
+	}
+	out := make([]*compiledRule, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || (i < len(a) && a[i].index < b[j].index):
+			out = append(out, a[i])
+			i++
+		case i == len(a) || b[j].index < a[i].index:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, a[i])
+			i, j = i+1, j+1
+		}
+	}
+	return out
+}
+
 // segments finds the encoded text in content worth decoding. Wide text
 // (UTF-16, UTF-32) is decoded whole and does not count against the
 // budget: a window bounds it.
@@ -251,22 +326,23 @@ func (e *Engine) segments(content []byte, depth int, st *streamState) []segment 
 
 // candidateRules runs the Set pass. If RE2 cannot finish it within its memory
 // budget, every rule runs: the engine never drops content it could not prefilter.
-func (e *Engine) candidateRules(content []byte) []*compiledRule {
+// exact is false when the Set gave up and every rule is listed.
+func (e *Engine) candidateRules(content []byte) (rules []*compiledRule, exact bool) {
 	return e.selectRules(e.set.FindAllWithError(content, len(e.rules)))
 }
 
 // selectRules maps the Set's answer to rules; on error every rule runs.
-func (e *Engine) selectRules(ids []int, err error) []*compiledRule {
+func (e *Engine) selectRules(ids []int, err error) ([]*compiledRule, bool) {
 	if err != nil {
 		e.stats.setFallbacks.Add(1)
-		return e.rules
+		return e.rules, false
 	}
 	sort.Ints(ids)
 	out := make([]*compiledRule, 0, len(ids))
 	for _, id := range ids {
 		out = append(out, e.rules[id])
 	}
-	return out
+	return out, true
 }
 
 // findAll returns up to n matches of r in content. A match can run past its
@@ -534,7 +610,13 @@ func (e *Engine) mask(text string) string {
 	content := []byte(text)
 	type cut struct{ start, end int }
 	var cuts []cut
-	for _, r := range e.candidateRules(content) {
+	rules, _ := e.candidateRules(content)
+	if e.wordSet {
+		// the Set looked for these rules' words, not their values:
+		// a context line is masked for every value any rule matches
+		rules = union(rules, e.gated)
+	}
+	for _, r := range rules {
 		for _, m := range r.re.FindAllSubmatchIndex(content, -1) {
 			start, end := m[0], m[1]
 			if r.group > 0 {

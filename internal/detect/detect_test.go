@@ -114,13 +114,13 @@ func TestConcurrentUse(t *testing.T) {
 
 func TestSetErrorRunsEveryRule(t *testing.T) {
 	e := defaultEngine(t, Options{})
-	if got := e.selectRules(nil, errors.New("out of memory")); len(got) != len(e.rules) {
+	if got, exact := e.selectRules(nil, errors.New("out of memory")); len(got) != len(e.rules) || exact {
 		t.Fatalf("fallback ran %d of %d rules", len(got), len(e.rules))
 	}
 	if e.Stats().SetFallbacks != 1 {
 		t.Fatal("fallback not counted")
 	}
-	if got := e.selectRules([]int{3, 1}, nil); len(got) != 2 || got[0].index != 1 || got[1].index != 3 {
+	if got, exact := e.selectRules([]int{3, 1}, nil); len(got) != 2 || got[0].index != 1 || got[1].index != 3 || !exact {
 		t.Fatalf("selected %v", got)
 	}
 }
@@ -485,5 +485,55 @@ func TestTrailingContextAndFileKeywords(t *testing.T) {
 	}
 	if !e.PathSensitive("src/widget.yaml") || e.PathSensitive("src/other.yaml") {
 		t.Error("a path holding a file keyword must be path-sensitive, and only such a path")
+	}
+}
+
+// With many rules that need a word in the file (an imported rule pack), the
+// Set looks for the words, not the regexes; what is found is the same: in
+// the window, in text decoded from it, and where only the path has the word.
+func TestManyFileKeywordRules(t *testing.T) {
+	var rules []rule.Rule
+	for i := 0; i < maxGatedInSet+8; i++ {
+		rules = append(rules, rule.Rule{ID: fmt.Sprintf("filler-%d", i), Regex: fmt.Sprintf(`\bfill%d_[0-9]{6}\b`, i), FileKeywords: []string{fmt.Sprintf("fillword%d", i)}, Source: "x.toml"})
+	}
+	rules = append(rules, rule.Rule{ID: "infile", Regex: `\b(key[0-9]{4})\b`, FileKeywords: []string{"widget"}, Source: "x.toml"})
+	e, err := Compile(rules, rule.Allow{}, Options{MaxDecodeDepth: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !e.wordSet {
+		t.Fatal("the Set should hold words for this many gated rules")
+	}
+	encoded := base64.StdEncoding.EncodeToString([]byte("value=key4321 and more text to make it long enough"))
+	for _, tc := range []struct {
+		path, text string
+		want       int
+	}{
+		{"a", "key1234 in a file about nothing", 0},
+		{"a", "key1234\n...\nwidgets: 3", 1},
+		{"widget/config", "key1234", 1},
+		{"a", "widget config\nblob: " + encoded + "\n", 1},
+		{"a", "fillword3 fill3_123456 fill4_123456", 1},
+	} {
+		got := e.Detect(source.Fragment{Path: tc.path, Content: []byte(tc.text)})
+		if len(got) != tc.want {
+			t.Errorf("%s %q: %d findings, want %d: %v", tc.path, tc.text, len(got), tc.want, got)
+		}
+	}
+}
+
+func TestContainsFold(t *testing.T) {
+	for _, tc := range []struct {
+		haystack, needle string
+		want             bool
+	}{
+		{"", "", true}, {"abc", "", true}, {"", "a", false},
+		{"xxCONDAxx", "conda", true}, {"Conda", "conda", true}, {"cond", "conda", false},
+		{"cOnD conda", "conda", true}, {"ANACOND", "conda", false}, {"-t x", "-t", true},
+		{"a/T/b", "/t/", true}, {"aaaab", "aab", true}, {"AaAaB", "aab", true},
+	} {
+		if got := containsFold([]byte(tc.haystack), []byte(tc.needle)); got != tc.want {
+			t.Errorf("containsFold(%q, %q) = %v", tc.haystack, tc.needle, got)
+		}
 	}
 }

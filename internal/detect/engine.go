@@ -24,9 +24,13 @@ type Engine struct {
 	warnings []string
 	rules    []*compiledRule
 	set      *experimental.Set
-	global   allowlist
-	opts     Options
-	stats    stats
+	// wordSet: the Set holds the words of rules with file keywords, not
+	// their regexes (see setExpr); gated lists those rules.
+	wordSet bool
+	gated   []*compiledRule
+	global  allowlist
+	opts    Options
+	stats   stats
 }
 
 // Options tune what the engine reports.
@@ -103,6 +107,13 @@ func Compile(rules []rule.Rule, global rule.Allow, opts Options) (*Engine, error
 	var errs []error
 	seen := map[string]string{}
 	exprs := make([]string, 0, len(rules))
+	gated := 0
+	for _, r := range rules {
+		if len(r.FileKeywords) > 0 {
+			gated++
+		}
+	}
+	e.wordSet = gated > maxGatedInSet
 	for i := range rules {
 		r := rules[i]
 		if prev, dup := seen[r.ID]; dup && r.ID != "" {
@@ -116,7 +127,10 @@ func Compile(rules []rule.Rule, global rule.Allow, opts Options) (*Engine, error
 			continue
 		}
 		e.rules = append(e.rules, cr)
-		exprs = append(exprs, r.Regex)
+		exprs = append(exprs, e.setExpr(r))
+		if len(cr.fileKeywords) > 0 {
+			e.gated = append(e.gated, cr)
+		}
 		if w := broadRule(cr); w != "" {
 			e.warnings = append(e.warnings, fmt.Sprintf("%s: rule %q %s; a file where it has more than %d findings fails the scan", r.Source, r.ID, w, MaxMatchesPerRule))
 		}
@@ -141,6 +155,29 @@ func Compile(rules []rule.Rule, global rule.Allow, opts Options) (*Engine, error
 		e.set = set
 	}
 	return e, nil
+}
+
+// maxGatedInSet is how many rules with file keywords the Set takes by
+// their regexes. Past it (an imported rule pack: gitleaks' has about 220
+// such rules, many of them broad), the Set looks for their words instead:
+// hundreds of broad regexes outgrow RE2's automaton, and every fragment
+// would then run every rule.
+const maxGatedInSet = 32
+
+// setExpr is what the Set pass looks for on a rule's behalf: its regex, or,
+// for a rule that needs a word in the file when the engine holds many such
+// rules, those words. The rule's own regex then runs only where one of them
+// occurs, as gitleaks' keywords work. Either way the words are checked
+// before a rule's regex runs, so what is found is the same.
+func (e *Engine) setExpr(r rule.Rule) string {
+	if len(r.FileKeywords) == 0 || !e.wordSet {
+		return r.Regex
+	}
+	words := make([]string, len(r.FileKeywords))
+	for i, k := range r.FileKeywords {
+		words[i] = regexp.QuoteMeta(k)
+	}
+	return "(?i:" + strings.Join(words, "|") + ")"
 }
 
 func compileRule(r rule.Rule, index int) (*compiledRule, error) {
@@ -285,15 +322,34 @@ func (a *allowlist) allows(secret, match, line string) bool {
 	return false
 }
 
+// containsFold reports whether haystack holds lowerNeedle (lower case),
+// ASCII case ignored. Candidates are found by the needle's first byte in
+// either case with IndexByte, so long texts are scanned at memchr speed.
 func containsFold(haystack []byte, lowerNeedle []byte) bool {
-	if len(lowerNeedle) == 0 {
+	n := len(lowerNeedle)
+	if n == 0 {
 		return true
 	}
-	n := len(lowerNeedle)
-	for i := 0; i+n <= len(haystack); i++ {
+	first, other := lowerNeedle[0], lowerNeedle[0]
+	if 'a' <= first && first <= 'z' {
+		other = first - 'a' + 'A'
+	}
+	for i := 0; i+n <= len(haystack); {
+		rest := haystack[i : len(haystack)-n+1]
+		j := bytes.IndexByte(rest, first)
+		if other != first {
+			if k := bytes.IndexByte(rest, other); k >= 0 && (j < 0 || k < j) {
+				j = k
+			}
+		}
+		if j < 0 {
+			return false
+		}
+		i += j
 		if bytes.EqualFold(haystack[i:i+n], lowerNeedle) {
 			return true
 		}
+		i++
 	}
 	return false
 }
