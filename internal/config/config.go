@@ -101,16 +101,30 @@ type Config struct {
 // Parse decodes one configuration file. All problems are returned at once,
 // each prefixed with name:line:col where the position is known.
 func Parse(name string, data []byte) (*File, error) {
-	f := &File{name: name}
-	md, err := toml.NewDecoder(strings.NewReader(string(data))).Decode(f)
 	loc := newLocator(data)
-	if err != nil {
-		if te := typeError(name, err, loc); te != nil {
-			return nil, te
-		}
-		return nil, positionedError(name, err)
-	}
 	var errs []error
+	// a value of the wrong type stops the decoder: note it, blank its line
+	// (keeping line numbers) and decode again, so every error is reported
+	lines := strings.Split(string(data), "\n")
+	var f *File
+	var md toml.MetaData
+	for attempt := 0; ; attempt++ {
+		f = &File{name: name}
+		var err error
+		md, err = toml.NewDecoder(strings.NewReader(strings.Join(lines, "\n"))).Decode(f)
+		if err == nil {
+			break
+		}
+		line, te := typeError(name, err, loc)
+		if te == nil {
+			return nil, errors.Join(append(errs, positionedError(name, err))...)
+		}
+		errs = append(errs, te)
+		if line < 1 || line > len(lines) || strings.HasPrefix(lines[line-1], "#") || attempt > 100 {
+			return nil, errors.Join(errs...)
+		}
+		lines[line-1] = "#"
+	}
 	if looksLikeGitleaks(md.Undecoded()) {
 		// one clear error, not one per gitleaks key
 		return nil, fmt.Errorf("%s looks like a gitleaks config (title, secretGroup, allowlists, useDefault...), which leakhound does not read directly: convert it with 'leakhound rules import-gitleaks %s > .leakhound.toml'", name, name)
@@ -349,11 +363,12 @@ func ParseSize(s string) (int64, error) {
 var decodeTypeError = regexp.MustCompile(`^toml: line ([0-9]+) \(last key "([^"]+)"\): incompatible types: TOML value has type ([a-z]+); destination has type (.+)$`)
 
 // typeError rewrites the decoder's "incompatible types" error as the file,
-// line, rule and key it is about, in words, or returns nil.
-func typeError(name string, err error, loc *locator) error {
+// line, rule and key it is about, in words, with the line; a nil error
+// when err is another error.
+func typeError(name string, err error, loc *locator) (int, error) {
 	m := decodeTypeError.FindStringSubmatch(err.Error())
 	if m == nil {
-		return nil
+		return 0, nil
 	}
 	line, _ := strconv.Atoi(m[1])
 	want := map[string]string{"float": "a number", "integer": "a whole number", "float64": "a number", "int": "a whole number", "string": "a string", "bool": "true or false", "[]string": "a list of strings", "*int": "a whole number", "*bool": "true or false"}[m[4]]
@@ -364,10 +379,10 @@ func typeError(name string, err error, loc *locator) error {
 	where := fmt.Sprintf("%s:%d", name, line)
 	if strings.HasPrefix(key, "rules.") {
 		if id := loc.ruleID(loc.ruleAt(line)); id != "" {
-			return fmt.Errorf("%s: rule %q: %s must be %s, not a %s", where, id, strings.TrimPrefix(key, "rules."), want, m[3])
+			return line, fmt.Errorf("%s: rule %q: %s must be %s, not a %s", where, id, strings.TrimPrefix(key, "rules."), want, m[3])
 		}
 	}
-	return fmt.Errorf("%s: %s must be %s, not a %s", where, key, want, m[3])
+	return line, fmt.Errorf("%s: %s must be %s, not a %s", where, key, want, m[3])
 }
 
 // gitleaksKeys are keys only a gitleaks config has.

@@ -60,9 +60,7 @@ var tableHeader = regexp.MustCompile(`^\s*\[\[?\s*([A-Za-z0-9_.-]+)\s*\]\]?`)
 // keyLine is the first line that assigns the last part of key inside the
 // table named by the rest of key (or opens that table), or 0.
 func (l *locator) keyLine(key []string) int {
-	parent := strings.Join(key[:len(key)-1], ".")
 	full := strings.Join(key, ".")
-	assign := regexp.MustCompile(`^\s*["']?` + regexp.QuoteMeta(key[len(key)-1]) + `["']?\s*=`)
 	current := ""
 	for i, line := range l.lines {
 		if m := tableHeader.FindStringSubmatch(line); m != nil {
@@ -72,11 +70,30 @@ func (l *locator) keyLine(key []string) int {
 			}
 			continue
 		}
-		if current == parent && assign.MatchString(line) {
+		// the key relative to the current table, dotted or not
+		// (allow.paths = … at the top, or paths = … under [allow])
+		rest := full
+		if current != "" {
+			if !strings.HasPrefix(full, current+".") {
+				continue
+			}
+			rest = strings.TrimPrefix(full, current+".")
+		}
+		if dottedAssign(rest).MatchString(line) {
 			return i + 1
 		}
 	}
 	return 0
+}
+
+// dottedAssign matches a line assigning the dotted key rest, each part
+// bare or quoted, with spaces around the dots allowed.
+func dottedAssign(rest string) *regexp.Regexp {
+	parts := strings.Split(rest, ".")
+	for i, p := range parts {
+		parts[i] = `["']?` + regexp.QuoteMeta(p) + `["']?`
+	}
+	return regexp.MustCompile(`^\s*` + strings.Join(parts, `\s*\.\s*`) + `\s*=`)
 }
 
 // ruleKeyLine is the line that assigns key in the i-th [[rules]] table (or
