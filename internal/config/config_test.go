@@ -97,18 +97,18 @@ func FuzzParse(f *testing.F) {
 func TestBroadAllowWarnings(t *testing.T) {
 	dir := t.TempDir()
 	repo := filepath.Join(dir, RepoFileName)
-	os.WriteFile(repo, []byte("[allow]\npaths = ['.*', '^vendor/']\nregexes = ['^gh']\nstopwords = ['a']\n"), 0o644)
+	os.WriteFile(repo, []byte("[allow]\npaths = ['.*', '^vendor/']\nregexes = ['^gh']\nstopwords = ['a']\nunder_keys = ['secure', 'env']\n"), 0o644)
 	cfg, err := Load(LoadOptions{RepoFile: repo})
 	if err != nil {
 		t.Fatal(err)
 	}
 	joined := strings.Join(cfg.Warnings, "\n")
-	for _, want := range []string{`allow path ".*" matches most files`, `allow regex "^gh" matches ordinary tokens`, `stopword "a"`} {
+	for _, want := range []string{`allow path ".*" matches most files`, `allow regex "^gh" matches ordinary tokens`, `stopword "a"`, `under_keys "env" allows every secret`} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("no warning %q in:\n%s", want, joined)
 		}
 	}
-	if strings.Contains(joined, "^vendor/") {
+	if strings.Contains(joined, "^vendor/") || strings.Contains(joined, `"secure"`) {
 		t.Errorf("narrow path flagged:\n%s", joined)
 	}
 	// the same file given with --config is trusted: no warnings

@@ -60,5 +60,12 @@ func broadAllow(a rule.Allow) []string {
 			}
 		}
 	}
+	for _, k := range a.UnderKeys {
+		// meant for encrypted values (secure:); any other key hides
+		// whatever plain secrets sit below it, for every rule
+		if !strings.EqualFold(strings.TrimSpace(k), "secure") {
+			out = append(out, fmt.Sprintf("under_keys %q allows every secret in a block below that key, for every rule", k))
+		}
+	}
 	return out
 }

@@ -351,6 +351,10 @@ func (e *Engine) selectRules(ids []int, err error) ([]*compiledRule, bool) {
 // secret inside that context would be lost. The text after each such
 // secret is therefore searched again, and a match starting inside the
 // previous one's context is kept too.
+// rescanSpan bounds the text searched again after a secret: rules' trailing
+// context is a few hundred bytes at most.
+const rescanSpan = 4 << 10
+
 func (r *compiledRule) findAll(content []byte, n int) [][]int {
 	matches := r.re.FindAllSubmatchIndex(content, n)
 	if r.group == 0 {
@@ -366,7 +370,15 @@ func (r *compiledRule) findAll(content []byte, n int) [][]int {
 			if end < 0 || m[1]-end <= 1 {
 				break
 			}
-			next := r.re.FindSubmatchIndex(content[end:])
+			// search a bounded span after the secret (each search copies
+			// its input into the regex engine), and again in full only
+			// when a match reaches the cut, where the cut may have
+			// changed it
+			hi := min(len(content), m[1]+rescanSpan)
+			next := r.re.FindSubmatchIndex(content[end:hi])
+			if next != nil && end+next[1] == hi && hi < len(content) {
+				next = r.re.FindSubmatchIndex(content[end:])
+			}
 			if next == nil || next[0]+end >= m[1] {
 				break // FindAll finds it
 			}

@@ -290,41 +290,17 @@ func writeAllow(b *bytes.Buffer, a rule.Allow) {
 }
 
 // quote writes s as a TOML string: a literal string when s has no single
-// quote or line break, else a basic string with escapes.
+// quote, line break or control character (regexes then read as written),
+// else a basic string as the TOML encoder writes it.
 func quote(s string) string {
-	if !strings.ContainsAny(s, "'\n\r") && !hasControl(s) {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r == '\'' || r < 0x20 || r == 0x7f }) {
 		return "'" + s + "'"
 	}
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		default:
-			b.WriteRune(r)
-		}
+	var b bytes.Buffer
+	if err := toml.NewEncoder(&b).Encode(struct{ V string }{s}); err != nil {
+		panic(err) // a struct of one string always encodes
 	}
-	b.WriteByte('"')
-	return b.String()
-}
-
-func hasControl(s string) bool {
-	for _, r := range s {
-		if (r < 0x20 && r != '\t') || r == 0x7f {
-			return true
-		}
-	}
-	return false
+	return strings.TrimSuffix(strings.TrimPrefix(b.String(), "V = "), "\n")
 }
 
 func quoteList(ss []string) string {

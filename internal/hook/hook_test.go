@@ -19,6 +19,20 @@ func gitInit(t *testing.T) string {
 	return dir
 }
 
+// repoWithHooksDir makes a repository and the hooks directory git uses.
+func repoWithHooksDir(t *testing.T) (repo, hooks string) {
+	t.Helper()
+	repo = gitInit(t)
+	hooks, err := Dir(repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(hooks, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return repo, hooks
+}
+
 // The script runs leakhound from PATH, else the installing binary, else
 // blocks: it never lets a commit through because leakhound is missing.
 func TestScriptFailsClosed(t *testing.T) {
@@ -43,14 +57,7 @@ func TestScriptFailsClosed(t *testing.T) {
 }
 
 func TestInstallKeepsForeignHooksAndUninstallRestores(t *testing.T) {
-	repo := gitInit(t)
-	hooks, err := Dir(repo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(hooks, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	repo, hooks := repoWithHooksDir(t)
 	theirs := filepath.Join(hooks, "pre-commit")
 	if err := os.WriteFile(theirs, []byte("#!/bin/sh\necho theirs\n"), 0o755); err != nil {
 		t.Fatal(err)
@@ -81,14 +88,7 @@ func TestInstallKeepsForeignHooksAndUninstallRestores(t *testing.T) {
 }
 
 func TestDanglingSymlinkIsRefused(t *testing.T) {
-	repo := gitInit(t)
-	hooks, err := Dir(repo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(hooks, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	repo, hooks := repoWithHooksDir(t)
 	if err := os.Symlink(filepath.Join(repo, "nowhere"), filepath.Join(hooks, "pre-commit")); err != nil {
 		t.Fatal(err)
 	}
