@@ -453,6 +453,9 @@ func (e *Engine) keep(c *candidate, content []byte) bool {
 	if r.Entropy > 0 && Entropy(secret) < r.Entropy {
 		return false
 	}
+	if repeatsBlock(secret) {
+		return false // a placeholder: no random token repeats itself
+	}
 	if r.validate != nil {
 		if r.validate(secret) {
 			c.checksum = finding.ChecksumValid

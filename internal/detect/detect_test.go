@@ -537,3 +537,20 @@ func TestContainsFold(t *testing.T) {
 		}
 	}
 }
+
+func TestRepeatsBlock(t *testing.T) {
+	for s, want := range map[string]bool{
+		"deadbeefdeadbeefdeadbeefdeadbeefdeadbeef": true,
+		"1a2b3c4d5e1a2b3c4d5e1a2b3c4d5e1a2b3c4d5e": true,
+		"abcabcabcabcabcab":                        true, // cut short
+		"xxxxxxxxxxxxxxxxxxxx":                     true,
+		"short-abshort-ab":                         true,
+		"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b": false,
+		"ghp_aaaaBBBBccccDDDDeeeeFFFFggggHHHH1234": false,
+		"abab":                                     false, // too short to judge
+	} {
+		if got := repeatsBlock(s); got != want {
+			t.Errorf("repeatsBlock(%q) = %v", s, got)
+		}
+	}
+}

@@ -21,3 +21,22 @@ func Entropy(s string) float64 {
 	}
 	return h
 }
+
+// maxBlock is the longest block repeatsBlock looks for.
+const maxBlock = 32
+
+// repeatsBlock reports whether s is one block of at most maxBlock bytes
+// written at least twice over (the last copy may be cut short), as
+// placeholders are: "deadbeefdeadbeef…", "1a2b3c4d5e1a2b3c4d5e…". A
+// random token of 16 bytes or more does that with negligible chance.
+func repeatsBlock(s string) bool {
+	if len(s) < 16 {
+		return false
+	}
+	for p := 1; p <= maxBlock && 2*p <= len(s); p++ {
+		if s[p:] == s[:len(s)-p] {
+			return true
+		}
+	}
+	return false
+}
