@@ -547,7 +547,7 @@ func TestRepeatsBlock(t *testing.T) {
 		"short-abshort-ab":                         true,
 		"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b": false,
 		"ghp_aaaaBBBBccccDDDDeeeeFFFFggggHHHH1234": false,
-		"abab":                                     false, // too short to judge
+		"abab": false, // too short to judge
 	} {
 		if got := repeatsBlock(s); got != want {
 			t.Errorf("repeatsBlock(%q) = %v", s, got)
