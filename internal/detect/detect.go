@@ -87,6 +87,8 @@ type streamState struct {
 // mention reports whether the file's path, the window being scanned, or
 // the decoded text content holds one of words.
 func (st *streamState) mention(words [][]byte, content []byte) bool {
+	// at the top level content is the window, already looked at
+	decoded := len(content) != len(st.window) || len(content) > 0 && &content[0] != &st.window[0]
 	for _, w := range words {
 		if containsFold([]byte(st.path), w) {
 			return true
@@ -99,7 +101,7 @@ func (st *streamState) mention(words [][]byte, content []byte) bool {
 			}
 			st.mentions[string(w)] = seen
 		}
-		if seen || containsFold(content, w) {
+		if seen || decoded && containsFold(content, w) {
 			return true
 		}
 	}
