@@ -93,6 +93,14 @@ func base64Segments(content []byte, budget *budget) []segment {
 	var out []segment
 	var pieces []piece
 	for i := 0; i < len(content) && budget.left() > 0; {
+		// i is a run's start or outside any run. A run worth a look
+		// is at least minWrapWidth long, so when the byte that far
+		// ahead is not base64, no such run starts before it: skip
+		// there (prose and code move in strides)
+		if j := i + minWrapWidth - 1; j < len(content) && !b64Either[content[j]] {
+			i = j + 1
+			continue
+		}
 		if !b64Either[content[i]] {
 			i++
 			continue

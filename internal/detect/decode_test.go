@@ -134,10 +134,48 @@ func checkSegments(t *testing.T, content []byte, segs []segment) {
 func FuzzBase64Segments(f *testing.F) {
 	f.Add([]byte("a: " + base64.StdEncoding.EncodeToString([]byte("hello secret world 12345"))))
 	f.Add([]byte("QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB=="))
+	f.Add([]byte("short words then QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=\nand\tmore aGVsbG8gd29ybGQgaGVsbG8gd29y\n  bGQ="))
 	f.Fuzz(func(t *testing.T, content []byte) {
 		b := budget{n: 1 << 20}
-		checkSegments(t, content, base64Segments(content, &b))
+		got := base64Segments(content, &b)
+		checkSegments(t, content, got)
+		// the strided scan finds exactly what a byte-by-byte one does
+		ref := budget{n: 1 << 20}
+		want := base64SegmentsByteByByte(content, &ref)
+		if len(got) != len(want) {
+			t.Fatalf("%d segments, byte-by-byte scan finds %d", len(got), len(want))
+		}
+		for i := range got {
+			if got[i].start != want[i].start || got[i].end != want[i].end || !bytes.Equal(got[i].text, want[i].text) {
+				t.Fatalf("segment %d differs: %d-%d vs %d-%d", i, got[i].start, got[i].end, want[i].start, want[i].end)
+			}
+		}
 	})
+}
+
+// base64SegmentsByteByByte is base64Segments without the stride: the
+// reference the fuzzer holds the fast scan to.
+func base64SegmentsByteByByte(content []byte, budget *budget) []segment {
+	var out []segment
+	var pieces []piece
+	for i := 0; i < len(content) && budget.left() > 0; {
+		if !b64Either[content[i]] {
+			i++
+			continue
+		}
+		start := i
+		var end, n int
+		pieces, end, n = wrappedRun(content, start, pieces[:0])
+		i = end
+		if n < minBase64Run {
+			continue
+		}
+		if seg, ok := decodeBase64(content, pieces, n, start, end, &budget.scratch); ok {
+			budget.spend(len(seg.text))
+			out = append(out, segment{start: seg.start, end: seg.end, how: seg.how, text: bytes.Clone(seg.text)})
+		}
+	}
+	return out
 }
 
 func FuzzPercentSegments(f *testing.F) {
