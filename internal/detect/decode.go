@@ -90,6 +90,12 @@ func textRuns(b []byte) []byte {
 // runs wrapped over lines as base64(1), MIME and YAML block scalars write
 // them, and decodes those that hold text.
 func base64Segments(content []byte, budget *budget) []segment {
+	return scanBase64(content, budget, true)
+}
+
+// scanBase64 is base64Segments; stride false looks at every byte (the
+// reference the fuzzer holds the strided scan to).
+func scanBase64(content []byte, budget *budget, stride bool) []segment {
 	var out []segment
 	var pieces []piece
 	for i := 0; i < len(content) && budget.left() > 0; {
@@ -97,7 +103,7 @@ func base64Segments(content []byte, budget *budget) []segment {
 		// is at least minWrapWidth long, so when the byte that far
 		// ahead is not base64, no such run starts before it: skip
 		// there (prose and code move in strides)
-		if j := i + minWrapWidth - 1; j < len(content) && !b64Either[content[j]] {
+		if j := i + minWrapWidth - 1; stride && j < len(content) && !b64Either[content[j]] {
 			i = j + 1
 			continue
 		}

@@ -141,7 +141,7 @@ func FuzzBase64Segments(f *testing.F) {
 		checkSegments(t, content, got)
 		// the strided scan finds exactly what a byte-by-byte one does
 		ref := budget{n: 1 << 20}
-		want := base64SegmentsByteByByte(content, &ref)
+		want := scanBase64(content, &ref, false)
 		if len(got) != len(want) {
 			t.Fatalf("%d segments, byte-by-byte scan finds %d", len(got), len(want))
 		}
@@ -151,31 +151,6 @@ func FuzzBase64Segments(f *testing.F) {
 			}
 		}
 	})
-}
-
-// base64SegmentsByteByByte is base64Segments without the stride: the
-// reference the fuzzer holds the fast scan to.
-func base64SegmentsByteByByte(content []byte, budget *budget) []segment {
-	var out []segment
-	var pieces []piece
-	for i := 0; i < len(content) && budget.left() > 0; {
-		if !b64Either[content[i]] {
-			i++
-			continue
-		}
-		start := i
-		var end, n int
-		pieces, end, n = wrappedRun(content, start, pieces[:0])
-		i = end
-		if n < minBase64Run {
-			continue
-		}
-		if seg, ok := decodeBase64(content, pieces, n, start, end, &budget.scratch); ok {
-			budget.spend(len(seg.text))
-			out = append(out, segment{start: seg.start, end: seg.end, how: seg.how, text: bytes.Clone(seg.text)})
-		}
-	}
-	return out
 }
 
 func FuzzPercentSegments(f *testing.F) {

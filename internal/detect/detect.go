@@ -67,11 +67,12 @@ func (b *budget) spend(n int) {
 // the next: the decode budget, the wide encoding the stream was found to
 // use, and how many findings each rule has made.
 type streamState struct {
-	path    string
-	budget  budget
-	wide    *wideEncoding
-	perRule map[string]int
-	capped  map[string]bool
+	path      string
+	pathBytes []byte // path, for word searches without a copy per call
+	budget    budget
+	wide      *wideEncoding
+	perRule   map[string]int
+	capped    map[string]bool
 	// window is the text of the window being scanned, for rules that
 	// need a word anywhere in it (file_keywords); mentions caches the
 	// answers per word.
@@ -90,7 +91,7 @@ func (st *streamState) mention(words [][]byte, content []byte) bool {
 	// at the top level content is the window, already looked at
 	decoded := len(content) != len(st.window) || len(content) > 0 && &content[0] != &st.window[0]
 	for _, w := range words {
-		if containsFold([]byte(st.path), w) {
+		if containsFold(st.pathBytes, w) {
 			return true
 		}
 		seen, ok := st.mentions[string(w)]
@@ -109,7 +110,7 @@ func (st *streamState) mention(words [][]byte, content []byte) bool {
 }
 
 func newStreamState(path string) *streamState {
-	return &streamState{path: path, budget: budget{n: MaxDecodedBytes}}
+	return &streamState{path: path, pathBytes: []byte(path), budget: budget{n: MaxDecodedBytes}}
 }
 
 // Detect returns the findings in f, ordered by position then rule.
@@ -270,7 +271,7 @@ func (e *Engine) pathRules(st *streamState) []*compiledRule {
 		st.pathDone = true
 		for _, r := range e.rules {
 			for _, w := range r.fileKeywords {
-				if containsFold([]byte(st.path), w) {
+				if containsFold(st.pathBytes, w) {
 					st.pathRules = append(st.pathRules, r)
 					break
 				}
