@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -44,7 +45,13 @@ func runCI(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.io.Err, "leakhound: %s\n", iostreams.Escape(plan.Why))
 	if len(plan.Revs) == 0 {
-		return nil // said in plan.Why: nothing can be new
+		// said in plan.Why: nothing can be new
+		if o.summary == "" {
+			return nil
+		}
+		return appendFile(o.summary, func(w io.Writer) error {
+			return report.Write(w, report.Report{Scope: plan.Why}, report.Options{Format: "markdown"})
+		})
 	}
 	// the range first: a base missing from a shallow clone is said with
 	// the platform's fix before anything is read from it
@@ -61,6 +68,7 @@ func runCI(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	s.notes = notes
+	s.scope = fmt.Sprintf("%s: %d commit(s) of %s", plan.Why, len(h.Commits), strings.Join(plan.Revs, " "))
 	if len(h.Commits) == 0 {
 		fmt.Fprintf(e.io.Err, "leakhound: nothing new: every commit of %s is already on the remote or in the base\n", strings.Join(plan.Revs, " "))
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/leakhound/leakhound/internal/finding"
@@ -109,6 +110,7 @@ func runStaged(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	s := sr.s
+	s.scope = "staged changes (the index against HEAD)"
 	var stats git.Stats
 	found, err := repo.ScanChanges(ctx, changes, o.threads, s.gitScanOptions(ctx, &stats))
 	if err != nil && !errors.Is(err, context.Canceled) {
@@ -156,6 +158,10 @@ func runHistory(ctx context.Context, e *env, args []string) error {
 	}
 	if h.Shallow > 0 && !o.quiet {
 		fmt.Fprintf(e.io.Err, "leakhound: warning: this is a shallow clone: %d commit(s) have parents that are not here, so the history before them was not scanned (their whole content counts as introduced by them); run 'git fetch --unshallow' for a full audit\n", h.Shallow)
+	}
+	s.scope = "history: every commit of every ref"
+	if len(pos) > 0 {
+		s.scope = "history: " + strings.Join(pos, " ")
 	}
 	var stats git.Stats
 	stats.TotalCommits.Store(int64(len(h.Commits)))

@@ -20,6 +20,8 @@ type commonOpts struct {
 	noRepoConfig  bool
 	format        string
 	output        string
+	reports       reportSpecs
+	summary       string
 	noRedact      bool
 	color         string
 	threads       int
@@ -82,6 +84,32 @@ func (f *failOn) Set(s string) error {
 	return fmt.Errorf("must be any or live, not %q", s)
 }
 
+// reportSpec is one --report: a format and the file it is written to.
+type reportSpec struct{ format, file string }
+
+// reportSpecs is the repeatable --report flag.
+type reportSpecs []reportSpec
+
+func (r *reportSpecs) String() string {
+	var parts []string
+	for _, s := range *r {
+		parts = append(parts, s.format+"="+s.file)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (r *reportSpecs) Set(v string) error {
+	format, file, ok := strings.Cut(v, "=")
+	switch {
+	case !ok || file == "":
+		return fmt.Errorf("must be FORMAT=FILE (e.g. sarif=leakhound.sarif), not %q", v)
+	case !slices.Contains(report.Formats, format):
+		return fmt.Errorf("format must be one of %s, not %q", strings.Join(report.Formats, ", "), format)
+	}
+	*r = append(*r, reportSpec{format, file})
+	return nil
+}
+
 func (o *commonOpts) register(fs *flagSet) {
 	o.flags = fs
 	o.maxFileSize = defaultMaxFileSize
@@ -89,6 +117,8 @@ func (o *commonOpts) register(fs *flagSet) {
 	fs.BoolVar(&o.noRepoConfig, "no-repo-config", false, "ignore the repository's own .leakhound.toml")
 	fs.StringVar(&o.format, "format", "text", "report format: "+strings.Join(report.Formats, ", "))
 	fs.StringVar(&o.output, "output", "", "write the report to `file` (mode 0600) instead of stdout")
+	fs.Var(&o.reports, "report", "also write a report as `format=file` (e.g. sarif=leakhound.sarif); repeatable")
+	fs.StringVar(&o.summary, "summary", "", "append a Markdown summary, secrets always redacted, to `file` (e.g. $GITHUB_STEP_SUMMARY)")
 	fs.BoolVar(&o.noRedact, "no-redact", false, "print secrets in full")
 	fs.StringVar(&o.color, "color", "auto", "colour: auto, always or never (NO_COLOR and CLICOLOR_FORCE are honoured)")
 	fs.IntVar(&o.threads, "threads", runtime.NumCPU(), "number of scanning workers")
@@ -124,6 +154,19 @@ func (o *commonOpts) validate() error {
 func (o *commonOpts) check() error {
 	if !slices.Contains(report.Formats, o.format) {
 		return usagef("--format must be one of %s, not %q", strings.Join(report.Formats, ", "), o.format)
+	}
+	files := map[string]string{}
+	if o.output != "" {
+		files[o.output] = "--output"
+	}
+	if o.summary != "" {
+		files[o.summary] = "--summary"
+	}
+	for _, r := range o.reports {
+		if prev, ok := files[r.file]; ok {
+			return usagef("--report %s=%s writes the file %s already writes", r.format, r.file, prev)
+		}
+		files[r.file] = "--report " + r.format + "=" + r.file
 	}
 	if o.threads < 1 {
 		return usagef("--threads must be at least 1")

@@ -16,6 +16,40 @@ import (
 	"github.com/leakhound/leakhound/internal/source"
 )
 
+// writeReports writes the report in the --format asked for, then each
+// --report, then appends the --summary. Every one is attempted; the first
+// error is returned.
+func (s *session) writeReports(r report.Report, hint string) error {
+	err := s.writeReport(r, hint)
+	for _, spec := range s.opts.reports {
+		opts := report.Options{Format: spec.format, NoRedact: s.opts.noRedact, Hint: hint, Color: s.opts.color == iostreams.ColorAlways && spec.format == "text"}
+		err = errors.Join(err, writeFileAtomic(spec.file, func(w io.Writer) error { return report.Write(w, r, opts) }))
+	}
+	if s.opts.summary != "" {
+		err = errors.Join(err, appendFile(s.opts.summary, func(w io.Writer) error {
+			return report.Write(w, r, report.Options{Format: "markdown"})
+		}))
+	}
+	return err
+}
+
+// appendFile appends to path (created with mode 0600 if missing), as a
+// CI platform's summary file expects: other steps' text stays.
+func appendFile(path string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, unwrapPath(err))
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
 func (s *session) writeReport(r report.Report, hint string) error {
 	opts := report.Options{Format: s.opts.format, NoRedact: s.opts.noRedact, Hint: hint}
 	if s.opts.output == "" {

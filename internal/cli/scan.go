@@ -52,6 +52,7 @@ func scanPaths(ctx context.Context, e *env, o *commonOpts, paths []string) (*ses
 	if err != nil {
 		return nil, err
 	}
+	s.scope = "files: " + strings.Join(paths, " ")
 	base := root
 	if base == "" {
 		base, _ = os.Getwd()
@@ -113,6 +114,7 @@ func scanStdin(ctx context.Context, e *env, o *commonOpts) error {
 	if err != nil {
 		return err
 	}
+	s.scope = "standard input"
 	s.target(source.StdinPath)
 	s.scanReader(ctx, source.StdinPath, e.io.In)
 	return s.finish(ctx, "")

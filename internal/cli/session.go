@@ -44,6 +44,8 @@ type session struct {
 	warned   map[string]bool
 	// notes go to stderr and into reports that carry them (SARIF)
 	notes []string
+	// scope says what was scanned and why, for the Markdown summary
+	scope string
 }
 
 // newSession loads the configuration for a repository (root may be empty)
@@ -287,7 +289,7 @@ func (s *session) finish(ctx context.Context, hint string) error {
 		shown = s.found
 	}
 	interrupted := ctx.Err() != nil
-	if err := s.writeReport(s.report(shown, interrupted), hint); err != nil {
+	if err := s.writeReports(s.report(shown, interrupted), hint); err != nil {
 		return err
 	}
 	s.printUnusedEntries()
@@ -372,12 +374,13 @@ func (s *session) report(shown []finding.Finding, interrupted bool) report.Repor
 		Incomplete: interrupted || len(s.problems) > 0,
 		Rules:      s.engine.Rules(),
 		Version:    version(),
+		Scope:      s.scope,
 	}
 	for _, p := range s.problems {
 		r.Problems = append(r.Problems, p.String())
 	}
 	r.Warnings = s.notes
-	if s.opts.format == "junit" {
+	if s.opts.format == "junit" || slices.ContainsFunc(s.opts.reports, func(r reportSpec) bool { return r.format == "junit" }) {
 		for t := range s.targets {
 			r.Targets = append(r.Targets, t)
 		}

@@ -1,6 +1,7 @@
-// Package report owns the output formats: text for people, json and jsonl
-// for tools. Writers never print a secret whole unless asked, and they order
-// findings deterministically.
+// Package report owns the output formats: text for people, json, jsonl,
+// SARIF and JUnit for tools, Markdown for CI job summaries, and the CI log
+// annotations. Writers never print a secret whole unless asked, and they
+// order findings deterministically.
 package report
 
 import (
@@ -15,7 +16,7 @@ import (
 )
 
 // Formats lists the supported --format values.
-var Formats = []string{"text", "json", "jsonl", "sarif", "junit"}
+var Formats = []string{"text", "json", "jsonl", "sarif", "junit", "markdown"}
 
 // Options shape a report.
 type Options struct {
@@ -45,6 +46,8 @@ type Report struct {
 	Targets []string
 	// Version is leakhound's version, for SARIF's tool record.
 	Version string
+	// Scope says what was scanned and why (the Markdown summary shows it).
+	Scope string
 }
 
 // Sort orders findings by path, position, rule and commit, so output does not
@@ -89,6 +92,8 @@ func Write(w io.Writer, r Report, opts Options) error {
 		return writeSARIF(w, r, opts)
 	case "junit":
 		return writeJUnit(w, r, opts)
+	case "markdown":
+		return writeMarkdown(w, r, opts)
 	}
 	return fmt.Errorf("unknown format %q", opts.Format)
 }

@@ -28,6 +28,7 @@ func sampleReport() Report {
 	date := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
 	return Report{
 		Version: "1.2.3",
+		Scope:   "GitHub pull_request: the pull request's commits (base..head)",
 		Rules: []rule.Rule{
 			{ID: "github-pat", Description: "GitHub personal access token (classic)", Remediation: "Delete the token at https://github.com/settings/tokens.", Tags: []string{"github"}},
 			{ID: "anaconda-env-token", Description: "Anaconda token", Remediation: "Revoke it at https://anaconda.org.", Tags: []string{"anaconda"}},
@@ -94,6 +95,48 @@ func TestGolden(t *testing.T) {
 			})
 		}
 	}
+}
+
+// Paths, descriptions and verdicts come from the content scanned: in a job
+// summary they must stay text, never links, HTML, emphasis or new columns.
+func TestMarkdownEscapes(t *testing.T) {
+	r := sampleReport()
+	r.Findings[0].Path = "a|b/<img src=x onerror=alert(1)>/[x](https://evil.example)/``tick``.env"
+	r.Findings[0].Verification.Owner = "<b>x</b> | [y](z)"
+	r.Problems = []string{"big.bin: **larger** than 50MiB <script>"}
+	var b bytes.Buffer
+	if err := Write(&b, r, Options{Format: "markdown"}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, bad := range []string{"<img", "<b>", "<script>", "](https", "](z)", "**larger**", fakeToken} {
+		if strings.Contains(out, bad) && !insideCode(out, bad) {
+			t.Errorf("markdown keeps %q outside a code span:\n%s", bad, out)
+		}
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "| `") {
+			// five cells: six unescaped pipes
+			if n := strings.Count(line, "|") - strings.Count(line, "\\|"); n != 6 {
+				t.Errorf("row has %d cell separators, want 6: %s", n, line)
+			}
+		}
+	}
+}
+
+// insideCode reports whether every occurrence of s in md lies inside a
+// code span opened on the same line.
+func insideCode(md, s string) bool {
+	for _, line := range strings.Split(md, "\n") {
+		i := strings.Index(line, s)
+		if i < 0 {
+			continue
+		}
+		if strings.Count(line[:i], "`")%2 == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func TestSortIsDeterministic(t *testing.T) {
