@@ -29,6 +29,10 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	actionSH, err := filepath.Abs(filepath.Join("..", "..", ".ci", "action.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("..", "..", "testdata", "script"),
 		RequireExplicitExec: true,
@@ -57,6 +61,7 @@ func TestScripts(t *testing.T) {
 				"CI":                  "",
 				"HOOKS_YAML":          hooksYAML,
 				"PREPUSH":             prePush,
+				"ACTION_SH":           actionSH,
 			} {
 				env.Setenv(k, v)
 			}
