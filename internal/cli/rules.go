@@ -18,18 +18,24 @@ import (
 )
 
 func runRules(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("rules", "leakhound rules list|test|explain ID|import-gitleaks FILE [--config FILE]\n\n  list             print every rule's id, tags and description\n  test             run every rule's own match/nomatch examples\n  explain          print a rule in full, with how to revoke what it finds\n  import-gitleaks  convert a gitleaks config to a .leakhound.toml (stdout, or --output), saying what is not carried over")
+	fs := newFlagSet("rules", "leakhound rules list|test|explain ID|import-gitleaks FILE|import-gitleaks-ignore FILE [--config FILE]\n\n  list             print every rule's id, tags and description\n  test             run every rule's own match/nomatch examples\n  explain          print a rule in full, with how to revoke what it finds\n  import-gitleaks  convert a gitleaks config to a .leakhound.toml (stdout, or --output), saying what is not carried over\n  import-gitleaks-ignore\n                   convert a .gitleaksignore into .leakhoundignore entries (stdout, or appended to --output),\n                   reading each fingerprint's file and line; lists those that no longer match")
 	var cfgFile, output string
 	var noDefaults bool
 	fs.StringVar(&cfgFile, "config", "", "config `file` to load over the default rules")
 	fs.BoolVar(&noDefaults, "no-repo-config", false, "ignore ./.leakhound.toml")
-	fs.StringVar(&output, "output", "", "import-gitleaks: write the converted config to `file` instead of stdout")
+	fs.StringVar(&output, "output", "", "import-gitleaks: write the converted config to `file` instead of stdout; import-gitleaks-ignore: append the entries to it")
 	pos, err := fs.parse(e, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) == 0 {
 		return usagef("rules: name a subcommand: list, test, explain ID or import-gitleaks FILE")
+	}
+	if pos[0] == "import-gitleaks-ignore" {
+		if len(pos) != 2 {
+			return usagef("rules import-gitleaks-ignore takes one .gitleaksignore file")
+		}
+		return importGitleaksIgnore(ctx, e, pos[1], output, cfgFile, noDefaults)
 	}
 	if pos[0] == "import-gitleaks" {
 		if len(pos) != 2 {
@@ -77,7 +83,7 @@ func runRules(ctx context.Context, e *env, args []string) error {
 		}
 		return usagef("no rule with id %q (see 'leakhound rules list')", pos[1])
 	}
-	return usagef("rules: unknown subcommand %q (list, test, explain or import-gitleaks)", pos[0])
+	return usagef("rules: unknown subcommand %q (list, test, explain, import-gitleaks or import-gitleaks-ignore)", pos[0])
 }
 
 func rulesTest(e *env, engine *detect.Engine) error {

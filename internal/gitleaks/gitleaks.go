@@ -1,6 +1,6 @@
 // Package gitleaks converts a gitleaks configuration (.gitleaks.toml) into
 // leakhound's (.leakhound.toml), saying what cannot be carried over instead
-// of dropping it. Where gitleaks and leakhound differ, the conversion errs
+// of dropping it, and parses .gitleaksignore fingerprints. Where gitleaks and leakhound differ, the conversion errs
 // towards reporting more: an allowlist that cannot be expressed is left out,
 // never widened.
 package gitleaks

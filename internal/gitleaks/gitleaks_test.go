@@ -131,3 +131,45 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestParseIgnore(t *testing.T) {
+	commit := strings.Repeat("ab", 20)
+	data := "# accepted\n\n" + commit + ":config/app.env:github-pat:3\nsrc/a:b.env:generic-api-key:12\n./docs/x.md:aws:1\nbad line\nx:rule:zero\n:rule:4\n"
+	got, errs := ParseIgnore(".gitleaksignore", []byte(data))
+	want := []IgnoreEntry{
+		{Commit: commit, Path: "config/app.env", Rule: "github-pat", Line: 3, LineNo: 3},
+		{Path: "src/a:b.env", Rule: "generic-api-key", Line: 12, LineNo: 4},
+		{Path: "docs/x.md", Rule: "aws", Line: 1, LineNo: 5},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d entries, want %d: %+v", len(got), len(want), got)
+	}
+	for i := range want {
+		g := got[i]
+		g.Raw = ""
+		if g != want[i] {
+			t.Errorf("entry %d: %+v, want %+v", i, g, want[i])
+		}
+	}
+	if len(errs) != 3 {
+		t.Fatalf("errors %v, want 3", errs)
+	}
+	for i, line := range []string{":6:", ":7:", ":8:"} {
+		if !strings.Contains(errs[i].Error(), line) {
+			t.Errorf("error %d %q does not name line %s", i, errs[i], line)
+		}
+	}
+}
+
+func FuzzParseIgnore(f *testing.F) {
+	f.Add([]byte(strings.Repeat("ab", 20) + ":a/b.env:github-pat:3\npath:rule:1\n# c\n"))
+	f.Add([]byte("a:b:c:d:e:9\n::1\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		entries, _ := ParseIgnore("fuzz", data)
+		for _, e := range entries {
+			if e.Line < 1 || e.Path == "" || e.Rule == "" || strings.Contains(e.Rule, ":") {
+				t.Fatalf("bad entry %+v", e)
+			}
+		}
+	})
+}
