@@ -59,6 +59,14 @@ type build struct {
 // the module's build info.
 func buildInfo() build {
 	b := build{version: Version, commit: Commit, date: Date, goVersion: runtime.Version()}
+	// a release tool's stand-ins for what it could not learn (a snapshot
+	// without a remote) say nothing: fall back to the build info
+	if b.commit == "none" || b.commit == "unknown" {
+		b.commit = ""
+	}
+	if t, err := time.Parse(time.RFC3339, b.date); err == nil && t.Year() < 2000 {
+		b.date = ""
+	}
 	info, ok := debug.ReadBuildInfo()
 	if ok {
 		if b.version == "" && info.Main.Version != "" && info.Main.Version != "(devel)" {

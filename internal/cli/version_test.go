@@ -35,3 +35,14 @@ func TestVersionWithoutInformationIsNotJustDevel(t *testing.T) {
 		t.Fatalf("buildInfo() = %+v", b)
 	}
 }
+
+// A snapshot release build without a remote gets "none" and the zero time
+// from the release tool; those are not a commit and a date.
+func TestVersionIgnoresReleaseToolStandIns(t *testing.T) {
+	defer func(v, c, d string) { Version, Commit, Date = v, c, d }(Version, Commit, Date)
+	Version, Commit, Date = "v0.0.0-SNAPSHOT-none", "none", "0001-01-01T00:00:00Z"
+	b := buildInfo()
+	if b.commit == "none" || strings.HasPrefix(b.date, "0001") {
+		t.Errorf("buildInfo() = %+v", b)
+	}
+}
