@@ -97,6 +97,7 @@ func runStaged(ctx context.Context, e *env, args []string) error {
 	if o.policyFrom != "" {
 		o.policy = commitPolicy(repo, o.policyFrom, "--policy-from")
 	}
+	o.lazy = true // a commit is small: compile only the rules its text needs
 	go func() {
 		s, err := newSession(e, &o, repoConfigRoot(repo))
 		ready <- sessionResult{s, err}

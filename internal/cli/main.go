@@ -88,6 +88,11 @@ func Main(ctx context.Context, args []string, io *iostreams.IO, getenv func(stri
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
+			stop, err := startCPUProfile(args[1:])
+			if err != nil {
+				return exitCode(ctx, e, err)
+			}
+			defer stop()
 			return exitCode(ctx, e, c.run(ctx, e, args[1:]))
 		}
 	}

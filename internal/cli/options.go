@@ -42,6 +42,10 @@ type commonOpts struct {
 	verifyTimeout time.Duration
 
 	maxDecodeDepth int
+	cpuProfile     string // started by Main, before flags are parsed
+	// lazy compiles rules as content needs them: for small scans (the
+	// hooks), where compiling every rule would cost more than the scan
+	lazy bool
 
 	noIgnoreFile    bool
 	policyFrom      string
@@ -137,6 +141,7 @@ func (o *commonOpts) register(fs *flagSet) {
 	fs.DurationVar(&o.verifyTimeout, "verify-timeout", 2*time.Minute, "give up on --verify after `duration` in all; secrets not checked by then are unknown")
 	fs.BoolVar(&o.noIgnoreFile, "no-ignore-file", false, "ignore the repository's .leakhoundignore (--no-repo-config ignores it too)")
 	fs.StringVar(&o.policyFrom, "policy-from", "", "read .leakhound.toml and .leakhoundignore from commit `rev` instead of the work tree (ci: the base of the range)")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to `file` (for go tool pprof)")
 	o.failOn = failOnAny
 	fs.Var(&o.failOn, "fail-on", "which findings make the exit code 1 (`mode`: any, or live, which needs --verify; for audits of old history)")
 }

@@ -6,7 +6,6 @@ import (
 	"github.com/leakhound/leakhound/internal/source/git"
 	"io"
 	"path/filepath"
-	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -14,7 +13,6 @@ import (
 	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/examples"
 	"github.com/leakhound/leakhound/internal/rule"
-	"github.com/leakhound/leakhound/rules"
 )
 
 func runRules(ctx context.Context, e *env, args []string) error {
@@ -110,7 +108,7 @@ func rulesTest(e *env, engine *detect.Engine) error {
 
 func explainRule(w io.Writer, r rule.Rule) {
 	where := r.Source
-	if slices.ContainsFunc(rules.Files, func(name string) bool { return strings.HasPrefix(where, "rules/"+name+":") }) {
+	if r.BuiltIn {
 		where = "built in (" + where + " in leakhound's source)"
 	}
 	fmt.Fprintf(w, "%s: %s\n  defined at: %s\n  regex:      %s\n", r.ID, r.Description, where, r.Regex)

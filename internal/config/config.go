@@ -192,6 +192,9 @@ func ParseDefaults() ([]*File, error) {
 			errs = append(errs, err)
 			continue
 		}
+		for i := range f.Rules {
+			f.Rules[i].BuiltIn = true
+		}
 		out = append(out, f)
 	}
 	return out, errors.Join(errs...)

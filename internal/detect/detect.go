@@ -131,7 +131,7 @@ type span struct{ start, end int }
 func (e *Engine) detect(f source.Fragment, st *streamState) ([]finding.Finding, []span) {
 	e.stats.fragments.Add(1)
 	e.stats.bytes.Add(int64(len(f.Content)))
-	if e.set == nil || len(f.Content) == 0 || e.global.pathAllowed(f.Path) {
+	if len(e.rules) == 0 || len(f.Content) == 0 || e.global.pathAllowed(f.Path) {
 		return nil, nil
 	}
 	st.window, st.mentions = f.Content, nil
@@ -330,8 +330,45 @@ func (e *Engine) segments(content []byte, depth int, st *streamState) []segment 
 // candidateRules runs the Set pass. If RE2 cannot finish it within its memory
 // budget, every rule runs: the engine never drops content it could not prefilter.
 // exact is false when the Set gave up and every rule is listed.
+//
+// A lazy engine that has not needed the Set yet scans small content
+// without it (see Options.Lazy): the rules that can match are those with a
+// keyword in content, since a match without one is dropped, and those
+// without keywords.
 func (e *Engine) candidateRules(content []byte) (rules []*compiledRule, exact bool) {
-	return e.selectRules(e.set.FindAllWithError(content, len(e.rules)))
+	if e.direct(content) {
+		var out []*compiledRule
+		for _, r := range e.rules {
+			if r.mayMatch(content) {
+				out = append(out, r)
+			}
+		}
+		return out, true
+	}
+	set, err := e.ruleSet()
+	if err != nil {
+		return e.selectRules(nil, err)
+	}
+	return e.selectRules(set.FindAllWithError(content, len(e.rules)))
+}
+
+// direct reports whether content is scanned without the Set.
+func (e *Engine) direct(content []byte) bool {
+	return e.opts.Lazy && !e.wordSet && len(content) <= DirectMax && !e.setReady.Load()
+}
+
+// mayMatch reports whether a match of r in content can pass its keyword
+// check: r has no keywords, or content holds one.
+func (r *compiledRule) mayMatch(content []byte) bool {
+	if len(r.keywords) == 0 {
+		return true
+	}
+	for _, k := range r.keywords {
+		if containsFold(content, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // selectRules maps the Set's answer to rules; on error every rule runs.
@@ -359,6 +396,9 @@ func (e *Engine) selectRules(ids []int, err error) ([]*compiledRule, bool) {
 const rescanSpan = 4 << 10
 
 func (r *compiledRule) findAll(content []byte, n int) [][]int {
+	if r.compile() != nil {
+		return nil // matchRule reports it
+	}
 	matches := r.re.FindAllSubmatchIndex(content, n)
 	if r.group == 0 {
 		return matches
@@ -407,6 +447,11 @@ func (r *compiledRule) findAll(content []byte, n int) [][]int {
 }
 
 func (e *Engine) matchRule(cands []candidate, r *compiledRule, content []byte, st *streamState) []candidate {
+	if err := r.compile(); err != nil {
+		// a lazy engine met a regex RE2 refuses: the rule was not applied
+		e.limit(st, r.ID, fmt.Sprintf("%v; the rule was not applied", err))
+		return cands
+	}
 	matches := r.findAll(content, maxRawMatches+1)
 	if len(matches) > maxRawMatches {
 		matches = matches[:maxRawMatches]
@@ -622,19 +667,29 @@ func maskSpans(content []byte, from, to int, cands []candidate, self int) string
 // mask returns text with every value a rule's pattern captures replaced
 // by its redacted form, whether or not it passes the rule's checks.
 func (e *Engine) mask(text string) string {
-	if e.set == nil || text == "" {
+	if len(e.rules) == 0 || text == "" {
 		return text
 	}
 	content := []byte(text)
 	type cut struct{ start, end int }
 	var cuts []cut
-	rules, _ := e.candidateRules(content)
-	if e.wordSet {
-		// the Set looked for these rules' words, not their values:
-		// a context line is masked for every value any rule matches
-		rules = union(rules, e.gated)
+	var rules []*compiledRule
+	switch {
+	case e.direct(content):
+		// masking ignores keywords: every value any pattern captures
+		rules = e.rules
+	default:
+		rules, _ = e.candidateRules(content)
+		if e.wordSet {
+			// the Set looked for these rules' words, not their values:
+			// a context line is masked for every value any rule matches
+			rules = union(rules, e.gated)
+		}
 	}
 	for _, r := range rules {
+		if r.compile() != nil {
+			continue // reported where the rule was to run
+		}
 		for _, m := range r.re.FindAllSubmatchIndex(content, -1) {
 			start, end := m[0], m[1]
 			if r.group > 0 {

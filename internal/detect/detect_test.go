@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -244,11 +245,27 @@ func BenchmarkEngineWithoutSet(b *testing.B) {
 	}
 }
 
+// Built-in rules skip the breadth check when compiled (it costs start-up
+// time); this is where they take it.
 func TestDefaultRulesAreNotBroad(t *testing.T) {
-	if w := defaultEngine(t, Options{}).Warnings(); len(w) > 0 {
+	cfg, err := config.Load(config.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range cfg.Rules {
+		if !cfg.Rules[i].BuiltIn {
+			t.Fatalf("default rule %s is not marked built in", cfg.Rules[i].ID)
+		}
+		cfg.Rules[i].BuiltIn = false
+	}
+	e, err := Compile(cfg.Rules, cfg.Allow, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := e.Warnings(); len(w) > 0 {
 		t.Fatalf("default rules warn: %v", w)
 	}
-	e, err := Compile([]rule.Rule{{ID: "all", Regex: `.`, Source: "x.toml:1"}, {ID: "empty", Regex: `a*`, Source: "x.toml:5"}}, rule.Allow{}, Options{})
+	e, err = Compile([]rule.Rule{{ID: "all", Regex: `.`, Source: "x.toml:1"}, {ID: "empty", Regex: `a*`, Source: "x.toml:5"}}, rule.Allow{}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -552,5 +569,63 @@ func TestRepeatsBlock(t *testing.T) {
 		if got := repeatsBlock(s); got != want {
 			t.Errorf("repeatsBlock(%q) = %v", s, got)
 		}
+	}
+}
+
+// A lazy engine (the hook's) finds exactly what an eager one finds, with
+// the same context and masking, on small and large fragments.
+func TestLazyEngineFindsTheSame(t *testing.T) {
+	g := tokengen.New("lazy")
+	corpus := mixedCorpus(2 << 20)
+	corpus = append(corpus,
+		[]byte("GITHUB_TOKEN="+g.GitHub("ghp")+" # and "+g.GitHub("gho")),
+		[]byte("conda config: upload "+g.Anaconda("cf")+"\npassword: "+g.Anaconda("ab")),
+		[]byte("x: "+base64.StdEncoding.EncodeToString([]byte("token = "+g.GitHub("ghp")))),
+		[]byte(g.PEM()),
+	)
+	for _, mask := range []bool{false, true} {
+		eager := defaultEngine(t, Options{MaxDecodeDepth: 2, MaskContext: mask})
+		lazy := defaultEngine(t, Options{MaxDecodeDepth: 2, MaskContext: mask, Lazy: true})
+		for i, c := range corpus {
+			want := eager.Detect(source.Fragment{Path: "a.env", Content: c})
+			got := lazy.Detect(source.Fragment{Path: "a.env", Content: c})
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("fragment %d (%d bytes, mask %v): lazy found %+v, eager %+v", i, len(c), mask, got, want)
+			}
+		}
+	}
+}
+
+func FuzzLazyEngine(f *testing.F) {
+	eager := defaultEngine(f, Options{MaxDecodeDepth: 2, MaskContext: true})
+	lazy := defaultEngine(f, Options{MaxDecodeDepth: 2, MaskContext: true, Lazy: true})
+	g := tokengen.New("fuzz-lazy")
+	f.Add([]byte("GITHUB_TOKEN="+g.GitHub("ghp")), "a.env")
+	f.Add([]byte("binstar upload -t "+g.Anaconda("cf")), ".binstar/x.token")
+	f.Add([]byte("gh_token: "+strings.Repeat("ab", 20)), "c.yml")
+	f.Fuzz(func(t *testing.T, content []byte, path string) {
+		want := eager.Detect(source.Fragment{Path: path, Content: content})
+		got := lazy.Detect(source.Fragment{Path: path, Content: content})
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("lazy found %+v, eager %+v", got, want)
+		}
+	})
+}
+
+// A rule whose regex Go's parser accepts but RE2 refuses (none is known
+// today; RE2 may differ in Unicode tables or size limits) is, for a lazy
+// engine, found out when it would run: the scan reports it, so the run
+// fails, and never skips the rule quietly.
+func TestLazyEngineReportsARuleRE2Refuses(t *testing.T) {
+	var problems []string
+	r := rule.Rule{ID: "refused", Regex: `x(y+)`, Source: "x.toml:1"}
+	e, err := Compile([]rule.Rule{r}, rule.Allow{}, Options{Lazy: true, OnProblem: func(p, reason string) { problems = append(problems, p+": "+reason) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.rules[0].reOnce.Do(func() { e.rules[0].reErr = errors.New(`x.toml:1: rule "refused": invalid regex: refused by RE2`) })
+	e.Detect(source.Fragment{Path: "a.txt", Content: []byte("xyz")})
+	if len(problems) != 1 || !strings.Contains(problems[0], `a.txt: x.toml:1: rule "refused": invalid regex`) || !strings.Contains(problems[0], "not applied") {
+		t.Fatalf("problems: %q", problems)
 	}
 }

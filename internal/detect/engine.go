@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	re2 "github.com/wasilibs/go-re2"
@@ -23,7 +24,13 @@ import (
 type Engine struct {
 	warnings []string
 	rules    []*compiledRule
+	// set is the RE2 Set over exprs, compiled at once or, for a lazy
+	// engine, on first use (setReady then says it is there).
 	set      *experimental.Set
+	setErr   error
+	setOnce  sync.Once
+	setReady atomic.Bool
+	exprs    []string
 	// wordSet: the Set holds the words of rules with file keywords, not
 	// their regexes (see setExpr); gated lists those rules.
 	wordSet bool
@@ -61,7 +68,17 @@ type Options struct {
 	// SetMaxMem bounds the RE2 Set's memory in bytes (0: 256 MiB). When a
 	// fragment needs more, every rule's own regex runs instead.
 	SetMaxMem int
+	// Lazy defers compiling each rule's regex and the Set until content
+	// needs them, so a small scan (a pre-commit hook's) pays only for the
+	// rules its text can match: content up to DirectMax bytes runs the
+	// rules whose keywords it holds (and those without keywords) directly,
+	// without the Set. Regexes are still parsed and checked by Compile; a
+	// rule that RE2 then refuses is reported through OnProblem.
+	Lazy bool
 }
+
+// DirectMax is the largest content a lazy engine scans without the Set.
+const DirectMax = 64 << 10
 
 type stats struct {
 	fragments, bytes, ruleRuns, setFallbacks atomic.Int64
@@ -80,7 +97,9 @@ type Stats struct {
 type compiledRule struct {
 	rule.Rule
 	index    int
-	re       *re2.Regexp
+	re       *re2.Regexp // set by compile
+	reErr    error
+	reOnce   sync.Once
 	group    int
 	path     *regexp.Regexp
 	allow    allowlist
@@ -126,6 +145,12 @@ func Compile(rules []rule.Rule, global rule.Allow, opts Options) (*Engine, error
 			errs = append(errs, err)
 			continue
 		}
+		if !opts.Lazy {
+			if err := cr.compile(); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+		}
 		e.rules = append(e.rules, cr)
 		exprs = append(exprs, e.setExpr(r))
 		if len(cr.fileKeywords) > 0 {
@@ -143,18 +168,48 @@ func Compile(rules []rule.Rule, global rule.Allow, opts Options) (*Engine, error
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	if len(exprs) > 0 {
-		mem := opts.SetMaxMem
+	e.exprs = exprs
+	if len(exprs) > 0 && !opts.Lazy {
+		if _, err := e.ruleSet(); err != nil {
+			return nil, err
+		}
+	}
+	return e, nil
+}
+
+// ruleSet returns the Set, compiling it on first use.
+func (e *Engine) ruleSet() (*experimental.Set, error) {
+	e.setOnce.Do(func() {
+		mem := e.opts.SetMaxMem
 		if mem <= 0 {
 			mem = defaultSetMaxMem
 		}
-		set, err := experimental.CompileSetWithOptions(exprs, experimental.CompileOptions{Latin1: true, MaxMem: mem})
+		set, err := experimental.CompileSetWithOptions(e.exprs, experimental.CompileOptions{Latin1: true, MaxMem: mem})
 		if err != nil {
-			return nil, fmt.Errorf("compiling the rule set: %w", err)
+			e.setErr = fmt.Errorf("compiling the rule set: %w", err)
+			return
 		}
 		e.set = set
-	}
-	return e, nil
+		e.setReady.Store(true)
+	})
+	return e.set, e.setErr
+}
+
+// compile compiles the rule's regex with RE2, once.
+func (r *compiledRule) compile() error {
+	r.reOnce.Do(func() {
+		re, err := experimental.CompileLatin1(r.Regex)
+		if err != nil {
+			where := r.Source
+			if where == "" {
+				where = "rule"
+			}
+			r.reErr = fmt.Errorf("%s: rule %q: invalid regex: %w", where, r.ID, err)
+			return
+		}
+		r.re = re
+	})
+	return r.reErr
 }
 
 // maxGatedInSet is how many rules with file keywords the Set takes by
@@ -191,19 +246,19 @@ func compileRule(r rule.Rule, index int) (*compiledRule, error) {
 	if errs := r.Check(); len(errs) > 0 {
 		return nil, fmt.Errorf("%s: %w", where, errors.Join(errs...))
 	}
-	re, err := experimental.CompileLatin1(r.Regex)
+	caps, err := rule.Captures(r.Regex)
 	if err != nil {
 		return nil, fmt.Errorf("%s: rule %q: invalid regex: %w", where, r.ID, err)
 	}
-	cr := &compiledRule{Rule: r, index: index, re: re, validate: rule.Validators[r.Validate]}
+	cr := &compiledRule{Rule: r, index: index, validate: rule.Validators[r.Validate]}
 	switch {
 	case r.SecretGroup > 0:
 		cr.group = r.SecretGroup
-	case re.NumSubexp() > 0:
+	case caps > 0:
 		cr.group = 1
 	}
 	if r.Path != "" {
-		if cr.path, err = regexp.Compile(r.Path); err != nil {
+		if cr.path, err = rule.CompileGo(r.Path); err != nil {
 			return nil, fmt.Errorf("%s: rule %q: invalid path regex: %w", where, r.ID, err)
 		}
 	}
@@ -225,14 +280,14 @@ func compileAllow(a rule.Allow) (allowlist, error) {
 		out.target = rule.TargetSecret
 	}
 	for _, p := range a.Paths {
-		re, err := regexp.Compile(p)
+		re, err := rule.CompileGo(p)
 		if err != nil {
 			return out, fmt.Errorf("invalid allow path %q: %w", p, err)
 		}
 		out.paths = append(out.paths, re)
 	}
 	for _, p := range a.Regexes {
-		re, err := regexp.Compile(p)
+		re, err := rule.CompileGo(p)
 		if err != nil {
 			return out, fmt.Errorf("invalid allow regex %q: %w", p, err)
 		}
@@ -255,12 +310,21 @@ const MaxMatchesPerRule = 1000
 // ordinaryText is text no secret rule should match.
 const ordinaryText = "The quick brown fox jumps over the lazy dog.\nimport os\nx = 1\n"
 
-// broadRule says how a rule matches far too much, or "".
+// broadRule says how a rule matches far too much, or "". It asks Go's
+// regexp package (the same syntax), so a lazy engine need not compile the
+// rule with RE2 to know.
 func broadRule(r *compiledRule) string {
+	if r.BuiltIn {
+		return "" // TestNoBuiltInRuleIsBroad
+	}
+	re, err := regexp.Compile(r.Regex)
+	if err != nil {
+		return "" // RE2's verdict on the regex is Compile's to give
+	}
 	switch {
-	case r.re.MatchString(""):
+	case re.MatchString(""):
 		return "matches the empty string"
-	case r.re.MatchString(ordinaryText) && r.path == nil:
+	case re.MatchString(ordinaryText) && r.path == nil:
 		return "matches ordinary text"
 	}
 	return ""

@@ -5,8 +5,6 @@ package rule
 
 import (
 	"fmt"
-	"regexp"
-	"regexp/syntax"
 	"slices"
 	"strings"
 )
@@ -38,6 +36,9 @@ type Rule struct {
 
 	// Source names where the rule was defined ("file.toml:12"), for errors.
 	Source string `toml:"-"`
+	// BuiltIn marks leakhound's own rules (rules/*.toml), tested with the
+	// project; a user's rules are checked for breadth when compiled.
+	BuiltIn bool `toml:"-"`
 }
 
 // Allow says "this is not a secret". Paths and regexes are regular
@@ -102,21 +103,21 @@ func (r *Rule) Check() []error {
 	}
 	if r.Regex == "" {
 		add("", "rule %q has no regex", r.ID)
-	} else if re, err := syntax.Parse(r.Regex, syntax.Perl); err != nil {
+	} else if groups, err := Captures(r.Regex); err != nil {
 		add("regex", "rule %q: invalid regex: %w", r.ID, err)
-	} else if groups := re.MaxCap(); r.SecretGroup > groups {
+	} else if r.SecretGroup > groups {
 		add("secret_group", "rule %q: secret_group %d but the regex has %d group(s)", r.ID, r.SecretGroup, groups)
 	}
 	if r.SecretGroup < 0 {
 		add("secret_group", "rule %q: secret_group %d is negative", r.ID, r.SecretGroup)
 	}
 	if r.Path != "" {
-		if _, err := regexp.Compile(r.Path); err != nil {
+		if _, err := CompileGo(r.Path); err != nil {
 			add("path", "rule %q: invalid path regex: %w", r.ID, err)
 		}
 	}
 	for _, p := range slices.Concat(r.Allow.Paths, r.Allow.Regexes) {
-		if _, err := regexp.Compile(p); err != nil {
+		if _, err := CompileGo(p); err != nil {
 			add("allow", "rule %q: invalid allow regex: %w", r.ID, err)
 		}
 	}
