@@ -22,8 +22,9 @@ type HistoryOptions struct {
 }
 
 // History is the set of commits to scan, oldest boundary facts included.
-// It keeps ids, not decoded commits, so its size is a few dozen bytes per
-// commit whatever the messages and signatures hold.
+// It keeps ids, and the decoded commits only up to decodedBudget bytes, so
+// a scan need not read and inflate them a second time while its size stays
+// bounded whatever the messages and signatures hold.
 type History struct {
 	Commits []plumbing.Hash
 	// Loose is content that refs name directly, outside any commit: a ref
@@ -33,6 +34,37 @@ type History struct {
 	// Shallow counts commits whose parents are not in this clone.
 	Shallow int
 	trees   map[plumbing.Hash]plumbing.Hash // commit -> its tree
+	// decoded holds commits as the walk decoded them, decodedSize bytes
+	// in all (an estimate); ScanHistory takes each out as it uses it
+	decoded     map[plumbing.Hash]*object.Commit
+	decodedSize int
+}
+
+// decodedBudget bounds the decoded commits a History keeps: about 150,000
+// commits of ordinary size. Past it, commits are read again when scanned.
+const decodedBudget = 64 << 20
+
+// keep holds c for the scan if the budget allows.
+func (h *History) keep(c *object.Commit) {
+	size := 256 + len(c.Message) + len(c.PGPSignature) + len(c.Author.Name) + len(c.Author.Email) +
+		len(c.Committer.Name) + len(c.Committer.Email) + len(c.Encoding) + 20*len(c.ParentHashes)
+	if h.decodedSize+size > decodedBudget {
+		return
+	}
+	if h.decoded == nil {
+		h.decoded = map[plumbing.Hash]*object.Commit{}
+	}
+	h.decoded[c.Hash] = c
+	h.decodedSize += size
+}
+
+// take returns the decoded commit id if the walk kept it, and lets it go.
+func (h *History) take(id plumbing.Hash) (*object.Commit, bool) {
+	c, ok := h.decoded[id]
+	if ok {
+		delete(h.decoded, id)
+	}
+	return c, ok
 }
 
 // ErrMissingHistory means the history a range needs stops at a shallow
@@ -89,6 +121,7 @@ func (r *Repo) Commits(opts HistoryOptions) (*History, error) {
 		}
 		h.Commits = append(h.Commits, c.Hash)
 		h.trees[c.Hash] = c.TreeHash
+		h.keep(c)
 		return true
 	}, seen)
 	if err != nil {
@@ -360,10 +393,12 @@ func (r *Repo) ScanHistory(ctx context.Context, h *History, workers int, opts Sc
 			if ctx.Err() != nil {
 				return
 			}
-			c, err := differ.repo.CommitObject(id)
-			if err != nil {
-				diffErr = fmt.Errorf("commit %s cannot be read (%w); the repository is incomplete or damaged", id, err)
-				return
+			c, ok := h.take(id)
+			if !ok {
+				if c, err = differ.repo.CommitObject(id); err != nil {
+					diffErr = fmt.Errorf("commit %s cannot be read (%w); the repository is incomplete or damaged", id, err)
+					return
+				}
 			}
 			chs, err := differ.commitChanges(c, treeOf, CommitMeta(c))
 			if err != nil {
