@@ -44,9 +44,11 @@ type History struct {
 // commits of ordinary size. Past it, commits are read again when scanned.
 const decodedBudget = 64 << 20
 
-// keep holds c for the scan if the budget allows.
+// keep holds c for the scan if the budget allows, without the signatures
+// and extra headers, which the scan does not read.
 func (h *History) keep(c *object.Commit) {
-	size := 256 + len(c.Message) + len(c.PGPSignature) + len(c.Author.Name) + len(c.Author.Email) +
+	c.PGPSignature, c.MergeTag, c.ExtraHeaders = "", "", nil
+	size := 256 + len(c.Message) + len(c.Author.Name) + len(c.Author.Email) +
 		len(c.Committer.Name) + len(c.Committer.Email) + len(c.Encoding) + 20*len(c.ParentHashes)
 	if h.decodedSize+size > decodedBudget {
 		return
