@@ -118,7 +118,7 @@ scan() {
   case "${INPUT_SARIF:-true}" in
     true)
       sarif="$out/leakhound.sarif"
-      [ "$format" = sarif ] || cmd+=(--report "sarif=$sarif") ;;
+      [ "$format" = sarif ] || cmd+=(--write "sarif=$sarif") ;;
     false) ;;
     *) die "sarif must be true or false, not ${INPUT_SARIF}" ;;
   esac

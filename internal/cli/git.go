@@ -21,6 +21,13 @@ type detector struct {
 func (d detector) DetectStream(path string, r io.Reader) ([]finding.Finding, int64, error) {
 	return d.s.engine.DetectReader(d.ctx, path, r, d.s.markInline)
 }
+func (d detector) DetectPart(path string, prev, file []byte, start, end int) ([]finding.Finding, bool, error) {
+	if !d.s.engine.PartsExact(path, prev, file) {
+		return nil, false, nil
+	}
+	found, _, err := d.s.engine.DetectPart(d.ctx, path, file, start, end, d.s.markInline)
+	return found, true, err
+}
 func (d detector) PathSensitive(path string) bool { return d.s.engine.PathSensitive(path) }
 func (d detector) Skips(path string) bool         { return d.s.engine.Skips(path) }
 
@@ -31,6 +38,9 @@ func (s *session) gitScanOptions(ctx context.Context, stats *git.Stats) git.Scan
 		Problem:     s.problem,
 		Target:      s.target,
 		Stats:       stats,
+		// history and ci scan the changed part of an edited blob;
+		// LEAKHOUND_WHOLE_BLOBS=1 scans whole blobs (to compare)
+		Parts: s.env.getenv("LEAKHOUND_WHOLE_BLOBS") != "1",
 	}
 }
 
@@ -113,7 +123,9 @@ func runStaged(ctx context.Context, e *env, args []string) error {
 	s := sr.s
 	s.scope = "staged changes (the index against HEAD)"
 	var stats git.Stats
-	found, err := repo.ScanChanges(ctx, changes, o.threads, s.gitScanOptions(ctx, &stats))
+	opts := s.gitScanOptions(ctx, &stats)
+	opts.Parts = false // a commit's blobs are scanned whole: what is staged is judged as it is
+	found, err := repo.ScanChanges(ctx, changes, o.threads, opts)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}

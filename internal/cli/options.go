@@ -88,10 +88,10 @@ func (f *failOn) Set(s string) error {
 	return fmt.Errorf("must be any or live, not %q", s)
 }
 
-// reportSpec is one --report: a format and the file it is written to.
+// reportSpec is one --write: a format and the file it is written to.
 type reportSpec struct{ format, file string }
 
-// reportSpecs is the repeatable --report flag.
+// reportSpecs is the repeatable --write flag.
 type reportSpecs []reportSpec
 
 func (r *reportSpecs) String() string {
@@ -121,7 +121,7 @@ func (o *commonOpts) register(fs *flagSet) {
 	fs.BoolVar(&o.noRepoConfig, "no-repo-config", false, "ignore the repository's own .leakhound.toml")
 	fs.StringVar(&o.format, "format", "text", "report format: "+strings.Join(report.Formats, ", "))
 	fs.StringVar(&o.output, "output", "", "write the report to `file` (mode 0600) instead of stdout")
-	fs.Var(&o.reports, "report", "also write a report as `format=file` (e.g. sarif=leakhound.sarif); repeatable")
+	fs.Var(&o.reports, "write", "also write a report as `format=file` (e.g. sarif=leakhound.sarif); repeatable")
 	fs.StringVar(&o.summary, "summary", "", "append a Markdown summary, secrets always redacted, to `file` (e.g. $GITHUB_STEP_SUMMARY)")
 	fs.BoolVar(&o.noRedact, "no-redact", false, "print secrets in full")
 	fs.StringVar(&o.color, "color", "auto", "colour: auto, always or never (NO_COLOR and CLICOLOR_FORCE are honoured)")
@@ -169,9 +169,9 @@ func (o *commonOpts) check() error {
 	}
 	for _, r := range o.reports {
 		if prev, ok := files[r.file]; ok {
-			return usagef("--report %s=%s writes the file %s already writes", r.format, r.file, prev)
+			return usagef("--write %s=%s writes the file %s already writes", r.format, r.file, prev)
 		}
-		files[r.file] = "--report " + r.format + "=" + r.file
+		files[r.file] = "--write " + r.format + "=" + r.file
 	}
 	if o.threads < 1 {
 		return usagef("--threads must be at least 1")

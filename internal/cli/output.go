@@ -17,7 +17,7 @@ import (
 )
 
 // writeReports writes the report in the --format asked for, then each
-// --report, then appends the --summary. Every one is attempted; the first
+// --write, then appends the --summary. Every one is attempted; the first
 // error is returned.
 func (s *session) writeReports(r report.Report, hint string) error {
 	err := s.writeReport(r, hint)

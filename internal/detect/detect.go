@@ -78,6 +78,13 @@ type streamState struct {
 	// answers per word.
 	window   []byte
 	mentions map[string]bool
+	// file, when set, is the whole file of which the stream is a part
+	// (DetectPart) starting at partStart: file keywords count anywhere in
+	// it, and YAML keys above a secret are looked for in it; windowBase
+	// is the stream offset of the window being scanned
+	file       []byte
+	partStart  int
+	windowBase int64
 	// wordRules are the rules with file keywords that the window (or the
 	// path) mentions: they run on decoded text too.
 	wordRules []*compiledRule
@@ -89,14 +96,14 @@ type streamState struct {
 // the decoded text content holds one of words.
 func (st *streamState) mention(words [][]byte, content []byte) bool {
 	// at the top level content is the window, already looked at
-	decoded := len(content) != len(st.window) || len(content) > 0 && &content[0] != &st.window[0]
+	decoded := !st.topLevel(content)
 	for _, w := range words {
 		if containsFold(st.pathBytes, w) {
 			return true
 		}
 		seen, ok := st.mentions[string(w)]
 		if !ok {
-			seen = containsFold(st.window, w)
+			seen = containsFold(st.window, w) || containsFold(st.file, w)
 			if st.mentions == nil {
 				st.mentions = map[string]bool{}
 			}
@@ -467,7 +474,7 @@ func (e *Engine) matchRule(cands []candidate, r *compiledRule, content []byte, s
 			continue
 		}
 		c := candidate{rule: r, start: start, end: end, mstart: m[0], mend: m[1], checksum: finding.ChecksumNone}
-		if !e.keep(&c, content) || e.exempt(st.path, c.secretIn(content)) {
+		if !e.keep(&c, content, st) || e.exempt(st.path, c.secretIn(content)) {
 			continue
 		}
 		cands = append(cands, c)
@@ -482,7 +489,7 @@ func (e *Engine) matchRule(cands []candidate, r *compiledRule, content []byte, s
 	return cands
 }
 
-func (e *Engine) keep(c *candidate, content []byte) bool {
+func (e *Engine) keep(c *candidate, content []byte, st *streamState) bool {
 	r := c.rule
 	match := content[c.mstart:c.mend]
 	if len(r.keywords) > 0 {
@@ -517,12 +524,24 @@ func (e *Engine) keep(c *candidate, content []byte) bool {
 	if r.allow.allows(secret, string(match), line) || e.global.allows(secret, string(match), line) {
 		return false
 	}
+	under, pos := content, c.start
+	if st.file != nil && st.topLevel(content) {
+		// a part of a file (DetectPart): the keys above the secret may lie
+		// before the part
+		under, pos = st.file, st.partStart+int(st.windowBase)+c.start
+	}
 	for _, a := range []*allowlist{&r.allow, &e.global} {
-		if len(a.underKeys) > 0 && underKey(content, c.start, a.underKeys) {
+		if len(a.underKeys) > 0 && underKey(under, pos, a.underKeys) {
 			return false
 		}
 	}
 	return true
+}
+
+// topLevel reports whether content is the window being scanned, not text
+// decoded from it.
+func (st *streamState) topLevel(content []byte) bool {
+	return len(content) == len(st.window) && (len(content) == 0 || &content[0] == &st.window[0])
 }
 
 // exempt reports whether secret is part of a string that the engine's

@@ -29,9 +29,50 @@ func (e *Engine) DetectReader(ctx context.Context, path string, r io.Reader, hoo
 	return e.detectWindows(ctx, path, r, WindowSize, WindowOverlap, hook)
 }
 
-func (e *Engine) detectWindows(ctx context.Context, path string, r io.Reader, size, overlap int, hook func([]byte, []finding.Finding)) ([]finding.Finding, int64, error) {
-	var out []finding.Finding
+// DetectPart scans file[start:end] as the content at path, as DetectReader
+// would, with findings in the part's coordinates, while rules that need a
+// word anywhere in the file (file_keywords) look for it in all of file.
+// It serves a history scan that reads only the part of a blob an edit
+// changed (widened by the context rules need); callers must not use it
+// when PartsExact is false.
+func (e *Engine) DetectPart(ctx context.Context, path string, file []byte, start, end int, hook func(window []byte, found []finding.Finding)) ([]finding.Finding, int64, error) {
 	st := newStreamState(path)
+	st.file, st.partStart = file, start
+	return e.detectStream(ctx, st, bytes.NewReader(file[start:end]), WindowSize, WindowOverlap, hook)
+}
+
+// PartsExact reports whether scanning only a part of cur, the content at
+// path edited from prev, finds what changed: the findings of cur outside
+// the part are then those of prev. It is not so when a path-scoped rule
+// applies at path (such rules may anchor to the start and end of the
+// content, as a token file's does); when the edit adds or removes a word a
+// rule needs in the file (file_keywords), which changes what is found far
+// from the edit; or when the Set looks for rules' file keywords instead of
+// their patterns (an imported rule pack).
+func (e *Engine) PartsExact(path string, prev, cur []byte) bool {
+	if e.wordSet {
+		return false
+	}
+	for _, r := range e.rules {
+		if r.path != nil && r.path.MatchString(path) {
+			return false
+		}
+		for _, w := range r.fileKeywords {
+			if containsFold(prev, w) != containsFold(cur, w) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (e *Engine) detectWindows(ctx context.Context, path string, r io.Reader, size, overlap int, hook func([]byte, []finding.Finding)) ([]finding.Finding, int64, error) {
+	return e.detectStream(ctx, newStreamState(path), r, size, overlap, hook)
+}
+
+func (e *Engine) detectStream(ctx context.Context, st *streamState, r io.Reader, size, overlap int, hook func([]byte, []finding.Finding)) ([]finding.Finding, int64, error) {
+	var out []finding.Finding
+	path := st.path
 	defer e.finishStream(st)
 	// Most content (a history's blobs) is a few kilobytes: the first buffer
 	// comes from a pool too, so each blob does not allocate and clear one.
@@ -82,6 +123,7 @@ func (e *Engine) detectWindows(ctx context.Context, path string, r io.Reader, si
 		if err != nil {
 			return out, base + int64(len(buf)), err
 		}
+		st.windowBase = base
 		found, spans := e.detect(source.Fragment{Path: path, Content: buf}, st)
 		if hook != nil {
 			hook(buf, found)

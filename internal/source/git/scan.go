@@ -29,6 +29,12 @@ type Detector interface {
 	// Skips reports whether nothing at path can be reported (an
 	// allowlisted path): such blobs are not read at all.
 	Skips(path string) bool
+	// DetectPart scans file[start:end], the content at path edited from
+	// prev, with rules that need a word in the file looking in all of it;
+	// findings are in the part's coordinates. ok is false when scanning
+	// the part would not find all that the edit changed (the caller then
+	// scans the whole).
+	DetectPart(path string, prev, file []byte, start, end int) (found []finding.Finding, ok bool, err error)
 }
 
 // ScanOptions tune how changes are scanned.
@@ -40,6 +46,10 @@ type ScanOptions struct {
 	Target func(path string)
 	// Stats, when set, counts the work done (for progress and summaries).
 	Stats *Stats
+	// Parts scans only the changed part of a blob edited in place (see
+	// part.go) instead of the whole blob: for history, where most changes
+	// are small edits of large files.
+	Parts bool
 }
 
 // Stats counts a git scan's work. All fields are updated atomically.
@@ -56,6 +66,7 @@ type blobScanner struct {
 	opts      ScanOptions
 	blobs     memo.Map[blobKey, *blobResult]
 	sensitive memo.Map[string, bool] // paths whose findings depend on the path
+	recent    recentBlobs            // for part scans (part.go)
 }
 
 type blobKey struct {
@@ -130,6 +141,19 @@ func (b *blobScanner) introduced(repo *Repo, c Change) []finding.Finding {
 	}
 	if b.opts.Target != nil {
 		b.opts.Target(c.Path)
+	}
+	if b.opts.Detector.Skips(c.Path) {
+		return nil
+	}
+	if b.opts.Parts {
+		found, err := b.introducedPart(repo, c)
+		switch {
+		case err == nil:
+			return found
+		case !errors.Is(err, errNotPart):
+			b.problem(c, err)
+			return nil
+		}
 	}
 	res := b.scan(repo, c.New, c.Path)
 	if res.err != nil {

@@ -1,0 +1,85 @@
+package git
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func lines(n int, f func(i int) string) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteString(f(i) + "\n")
+	}
+	return b.String()
+}
+
+func TestChangedPart(t *testing.T) {
+	filler := func(i int) string { return fmt.Sprintf("line %d of ordinary text", i) }
+	prev := lines(200, filler)
+	cur := strings.Replace(prev, "line 100 of", "line 100 (edited) of", 1)
+	start, end := changedPart([]byte(prev), []byte(cur))
+	got := cur[start:end]
+	// at least partContextLines lines and partContextBytes bytes each side
+	if !strings.Contains(got, "line 100 (edited)") || !strings.Contains(got, "\nline 90 ") || !strings.Contains(got, "\nline 110 ") ||
+		strings.Index(got, "line 100 (") < partContextBytes || len(got)-strings.Index(got, "line 101 ") < partContextBytes {
+		t.Errorf("part %q", got)
+	}
+	if end-start > 2*partContextBytes+200 {
+		t.Errorf("part is %d bytes", end-start)
+	}
+
+	// an edit inside wrapped base64 takes the whole run, then context
+	run := lines(60, func(i int) string { return strings.Repeat(string(rune('A'+i%26)), 76) })
+	prev = lines(50, filler) + "data: |\n" + run + "  Zg==\n" + lines(50, filler)
+	cur = strings.Replace(prev, strings.Repeat("Z", 76), strings.Repeat("Z", 70)+"xxxxxx", 1)
+	start, end = changedPart([]byte(prev), []byte(cur))
+	if !strings.Contains(cur[start:end], "data: |\n"+strings.Repeat("A", 76)) || !strings.Contains(cur[start:end], "  Zg==\n") {
+		t.Errorf("the run was not taken whole: %q", cur[start:end])
+	}
+
+	// appending: the part ends at the end
+	prev = lines(100, filler)
+	cur = prev + "one more\n"
+	start, end = changedPart([]byte(prev), []byte(cur))
+	if end != len(cur) || !strings.Contains(cur[start:], "\nline 90 ") {
+		t.Errorf("append: part %q", cur[start:end])
+	}
+}
+
+// FuzzChangedPart: the part holds every changed byte, starts at a line
+// start, ends at a line end, and lies within the content.
+func FuzzChangedPart(f *testing.F) {
+	f.Add([]byte("a\nb\nc\n"), []byte("a\nB\nc\n"))
+	f.Add([]byte(""), []byte("x"))
+	f.Add([]byte("abc"), []byte(""))
+	f.Add([]byte("AAAA\nBBBB\nCCCC\n"), []byte("AAAA\nBBxB\nCCCC"))
+	f.Fuzz(func(t *testing.T, prev, cur []byte) {
+		start, end := changedPart(prev, cur)
+		if start < 0 || end > len(cur) || start > end {
+			t.Fatalf("part [%d,%d) of %d bytes", start, end, len(cur))
+		}
+		if start > 0 && cur[start-1] != '\n' {
+			t.Fatalf("part starts mid-line at %d", start)
+		}
+		if end < len(cur) && (end == 0 || cur[end-1] != '\n') {
+			t.Fatalf("part ends mid-line at %d", end)
+		}
+		n := min(len(prev), len(cur))
+		p := 0
+		for p < n && prev[p] == cur[p] {
+			p++
+		}
+		s := 0
+		for s < n-p && prev[len(prev)-1-s] == cur[len(cur)-1-s] {
+			s++
+		}
+		if p < start || len(cur)-s > end {
+			t.Fatalf("changed bytes [%d,%d) outside the part [%d,%d)", p, len(cur)-s, start, end)
+		}
+		if bytes.Equal(prev, cur) && end-start > 0 && len(cur) > 0 && start == 0 && end == len(cur) && len(cur) > 3*partContextBytes {
+			t.Fatalf("no change, whole part")
+		}
+	})
+}
