@@ -56,8 +56,8 @@ clone_of() {
 header="| repository | commit | commits | blobs | history findings | tree findings | cat-file floor | history | ratio | peak RSS | scan (tree) |"
 rule="|---|---|---|---|---|---|---|---|---|---|---|"
 if [ -n "$have_gitleaks" ]; then
-  header="$header gitleaks git | gitleaks findings |"
-  rule="$rule---|---|"
+  header="$header gitleaks git | gitleaks peak RSS | gitleaks findings |"
+  rule="$rule---|---|---|"
 fi
 echo "$header"
 echo "$rule"
@@ -92,7 +92,7 @@ for arg in "$@"; do
   if [ -n "$have_gitleaks" ]; then
     gl=$( (cd "$repo" && timed gitleaks git --no-banner --redact --report-format json --report-path "$out/realworld/$name.gitleaks.json" .) )
     gfound=$(grep -c '"RuleID"' "$out/realworld/$name.gitleaks.json" || true)
-    row="$row ${gl% *}s | $gfound |"
+    row="$row ${gl% *}s | $((${gl#* } / 1024)) MiB | $gfound |"
   fi
   echo "$row"
   [ -z "${TSV:-}" ] || printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$head" "$commits" "$blobs" "$hfound" "$tfound" "$floor" "$hsecs" "$hrss" "${tree% *}" >> "$TSV"

@@ -119,7 +119,7 @@ type recentBlobs struct {
 	size  int
 }
 
-const recentBlobsMax = 8 << 20
+const recentBlobsMax = 4 << 20
 
 // read returns blob h whole, from the cache or the repository; errNotPart
 // when it is larger than partMaxBlob or holds a NUL byte.
