@@ -21,8 +21,8 @@ type detector struct {
 func (d detector) DetectStream(path string, r io.Reader) ([]finding.Finding, int64, error) {
 	return d.s.engine.DetectReader(d.ctx, path, r, d.s.markInline)
 }
-func (d detector) DetectPart(path string, prev, file []byte, start, end int) ([]finding.Finding, bool, error) {
-	if !d.s.engine.PartsExact(path, prev, file) {
+func (d detector) DetectPart(path string, prev, file []byte, prefix, suffix, start, end int) ([]finding.Finding, bool, error) {
+	if !d.s.engine.PartsExact(path, prev, file, prefix, suffix) {
 		return nil, false, nil
 	}
 	found, _, err := d.s.engine.DetectPart(d.ctx, path, file, start, end, d.s.markInline)

@@ -629,3 +629,31 @@ func TestLazyEngineReportsARuleRE2Refuses(t *testing.T) {
 		t.Fatalf("problems: %q", problems)
 	}
 }
+
+// FuzzWordChanged holds the shortcut (search around the edit, then the
+// shared text) to its definition: one version mentions the word and the
+// other does not.
+func FuzzWordChanged(f *testing.F) {
+	f.Add([]byte("x conda y"), []byte("x cond y"), []byte("conda"))
+	f.Add([]byte("conda\nabc"), []byte("conda\nabd"), []byte("conda"))
+	f.Add([]byte("ana"), []byte("anaconda"), []byte("conda"))
+	f.Fuzz(func(t *testing.T, prev, cur, w []byte) {
+		if len(w) == 0 {
+			return
+		}
+		w = bytes.ToLower(w)
+		n := min(len(prev), len(cur))
+		p := 0
+		for p < n && prev[p] == cur[p] {
+			p++
+		}
+		s := 0
+		for s < n-p && prev[len(prev)-1-s] == cur[len(cur)-1-s] {
+			s++
+		}
+		want := containsFold(prev, w) != containsFold(cur, w)
+		if got := wordChanged(prev, cur, p, s, w); got != want {
+			t.Fatalf("wordChanged(%q, %q, %d, %d, %q) = %v, want %v", prev, cur, p, s, w, got, want)
+		}
+	})
+}

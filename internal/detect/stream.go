@@ -49,7 +49,11 @@ func (e *Engine) DetectPart(ctx context.Context, path string, file []byte, start
 // rule needs in the file (file_keywords), which changes what is found far
 // from the edit; or when the Set looks for rules' file keywords instead of
 // their patterns (an imported rule pack).
-func (e *Engine) PartsExact(path string, prev, cur []byte) bool {
+//
+// prefix and suffix are the lengths of the text prev and cur share at their
+// start and end: only occurrences of a word that overlap the text between
+// can differ, so the whole texts are searched only when those differ.
+func (e *Engine) PartsExact(path string, prev, cur []byte, prefix, suffix int) bool {
 	if e.wordSet {
 		return false
 	}
@@ -58,12 +62,26 @@ func (e *Engine) PartsExact(path string, prev, cur []byte) bool {
 			return false
 		}
 		for _, w := range r.fileKeywords {
-			if containsFold(prev, w) != containsFold(cur, w) {
+			if wordChanged(prev, cur, prefix, suffix, w) {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// wordChanged reports whether one of prev and cur holds w and the other
+// does not, given that they share their first prefix and last suffix
+// bytes.
+func wordChanged(prev, cur []byte, prefix, suffix int, w []byte) bool {
+	k := len(w) - 1
+	around := func(b []byte) []byte { return b[max(0, prefix-k):min(len(b), len(b)-suffix+k)] }
+	if containsFold(around(prev), w) == containsFold(around(cur), w) {
+		return false
+	}
+	// the edit made or removed one occurrence: another in the shared
+	// text keeps the file mentioning w either way
+	return !containsFold(cur[:prefix], w) && !containsFold(cur[len(cur)-suffix:], w)
 }
 
 func (e *Engine) detectWindows(ctx context.Context, path string, r io.Reader, size, overlap int, hook func([]byte, []finding.Finding)) ([]finding.Finding, int64, error) {

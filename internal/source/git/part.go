@@ -39,7 +39,7 @@ const (
 	partMaxBlob      = 4 << 20
 	partMinBlob      = 16 << 10
 	// a line of encoded text has at least tokenLineMin bytes (tokenLine)
-	tokenLineMin = 4
+	tokenLineMin = 16
 )
 
 // errNotPart says a change is scanned whole.
@@ -64,14 +64,15 @@ func (b *blobScanner) introducedPart(repo *Repo, c Change) ([]finding.Finding, e
 	if err != nil {
 		return nil, err
 	}
-	start, end := changedPart(oldData, newData)
+	prefix, suffix := sharedEnds(oldData, newData)
+	start, end := changedPart(newData, prefix, suffix)
 	if os.Getenv("LH_DBG") != "" {
 		fmt.Fprintf(os.Stderr, "PART %s %d %d\n", c.Path, len(newData), end-start)
 	}
 	if 4*(end-start) > 3*len(newData) {
 		return nil, errNotPart
 	}
-	found, ok, err := b.opts.Detector.DetectPart(c.Path, oldData, newData, start, end)
+	found, ok, err := b.opts.Detector.DetectPart(c.Path, oldData, newData, prefix, suffix, start, end)
 	if !ok {
 		return nil, errNotPart
 	}
@@ -183,19 +184,24 @@ func readSmallBlob(repo *Repo, h plumbing.Hash) ([]byte, error) {
 	return data, nil
 }
 
-// changedPart returns the part of cur to scan for what an edit from prev
-// can have introduced (see the comment at the top of this file).
-func changedPart(prev, cur []byte) (start, end int) {
+// sharedEnds returns how many bytes prev and cur share at their start and,
+// after that, at their end.
+func sharedEnds(prev, cur []byte) (prefix, suffix int) {
 	n := min(len(prev), len(cur))
-	p := 0
-	for p < n && prev[p] == cur[p] {
-		p++
+	for prefix < n && prev[prefix] == cur[prefix] {
+		prefix++
 	}
-	s := 0
-	for s < n-p && prev[len(prev)-1-s] == cur[len(cur)-1-s] {
-		s++
+	for suffix < n-prefix && prev[len(prev)-1-suffix] == cur[len(cur)-1-suffix] {
+		suffix++
 	}
-	first, last := p, len(cur)-s
+	return prefix, suffix
+}
+
+// changedPart returns the part of cur to scan for what an edit can have
+// introduced, given the bytes cur shares with the previous version at its
+// start and end (see the comment at the top of this file).
+func changedPart(cur []byte, prefix, suffix int) (start, end int) {
+	first, last := prefix, len(cur)-suffix
 	start, end = snapStart(cur, first), snapEnd(cur, last)
 	for start > 0 && tokenLine(cur[prevLineStart(cur, start):start]) {
 		start = prevLineStart(cur, start)

@@ -15,11 +15,16 @@ func lines(n int, f func(i int) string) string {
 	return b.String()
 }
 
+func partOf(prev, cur string) (int, int) {
+	p, s := sharedEnds([]byte(prev), []byte(cur))
+	return changedPart([]byte(cur), p, s)
+}
+
 func TestChangedPart(t *testing.T) {
 	filler := func(i int) string { return fmt.Sprintf("line %d of ordinary text", i) }
 	prev := lines(200, filler)
 	cur := strings.Replace(prev, "line 100 of", "line 100 (edited) of", 1)
-	start, end := changedPart([]byte(prev), []byte(cur))
+	start, end := partOf(prev, cur)
 	got := cur[start:end]
 	// at least partContextLines lines and partContextBytes bytes each side
 	if !strings.Contains(got, "line 100 (edited)") || !strings.Contains(got, "\nline 90 ") || !strings.Contains(got, "\nline 110 ") ||
@@ -34,7 +39,7 @@ func TestChangedPart(t *testing.T) {
 	run := lines(60, func(i int) string { return strings.Repeat(string(rune('A'+i%26)), 76) })
 	prev = lines(50, filler) + "data: |\n" + run + "  Zg==\n" + lines(50, filler)
 	cur = strings.Replace(prev, strings.Repeat("Z", 76), strings.Repeat("Z", 70)+"xxxxxx", 1)
-	start, end = changedPart([]byte(prev), []byte(cur))
+	start, end = partOf(prev, cur)
 	if !strings.Contains(cur[start:end], "data: |\n"+strings.Repeat("A", 76)) || !strings.Contains(cur[start:end], "  Zg==\n") {
 		t.Errorf("the run was not taken whole: %q", cur[start:end])
 	}
@@ -42,7 +47,7 @@ func TestChangedPart(t *testing.T) {
 	// appending: the part ends at the end
 	prev = lines(100, filler)
 	cur = prev + "one more\n"
-	start, end = changedPart([]byte(prev), []byte(cur))
+	start, end = partOf(prev, cur)
 	if end != len(cur) || !strings.Contains(cur[start:], "\nline 90 ") {
 		t.Errorf("append: part %q", cur[start:end])
 	}
@@ -56,7 +61,8 @@ func FuzzChangedPart(f *testing.F) {
 	f.Add([]byte("abc"), []byte(""))
 	f.Add([]byte("AAAA\nBBBB\nCCCC\n"), []byte("AAAA\nBBxB\nCCCC"))
 	f.Fuzz(func(t *testing.T, prev, cur []byte) {
-		start, end := changedPart(prev, cur)
+		pre, suf := sharedEnds(prev, cur)
+		start, end := changedPart(cur, pre, suf)
 		if start < 0 || end > len(cur) || start > end {
 			t.Fatalf("part [%d,%d) of %d bytes", start, end, len(cur))
 		}
@@ -67,16 +73,12 @@ func FuzzChangedPart(f *testing.F) {
 			t.Fatalf("part ends mid-line at %d", end)
 		}
 		n := min(len(prev), len(cur))
-		p := 0
-		for p < n && prev[p] == cur[p] {
-			p++
+		if pre > n || suf > n-pre || !bytes.Equal(prev[:pre], cur[:pre]) || !bytes.Equal(prev[len(prev)-suf:], cur[len(cur)-suf:]) ||
+			pre < n && suf < n-pre && prev[pre] == cur[pre] {
+			t.Fatalf("shared ends %d, %d of %q and %q", pre, suf, prev, cur)
 		}
-		s := 0
-		for s < n-p && prev[len(prev)-1-s] == cur[len(cur)-1-s] {
-			s++
-		}
-		if p < start || len(cur)-s > end {
-			t.Fatalf("changed bytes [%d,%d) outside the part [%d,%d)", p, len(cur)-s, start, end)
+		if pre < start || len(cur)-suf > end {
+			t.Fatalf("changed bytes [%d,%d) outside the part [%d,%d)", pre, len(cur)-suf, start, end)
 		}
 		if bytes.Equal(prev, cur) && end-start > 0 && len(cur) > 0 && start == 0 && end == len(cur) && len(cur) > 3*partContextBytes {
 			t.Fatalf("no change, whole part")

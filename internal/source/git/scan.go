@@ -30,11 +30,12 @@ type Detector interface {
 	// allowlisted path): such blobs are not read at all.
 	Skips(path string) bool
 	// DetectPart scans file[start:end], the content at path edited from
-	// prev, with rules that need a word in the file looking in all of it;
-	// findings are in the part's coordinates. ok is false when scanning
-	// the part would not find all that the edit changed (the caller then
-	// scans the whole).
-	DetectPart(path string, prev, file []byte, start, end int) (found []finding.Finding, ok bool, err error)
+	// prev (the two share their first prefix and last suffix bytes), with
+	// rules that need a word in the file looking in all of it; findings
+	// are in the part's coordinates. ok is false when scanning the part
+	// would not find all that the edit changed (the caller then scans the
+	// whole).
+	DetectPart(path string, prev, file []byte, prefix, suffix, start, end int) (found []finding.Finding, ok bool, err error)
 }
 
 // ScanOptions tune how changes are scanned.
