@@ -26,13 +26,33 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		if len(paths) > 1 {
 			return usagef("%v", errStdinMixed)
 		}
+		o.lazy = true // a message or a pipe: compile only the rules it needs
 		return scanStdin(ctx, e, &o)
 	}
+	o.lazy = fewSmallFiles(paths)
 	s, err := scanPaths(ctx, e, &o, paths)
 	if err != nil {
 		return err
 	}
 	return s.finish(ctx, "")
+}
+
+// fewSmallFiles reports whether paths name a few regular files of modest
+// size (a commit message, pre-commit's batch of changed files): compiling
+// every rule would then cost more than scanning them.
+func fewSmallFiles(paths []string) bool {
+	if len(paths) == 0 || len(paths) > 64 {
+		return false
+	}
+	var total int64
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil || !info.Mode().IsRegular() {
+			return false
+		}
+		total += info.Size()
+	}
+	return total <= 4<<20
 }
 
 // scanPaths scans files and directories into a session, without reporting.
