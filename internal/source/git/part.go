@@ -53,16 +53,21 @@ func (b *blobScanner) introducedPart(repo *Repo, c Change) ([]finding.Finding, e
 	}
 	// a small blob costs less to scan whole than to compare with the
 	// previous version, which would have to be read too
-	if size, err := repo.repo.Storer.EncodedObjectSize(c.New); err != nil || size < partMinBlob {
+	// (and one over --max-file-size is the whole scan's to report)
+	size, err := repo.repo.Storer.EncodedObjectSize(c.New)
+	if err != nil || size < partMinBlob || (b.opts.MaxBlobSize > 0 && size > b.opts.MaxBlobSize) {
 		return nil, errNotPart
 	}
+	// a blob that cannot be read is the whole scan's to report, as it
+	// would (the previous version only matters there if the new one has
+	// findings)
 	newData, err := b.recent.read(repo, c.New)
 	if err != nil {
-		return nil, err
+		return nil, errNotPart
 	}
 	oldData, err := b.recent.read(repo, c.Old[0])
 	if err != nil {
-		return nil, err
+		return nil, errNotPart
 	}
 	prefix, suffix := sharedEnds(oldData, newData)
 	start, end := changedPart(newData, prefix, suffix)
