@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -28,18 +27,19 @@ import (
 //
 // The whole blob is scanned instead when it is small (under partMinBlob,
 // where reading the previous version costs more than it saves), when the
-// part would be most of it,
-// when either version holds NUL bytes (binary or UTF-16 text, which is
-// decoded whole) or is larger than partMaxBlob, or when the detector
-// cannot scan parts at the path exactly (path-scoped rules may anchor to
-// the whole content).
+// part would be most of it, when either version holds NUL bytes (binary or
+// UTF-16 text, which is decoded whole), is larger than partMaxBlob or
+// --max-file-size, or cannot be read (the whole scan reports those), and
+// when the detector cannot scan parts at the path exactly (path-scoped
+// rules may anchor to the whole content; an edit may add or remove a word
+// a rule needs anywhere in the file).
 const (
 	partContextLines = 10
 	partContextBytes = 512
 	partMaxBlob      = 4 << 20
 	partMinBlob      = 16 << 10
 	// a line of encoded text has at least tokenLineMin bytes (tokenLine)
-	tokenLineMin = 16
+	tokenLineMin = 4
 )
 
 // errNotPart says a change is scanned whole.
@@ -52,8 +52,8 @@ func (b *blobScanner) introducedPart(repo *Repo, c Change) ([]finding.Finding, e
 		return nil, errNotPart
 	}
 	// a small blob costs less to scan whole than to compare with the
-	// previous version, which would have to be read too
-	// (and one over --max-file-size is the whole scan's to report)
+	// previous version, which would have to be read too; one over
+	// --max-file-size is the whole scan's to report
 	size, err := repo.repo.Storer.EncodedObjectSize(c.New)
 	if err != nil || size < partMinBlob || (b.opts.MaxBlobSize > 0 && size > b.opts.MaxBlobSize) {
 		return nil, errNotPart
@@ -71,9 +71,6 @@ func (b *blobScanner) introducedPart(repo *Repo, c Change) ([]finding.Finding, e
 	}
 	prefix, suffix := sharedEnds(oldData, newData)
 	start, end := changedPart(newData, prefix, suffix)
-	if os.Getenv("LH_DBG") != "" {
-		fmt.Fprintf(os.Stderr, "PART %s %d %d\n", c.Path, len(newData), end-start)
-	}
 	if 4*(end-start) > 3*len(newData) {
 		return nil, errNotPart
 	}
