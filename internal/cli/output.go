@@ -36,7 +36,13 @@ func (s *session) writeReports(r report.Report, hint string) error {
 // appendFile appends to path (created with mode 0600 if missing), as a
 // CI platform's summary file expects: other steps' text stays.
 func appendFile(path string, write func(io.Writer) error) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	return writeInPlace(path, path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, write)
+}
+
+// writeInPlace opens target with flag (mode 0600 if created) and writes
+// it; errors name path, the name the user gave.
+func writeInPlace(path, target string, flag int, write func(io.Writer) error) error {
+	f, err := os.OpenFile(target, flag, 0o600)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, unwrapPath(err))
 	}
@@ -86,18 +92,7 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 		if info.IsDir() {
 			return fmt.Errorf("writing %s: it is a directory", path)
 		}
-		f, err := os.OpenFile(target, os.O_WRONLY, 0)
-		if err != nil {
-			return fmt.Errorf("writing %s: %w", path, err)
-		}
-		if err := write(f); err != nil {
-			f.Close()
-			return fmt.Errorf("writing %s: %w", path, err)
-		}
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("writing %s: %w", path, err)
-		}
-		return nil
+		return writeInPlace(path, target, os.O_WRONLY, write)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*")
 	if err != nil {
