@@ -86,7 +86,7 @@ func newSession(e *env, o *commonOpts, root string) (*session, error) {
 		OnWarning:      s.warnOnce,
 		MaskContext:    !o.noRedact,
 		Exempt:         exemptExamples(cfg, root),
-		Lazy:           o.lazy || e.getenv("LEAKHOUND_LAZY") == "1",
+		Lazy:           o.lazy,
 	})
 	if err != nil {
 		return nil, err
