@@ -77,7 +77,7 @@ func runCI(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.io.Err, open)
 	}
 	var stats git.Stats
-	found, err := repo.ScanHistory(ctx, h, o.threads, s.gitScanOptions(ctx, &stats))
+	found, err := repo.ScanHistory(ctx, h, o.threads, s.gitScanOptions(ctx, &stats, true))
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}

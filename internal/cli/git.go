@@ -31,16 +31,17 @@ func (d detector) DetectPart(path string, prev, file []byte, prefix, suffix, sta
 func (d detector) PathSensitive(path string) bool { return d.s.engine.PathSensitive(path) }
 func (d detector) Skips(path string) bool         { return d.s.engine.Skips(path) }
 
-func (s *session) gitScanOptions(ctx context.Context, stats *git.Stats) git.ScanOptions {
+// gitScanOptions configures a git scan. history and ci scan the changed
+// part of an edited blob (LEAKHOUND_WHOLE_BLOBS=1 scans whole blobs, to
+// compare); staged judges what is staged whole.
+func (s *session) gitScanOptions(ctx context.Context, stats *git.Stats, history bool) git.ScanOptions {
 	return git.ScanOptions{
 		Detector:    detector{s, ctx},
 		MaxBlobSize: int64(s.opts.maxFileSize),
 		Problem:     s.problem,
 		Target:      s.target,
 		Stats:       stats,
-		// history and ci scan the changed part of an edited blob;
-		// LEAKHOUND_WHOLE_BLOBS=1 scans whole blobs (to compare)
-		Parts: s.env.getenv("LEAKHOUND_WHOLE_BLOBS") != "1",
+		Parts:       history && s.env.getenv("LEAKHOUND_WHOLE_BLOBS") != "1",
 	}
 }
 
@@ -123,9 +124,7 @@ func runStaged(ctx context.Context, e *env, args []string) error {
 	s := sr.s
 	s.scope = "staged changes (the index against HEAD)"
 	var stats git.Stats
-	opts := s.gitScanOptions(ctx, &stats)
-	opts.Parts = false // a commit's blobs are scanned whole: what is staged is judged as it is
-	found, err := repo.ScanChanges(ctx, changes, o.threads, opts)
+	found, err := repo.ScanChanges(ctx, changes, o.threads, s.gitScanOptions(ctx, &stats, false))
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
@@ -179,7 +178,7 @@ func runHistory(ctx context.Context, e *env, args []string) error {
 	var stats git.Stats
 	stats.TotalCommits.Store(int64(len(h.Commits)))
 	stop := startProgress(e, &o, historyProgress(&stats))
-	found, err := repo.ScanHistory(ctx, h, o.threads, s.gitScanOptions(ctx, &stats))
+	found, err := repo.ScanHistory(ctx, h, o.threads, s.gitScanOptions(ctx, &stats, true))
 	stop()
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
