@@ -50,13 +50,15 @@ func importGitleaksIgnore(ctx context.Context, e *env, path, output, cfgFile str
 		found, ok := scanned[p]
 		if !ok {
 			content, err := readPlace(repo.FileAt, root, ent)
+			if err == nil {
+				found, _, err = s.engine.DetectReader(ctx, ent.Path, bytes.NewReader(content), nil)
+			}
 			if err != nil {
 				unmatched++
 				fmt.Fprintf(e.io.Err, "leakhound: %s:%d: %s: no longer matches: %v\n", path, ent.LineNo, iostreams.Escape(ent.Raw), err)
 				scanned[p] = nil
 				continue
 			}
-			found, _, _ = s.engine.DetectReader(ctx, ent.Path, bytes.NewReader(content), nil)
 			scanned[p] = found
 		}
 		matched := onLine(found, ent)
