@@ -317,7 +317,7 @@ func broadRule(r *compiledRule) string {
 	if r.BuiltIn {
 		return "" // TestNoBuiltInRuleIsBroad
 	}
-	re, err := regexp.Compile(r.Regex)
+	re, err := rule.CompileGo(r.Regex)
 	if err != nil {
 		return "" // RE2's verdict on the regex is Compile's to give
 	}
