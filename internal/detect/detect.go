@@ -215,7 +215,7 @@ func (e *Engine) scan(path string, content []byte, depth int, st *streamState) [
 		if r.allow.pathAllowed(path) {
 			continue
 		}
-		if len(r.fileKeywords) > 0 && !e.wordSet && !st.mention(r.fileKeywords, content) {
+		if len(r.fileKeywords) > 0 && !r.byWords && !st.mention(r.fileKeywords, content) {
 			continue
 		}
 		e.stats.ruleRuns.Add(1)
@@ -248,13 +248,13 @@ func (e *Engine) scan(path string, content []byte, depth int, st *streamState) [
 // withWordRules completes the rules to run when the Set holds words for
 // rules with file keywords: those whose words the window or the path holds
 // (the window's words count for the text decoded from it too). Every rule
-// with file keywords it returns is known to be mentioned.
+// going by its words that it returns is known to be mentioned.
 func (e *Engine) withWordRules(rules []*compiledRule, exact bool, content []byte, depth int, st *streamState) []*compiledRule {
 	if !exact {
 		// the Set gave up and every rule is listed: check the words here
 		kept := make([]*compiledRule, 0, len(rules))
 		for _, r := range rules {
-			if len(r.fileKeywords) == 0 || st.mention(r.fileKeywords, content) {
+			if !r.byWords || st.mention(r.fileKeywords, content) {
 				kept = append(kept, r)
 			}
 		}
@@ -263,7 +263,7 @@ func (e *Engine) withWordRules(rules []*compiledRule, exact bool, content []byte
 	if depth == 0 {
 		st.wordRules = st.wordRules[:0]
 		for _, r := range rules {
-			if len(r.fileKeywords) > 0 {
+			if r.byWords {
 				st.wordRules = append(st.wordRules, r)
 			}
 		}
@@ -272,11 +272,12 @@ func (e *Engine) withWordRules(rules []*compiledRule, exact bool, content []byte
 	return union(rules, st.wordRules)
 }
 
-// pathRules are the rules whose file keywords the stream's path holds.
+// pathRules are the rules going by their words whose file keywords the
+// stream's path holds.
 func (e *Engine) pathRules(st *streamState) []*compiledRule {
 	if !st.pathDone {
 		st.pathDone = true
-		for _, r := range e.rules {
+		for _, r := range e.byWords {
 			for _, w := range r.fileKeywords {
 				if containsFold(st.pathBytes, w) {
 					st.pathRules = append(st.pathRules, r)
@@ -702,7 +703,7 @@ func (e *Engine) mask(text string) string {
 		if e.wordSet {
 			// the Set looked for these rules' words, not their values:
 			// a context line is masked for every value any rule matches
-			rules = union(rules, e.gated)
+			rules = union(rules, e.byWords)
 		}
 	}
 	for _, r := range rules {

@@ -506,20 +506,27 @@ func TestTrailingContextAndFileKeywords(t *testing.T) {
 }
 
 // With many rules that need a word in the file (an imported rule pack), the
-// Set looks for the words, not the regexes; what is found is the same: in
-// the window, in text decoded from it, and where only the path has the word.
+// Set looks for the words, not the regexes, except for built-in rules; what
+// is found is the same: in the window, in text decoded from it, and where
+// only the path has the word.
 func TestManyFileKeywordRules(t *testing.T) {
 	var rules []rule.Rule
 	for i := 0; i < maxGatedInSet+8; i++ {
 		rules = append(rules, rule.Rule{ID: fmt.Sprintf("filler-%d", i), Regex: fmt.Sprintf(`\bfill%d_[0-9]{6}\b`, i), FileKeywords: []string{fmt.Sprintf("fillword%d", i)}, Source: "x.toml"})
 	}
 	rules = append(rules, rule.Rule{ID: "infile", Regex: `\b(key[0-9]{4})\b`, FileKeywords: []string{"widget"}, Source: "x.toml"})
+	rules = append(rules, rule.Rule{ID: "builtin", Regex: `\b(bin[0-9]{4})\b`, FileKeywords: []string{"gadget"}, Source: "rules/x.toml", BuiltIn: true})
 	e, err := Compile(rules, rule.Allow{}, Options{MaxDecodeDepth: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !e.wordSet {
 		t.Fatal("the Set should hold words for this many gated rules")
+	}
+	for i, r := range e.rules {
+		if r.byWords == r.BuiltIn || (e.exprs[i] == r.Regex) != r.BuiltIn {
+			t.Errorf("rule %s (built in: %v): by words %v, Set expression %q", r.ID, r.BuiltIn, r.byWords, e.exprs[i])
+		}
 	}
 	encoded := base64.StdEncoding.EncodeToString([]byte("value=key4321 and more text to make it long enough"))
 	for _, tc := range []struct {
@@ -531,6 +538,10 @@ func TestManyFileKeywordRules(t *testing.T) {
 		{"widget/config", "key1234", 1},
 		{"a", "widget config\nblob: " + encoded + "\n", 1},
 		{"a", "fillword3 fill3_123456 fill4_123456", 1},
+		{"a", "bin1234 in a file about nothing", 0},
+		{"a", "bin1234\n...\ngadgets: 3", 1},
+		{"gadget/config", "bin1234", 1},
+		{"a", "gadget config\nblob: " + base64.StdEncoding.EncodeToString([]byte("value=bin4321 and more text to make it long enough")) + "\n", 1},
 	} {
 		got := e.Detect(source.Fragment{Path: tc.path, Content: []byte(tc.text)})
 		if len(got) != tc.want {

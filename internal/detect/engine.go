@@ -31,10 +31,10 @@ type Engine struct {
 	setOnce  sync.Once
 	setReady atomic.Bool
 	exprs    []string
-	// wordSet: the Set holds the words of rules with file keywords, not
-	// their regexes (see setExpr); gated lists those rules.
+	// wordSet: the Set holds the words of some rules with file keywords,
+	// not their regexes (see setExpr); byWords lists those rules.
 	wordSet bool
-	gated   []*compiledRule
+	byWords []*compiledRule
 	global  allowlist
 	opts    Options
 	stats   stats
@@ -106,7 +106,9 @@ type compiledRule struct {
 	keywords [][]byte
 	// fileKeywords: one must occur anywhere in the window (lower case).
 	fileKeywords [][]byte
-	validate     rule.Validator
+	// byWords: the Set looks for the file keywords, not the regex.
+	byWords  bool
+	validate rule.Validator
 }
 
 type allowlist struct {
@@ -151,10 +153,13 @@ func Compile(rules []rule.Rule, global rule.Allow, opts Options) (*Engine, error
 				continue
 			}
 		}
+		// leakhound's own rules are few and specific: their regexes
+		// stay in the Set, which then runs them only where they match
+		cr.byWords = e.wordSet && len(cr.fileKeywords) > 0 && !r.BuiltIn
 		e.rules = append(e.rules, cr)
-		exprs = append(exprs, e.setExpr(r))
-		if len(cr.fileKeywords) > 0 {
-			e.gated = append(e.gated, cr)
+		exprs = append(exprs, setExpr(cr))
+		if cr.byWords {
+			e.byWords = append(e.byWords, cr)
 		}
 		if w := broadRule(cr); w != "" {
 			e.warnings = append(e.warnings, fmt.Sprintf("%s: rule %q %s; a file where it has more than %d findings fails the scan", r.Source, r.ID, w, MaxMatchesPerRule))
@@ -214,18 +219,18 @@ func (r *compiledRule) compile() error {
 
 // maxGatedInSet is how many rules with file keywords the Set takes by
 // their regexes. Past it (an imported rule pack: gitleaks' has about 220
-// such rules, many of them broad), the Set looks for their words instead:
-// hundreds of broad regexes outgrow RE2's automaton, and every fragment
-// would then run every rule.
+// such rules, many of them broad), the Set looks for the words of all but
+// the built-in rules instead: hundreds of broad regexes outgrow RE2's
+// automaton, and every fragment would then run every rule.
 const maxGatedInSet = 32
 
 // setExpr is what the Set pass looks for on a rule's behalf: its regex, or,
-// for a rule that needs a word in the file when the engine holds many such
-// rules, those words. The rule's own regex then runs only where one of them
-// occurs, as gitleaks' keywords work. Either way the words are checked
-// before a rule's regex runs, so what is found is the same.
-func (e *Engine) setExpr(r rule.Rule) string {
-	if len(r.FileKeywords) == 0 || !e.wordSet {
+// for a rule that goes by its words (byWords), those words. The rule's own
+// regex then runs only where one of them occurs, as gitleaks' keywords
+// work. Either way the words are checked before a rule's regex runs, so
+// what is found is the same.
+func setExpr(r *compiledRule) string {
+	if !r.byWords {
 		return r.Regex
 	}
 	words := make([]string, len(r.FileKeywords))
