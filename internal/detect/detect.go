@@ -407,6 +407,11 @@ func (r *compiledRule) findAll(content []byte, n int) [][]int {
 	if r.compile() != nil {
 		return nil // matchRule reports it
 	}
+	return r.around.findAll(content, n, r.findAllIn)
+}
+
+// findAllIn is findAll over the whole of content.
+func (r *compiledRule) findAllIn(content []byte, n int) [][]int {
 	matches := r.re.FindAllSubmatchIndex(content, n)
 	if r.group == 0 {
 		return matches

@@ -98,6 +98,7 @@ type compiledRule struct {
 	rule.Rule
 	index    int
 	re       *re2.Regexp // set by compile
+	around   around      // set by compile
 	reErr    error
 	reOnce   sync.Once
 	group    int
@@ -147,15 +148,15 @@ func Compile(rules []rule.Rule, global rule.Allow, opts Options) (*Engine, error
 			errs = append(errs, err)
 			continue
 		}
+		// leakhound's own rules are few and specific: their regexes
+		// stay in the Set, which then runs them only where they match
+		cr.byWords = e.wordSet && len(cr.fileKeywords) > 0 && !r.BuiltIn
 		if !opts.Lazy {
 			if err := cr.compile(); err != nil {
 				errs = append(errs, err)
 				continue
 			}
 		}
-		// leakhound's own rules are few and specific: their regexes
-		// stay in the Set, which then runs them only where they match
-		cr.byWords = e.wordSet && len(cr.fileKeywords) > 0 && !r.BuiltIn
 		e.rules = append(e.rules, cr)
 		exprs = append(exprs, setExpr(cr))
 		if cr.byWords {
@@ -213,6 +214,12 @@ func (r *compiledRule) compile() error {
 			return
 		}
 		r.re = re
+		r.around = aroundAtoms(r.Regex)
+		if r.around.maxLen < 0 && (!r.byWords || r.around.impliedBy(r.fileKeywords)) {
+			// atoms would only say whether to run, and the Set (the
+			// regex matched) or the words (each holds an atom) said so
+			r.around = around{}
+		}
 	})
 	return r.reErr
 }
@@ -392,35 +399,11 @@ func (a *allowlist) allows(secret, match, line string) bool {
 }
 
 // containsFold reports whether haystack holds lowerNeedle (lower case),
-// ASCII case ignored. Candidates are found by the needle's first byte in
-// either case with IndexByte, so long texts are scanned at memchr speed.
+// case ignored as bytes.EqualFold ignores it. Candidates are found by the
+// needle's first byte in either ASCII case (see indexFoldWith), so long
+// texts are scanned at memchr speed.
 func containsFold(haystack []byte, lowerNeedle []byte) bool {
-	n := len(lowerNeedle)
-	if n == 0 {
-		return true
-	}
-	first, other := lowerNeedle[0], lowerNeedle[0]
-	if 'a' <= first && first <= 'z' {
-		other = first - 'a' + 'A'
-	}
-	for i := 0; i+n <= len(haystack); {
-		rest := haystack[i : len(haystack)-n+1]
-		j := bytes.IndexByte(rest, first)
-		if other != first {
-			if k := bytes.IndexByte(rest, other); k >= 0 && (j < 0 || k < j) {
-				j = k
-			}
-		}
-		if j < 0 {
-			return false
-		}
-		i += j
-		if bytes.EqualFold(haystack[i:i+n], lowerNeedle) {
-			return true
-		}
-		i++
-	}
-	return false
+	return indexFoldWith(haystack, lowerNeedle, bytes.EqualFold) >= 0
 }
 
 // Skips reports whether every finding at path would be allowed by the
