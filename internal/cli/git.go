@@ -147,7 +147,9 @@ func runHistory(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usagef("history: %v", err)
 	}
-	hopts := git.HistoryOptions{Revs: revs}
+	// the walk runs while the first commits are diffed and scanned
+	// (LEAKHOUND_WALK_FIRST=1 walks them all first, as ci does, to compare)
+	hopts := git.HistoryOptions{Revs: revs, Stream: e.getenv("LEAKHOUND_WALK_FIRST") != "1"}
 	if hopts.Since, err = parseDate(since, false); err != nil {
 		return usagef("--since: %v", err)
 	}
@@ -168,20 +170,19 @@ func runHistory(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if h.Shallow > 0 && !o.quiet {
-		fmt.Fprintf(e.io.Err, "leakhound: warning: this is a shallow clone: %d commit(s) have parents that are not here, so the history before them was not scanned (their whole content counts as introduced by them); run 'git fetch --unshallow' for a full audit\n", h.Shallow)
-	}
 	s.scope = "history: every commit of every ref"
 	if len(pos) > 0 {
 		s.scope = "history: " + strings.Join(pos, " ")
 	}
 	var stats git.Stats
-	stats.TotalCommits.Store(int64(len(h.Commits)))
 	stop := startProgress(e, &o, historyProgress(&stats))
 	found, err := repo.ScanHistory(ctx, h, o.threads, s.gitScanOptions(ctx, &stats, true))
 	stop()
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
+	}
+	if h.Shallow > 0 && !o.quiet {
+		fmt.Fprintf(e.io.Err, "leakhound: warning: this is a shallow clone: %d commit(s) have parents that are not here, so the history before them was not scanned (their whole content counts as introduced by them); run 'git fetch --unshallow' for a full audit\n", h.Shallow)
 	}
 	s.add(stats.Blobs.Load(), stats.BlobBytes.Load(), found)
 	if !o.quiet {
@@ -213,11 +214,14 @@ func historyProgress(stats *git.Stats) func(elapsed float64) string {
 	return func(elapsed float64) string {
 		walked, total := stats.Commits.Load(), stats.TotalCommits.Load()
 		mbps := float64(stats.BlobBytes.Load()) / (1 << 20) / elapsed
-		eta := "?"
-		if walked > 0 && total >= walked {
-			eta = (time.Duration(float64(total-walked) / float64(walked) * elapsed * float64(time.Second))).Round(time.Second).String()
+		eta, more := "?", "+" // the total grows while the walk goes on
+		if stats.WalkDone.Load() {
+			more = ""
+			if walked > 0 && total >= walked {
+				eta = (time.Duration(float64(total-walked) / float64(walked) * elapsed * float64(time.Second))).Round(time.Second).String()
+			}
 		}
-		return fmt.Sprintf("commits %d/%d  blobs %d  %.1f MB/s  eta %s", walked, total, stats.Blobs.Load(), mbps, eta)
+		return fmt.Sprintf("commits %d/%d%s  blobs %d  %.1f MB/s  eta %s", walked, total, more, stats.Blobs.Load(), mbps, eta)
 	}
 }
 

@@ -19,6 +19,10 @@ import (
 type HistoryOptions struct {
 	Revs         RevSpec
 	Since, Until time.Time // committer dates; zero means unbounded
+	// Stream makes Commits return once the revisions are resolved;
+	// ScanHistory then walks the commits while it diffs and scans them,
+	// and the History's Commits and Shallow are complete when it returns.
+	Stream bool
 }
 
 // History is the set of commits to scan, oldest boundary facts included.
@@ -38,6 +42,12 @@ type History struct {
 	// in all (an estimate); ScanHistory takes each out as it uses it
 	decoded     map[plumbing.Hash]*object.Commit
 	decodedSize int
+	// walk, for a streamed History, walks the commits with repo, calling
+	// emit with each commit visited (included: selected for the scan);
+	// emit returning false stops the walk. excluded are the commits a
+	// range excludes: their trees are read when a child needs them.
+	walk     func(repo *Repo, emit func(c *object.Commit, included bool) bool) error
+	excluded map[plumbing.Hash]bool
 }
 
 // decodedBudget bounds the decoded commits a History keeps: about 150,000
@@ -109,28 +119,44 @@ func (r *Repo) Commits(opts HistoryOptions) (*History, error) {
 		}
 		h.Loose = append(h.Loose, changes...)
 	}
-	seen := map[plumbing.Hash]bool{}
-	for k := range excluded {
-		seen[k] = true
+	h.excluded = excluded
+	h.walk = func(repo *Repo, emit func(c *object.Commit, included bool) bool) error {
+		seen := map[plumbing.Hash]bool{}
+		for k := range excluded {
+			seen[k] = true
+		}
+		err := repo.walk(include, func(c *object.Commit) bool {
+			if repo.shallow[c.Hash] && len(c.ParentHashes) > 0 {
+				h.Shallow++
+			}
+			when := c.Committer.When
+			if (!opts.Since.IsZero() && when.Before(opts.Since)) || (!opts.Until.IsZero() && when.After(opts.Until)) {
+				return emit(c, false)
+			}
+			h.Commits = append(h.Commits, c.Hash)
+			return emit(c, true)
+		}, seen)
+		if err != nil {
+			return err
+		}
+		if h.Shallow > 0 && len(exclude) > 0 {
+			return fmt.Errorf("the range reaches the shallow boundary of this clone before its base; %w", ErrMissingHistory)
+		}
+		return nil
 	}
-	err = r.walk(include, func(c *object.Commit) bool {
-		if r.shallow[c.Hash] && len(c.ParentHashes) > 0 {
-			h.Shallow++
+	if opts.Stream {
+		return h, nil
+	}
+	err = h.walk(r, func(c *object.Commit, included bool) bool {
+		if included {
+			h.trees[c.Hash] = c.TreeHash
+			h.keep(c)
 		}
-		when := c.Committer.When
-		if (!opts.Since.IsZero() && when.Before(opts.Since)) || (!opts.Until.IsZero() && when.After(opts.Until)) {
-			return true
-		}
-		h.Commits = append(h.Commits, c.Hash)
-		h.trees[c.Hash] = c.TreeHash
-		h.keep(c)
 		return true
-	}, seen)
+	})
+	h.walk = nil
 	if err != nil {
 		return nil, err
-	}
-	if h.Shallow > 0 && len(exclude) > 0 {
-		return nil, fmt.Errorf("the range reaches the shallow boundary of this clone before its base; %w", ErrMissingHistory)
 	}
 	return h, nil
 }
@@ -361,15 +387,18 @@ func CommitMeta(c *object.Commit) *finding.Commit {
 // the commits' trees, in walk order so that a commit's tree is still cached
 // when its parent is diffed, and hands the changes to workers that each
 // hold their own repository handle; every unique blob is read and scanned
-// once.
+// once. For a streamed History another goroutine walks the commits at the
+// same time, and each commit is diffed as soon as its parents have been
+// walked.
 func (r *Repo) ScanHistory(ctx context.Context, h *History, workers int, opts ScanOptions) ([]finding.Finding, error) {
 	b := newBlobScanner(opts)
 	differ, err := r.Clone()
 	if err != nil {
 		return nil, err
 	}
+	trees := h.trees
 	treeOf := func(c plumbing.Hash) (plumbing.Hash, error) {
-		if t, ok := h.trees[c]; ok {
+		if t, ok := trees[c]; ok {
 			return t, nil
 		}
 		commit, err := differ.repo.CommitObject(c)
@@ -379,18 +408,42 @@ func (r *Repo) ScanHistory(ctx context.Context, h *History, workers int, opts Sc
 		return commit.TreeHash, nil
 	}
 	changes := make(chan Change, 4096)
+	send := func(chs []Change) bool {
+		for _, ch := range chs {
+			select {
+			case changes <- ch:
+			case <-ctx.Done():
+				return false
+			}
+		}
+		return true
+	}
+	diff := func(c *object.Commit) error {
+		chs, err := differ.commitChanges(c, treeOf, CommitMeta(c))
+		if err != nil {
+			return err
+		}
+		b.opts.Stats.Commits.Add(1)
+		if !send(chs) {
+			return ctx.Err()
+		}
+		return nil
+	}
 	var diffErr error
 	diffDone := make(chan struct{})
 	go func() {
 		defer close(diffDone)
 		defer close(changes)
-		for _, ch := range h.Loose {
-			select {
-			case changes <- ch:
-			case <-ctx.Done():
-				return
-			}
+		if !send(h.Loose) {
+			return
 		}
+		if h.walk != nil {
+			trees = map[plumbing.Hash]plumbing.Hash{}
+			diffErr = r.diffWalk(ctx, h, trees, diff, b.opts.Stats)
+			return
+		}
+		b.opts.Stats.TotalCommits.Store(int64(len(h.Commits)))
+		b.opts.Stats.WalkDone.Store(true)
 		for _, id := range h.Commits {
 			if ctx.Err() != nil {
 				return
@@ -402,18 +455,8 @@ func (r *Repo) ScanHistory(ctx context.Context, h *History, workers int, opts Sc
 					return
 				}
 			}
-			chs, err := differ.commitChanges(c, treeOf, CommitMeta(c))
-			if err != nil {
-				diffErr = err
+			if diffErr = diff(c); diffErr != nil {
 				return
-			}
-			b.opts.Stats.Commits.Add(1)
-			for _, ch := range chs {
-				select {
-				case changes <- ch:
-				case <-ctx.Done():
-					return
-				}
 			}
 		}
 	}()
@@ -421,10 +464,87 @@ func (r *Repo) ScanHistory(ctx context.Context, h *History, workers int, opts Sc
 		return b.introduced(repo, c), nil
 	})
 	<-diffDone
-	if diffErr != nil {
+	if diffErr != nil && !errors.Is(diffErr, context.Canceled) {
 		return found, diffErr
 	}
 	return found, err
+}
+
+// diffWalk walks a streamed History on its own handle and diffs each
+// selected commit once the walk has seen its parents (a commit is walked
+// before its parents; a merge's first parent may come long after), noting
+// every walked commit's tree in trees. What still waits when the walk ends
+// (a parent outside the walk) is diffed then, its parents' trees read.
+func (r *Repo) diffWalk(ctx context.Context, h *History, trees map[plumbing.Hash]plumbing.Hash, diff func(*object.Commit) error, stats *Stats) error {
+	walker, err := r.Clone()
+	if err != nil {
+		return err
+	}
+	type walked struct {
+		c        *object.Commit
+		included bool
+	}
+	feed := make(chan walked, 1024)
+	var walkErr error
+	wctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() {
+		defer close(feed)
+		walkErr = h.walk(walker, func(c *object.Commit, included bool) bool {
+			c.PGPSignature, c.MergeTag, c.ExtraHeaders = "", "", nil
+			select {
+			case feed <- walked{c, included}:
+				return true
+			case <-wctx.Done():
+				return false
+			}
+		})
+	}()
+	waiting := map[plumbing.Hash][]*object.Commit{} // by the parent they wait for
+	// try diffs c if its parents are known, or has it wait for one
+	try := func(c *object.Commit) error {
+		for _, p := range r.parents(c) {
+			if _, ok := trees[p]; !ok && !h.excluded[p] {
+				waiting[p] = append(waiting[p], c)
+				return nil
+			}
+		}
+		return diff(c)
+	}
+	var err2 error
+	for w := range feed {
+		if err2 != nil {
+			stop()
+			continue // drain, so the walk can end
+		}
+		trees[w.c.Hash] = w.c.TreeHash
+		if w.included {
+			stats.TotalCommits.Add(1)
+			err2 = try(w.c)
+		}
+		children := waiting[w.c.Hash]
+		delete(waiting, w.c.Hash)
+		for _, c := range children {
+			if err2 == nil {
+				err2 = try(c)
+			}
+		}
+	}
+	stats.WalkDone.Store(true)
+	if walkErr != nil {
+		return walkErr
+	}
+	if err2 != nil {
+		return err2
+	}
+	for _, children := range waiting {
+		for _, c := range children {
+			if err := diff(c); err != nil {
+				return err
+			}
+		}
+	}
+	return ctx.Err()
 }
 
 // IsShallow reports whether this is a shallow clone.

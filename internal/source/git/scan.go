@@ -58,7 +58,8 @@ type Stats struct {
 	Commits      atomic.Int64
 	Blobs        atomic.Int64 // unique blobs read and scanned
 	BlobBytes    atomic.Int64
-	TotalCommits atomic.Int64 // known once the walk is done
+	TotalCommits atomic.Int64 // commits to scan, final once WalkDone
+	WalkDone     atomic.Bool
 }
 
 // blobScanner scans each unique blob once and remembers what it found.
