@@ -699,17 +699,35 @@ func (p *mappedPack) objectSize(off int64) (int64, error) {
 	if h.typ != packOfsDelta && h.typ != packRefDelta {
 		return h.size, nil
 	}
-	in, err := newInflater(p, p.data[h.data:], h.size)
+	// the size is in the delta's first bytes; inflating from a short
+	// prefix of its data yields them without decoding a whole block (a
+	// reader stops early with what it has), and the whole data is used
+	// only when the prefix does not hold them
+	if size, err := p.deltaSize(p.data[h.data:min(int64(len(p.data)), h.data+deltaHeadInput)], h.size); err == nil {
+		return size, nil
+	}
+	return p.deltaSize(p.data[h.data:], h.size)
+}
+
+// deltaHeadInput is how much compressed data objectSize first inflates to
+// read a delta's header: the block header and a few bytes of output.
+// (Tests lower it to take the fallback.)
+var deltaHeadInput int64 = 512
+
+// deltaSize reads the result size from the header of the delta that data
+// (zlib) starts with.
+func (p *mappedPack) deltaSize(data []byte, size int64) (int64, error) {
+	in, err := newInflater(p, data, size)
 	if err != nil {
 		return 0, err
 	}
 	defer in.Close()
 	var head [20]byte
-	n, _ := io.ReadFull(in, head[:])
+	n, _ := io.ReadFull(in, head[:min(len(head), int(size))])
 	_, rest, err := deltaVarint(head[:n])
 	if err != nil {
 		return 0, err
 	}
-	size, _, err := deltaVarint(rest)
-	return size, err
+	result, _, err := deltaVarint(rest)
+	return result, err
 }

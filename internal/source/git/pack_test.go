@@ -90,8 +90,14 @@ func TestPackReadsLikeGit(t *testing.T) {
 		{"offset deltas", []string{"repack", "-adfq", "--depth=50", "--window=50"}, false},
 		{"ref deltas", []string{"-c", "repack.useDeltaBaseOffset=false", "repack", "-adfq", "--depth=50", "--window=50"}, false},
 		{"unmapped", []string{"repack", "-adfq", "--depth=50", "--window=50"}, true},
+		// a delta's size read from its whole data, not a prefix
+		{"short size prefix", []string{"repack", "-adfq", "--depth=50", "--window=50"}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "short size prefix" {
+				deltaHeadInput = 3
+				defer func() { deltaHeadInput = 512 }()
+			}
 			if tc.unmapped {
 				mapPackFile = func(string) ([]byte, func(), bool, error) { return nil, nil, false, nil }
 				defer func() { mapPackFile = mapPack }()
