@@ -177,8 +177,23 @@ func positionedError(name string, err error) error {
 	return fmt.Errorf("%s: %w", name, err)
 }
 
-// ParseDefaults decodes the embedded default rule files in load order.
+// ParseDefaults returns the default rule files in load order, as decoded
+// when the binary was built (defaults_gen.go, from rules/*.toml by
+// gendefaults: a hook must not spend its start-up parsing TOML). Each call
+// returns its own copies.
 func ParseDefaults() ([]*File, error) {
+	out := make([]*File, len(builtinFiles))
+	for i := range builtinFiles {
+		f := builtinFiles[i]
+		f.Rules = slices.Clone(f.Rules)
+		out[i] = &f
+	}
+	return out, nil
+}
+
+// ParseDefaultsTOML decodes the embedded default rule files (rules/*.toml)
+// in load order: what defaults_gen.go must hold.
+func ParseDefaultsTOML() ([]*File, error) {
 	var out []*File
 	var errs []error
 	for _, name := range rules.Files {

@@ -3,11 +3,33 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/leakhound/leakhound/rules"
 )
+
+// The binary carries the default rules decoded at build time; they must be
+// what rules/*.toml says (run 'go generate ./internal/config' after editing
+// a rule file), and each caller gets its own copy.
+func TestDefaultsGenerated(t *testing.T) {
+	want, err := ParseDefaultsTOML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatal("defaults_gen.go is not what rules/*.toml decode to: run 'go generate ./internal/config'")
+	}
+	got[0].Rules[0].ID = "changed"
+	if again, _ := ParseDefaults(); again[0].Rules[0].ID == "changed" {
+		t.Error("ParseDefaults handed out the shared rules")
+	}
+}
 
 func TestDefaultsParse(t *testing.T) {
 	files, err := ParseDefaults()
