@@ -16,7 +16,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/bench/out
 mkdir -p "$out"
 bin=$out/leakhound
-(cd "$root" && go build -o "$bin" ./cmd/leakhound && go build -o "$out/timeit" ./bench/timeit)
+# built as releases are (.goreleaser.yaml): static, trimmed
+(cd "$root" && CGO_ENABLED=0 go build -trimpath -o "$bin" ./cmd/leakhound && go build -o "$out/timeit" ./bench/timeit)
 have_gitleaks=
 command -v gitleaks > /dev/null && have_gitleaks=1
 
