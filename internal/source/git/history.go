@@ -195,7 +195,7 @@ func (r *Repo) walk(starts []plumbing.Hash, visit func(*object.Commit) bool, see
 			continue
 		}
 		seen[h] = true
-		c, err := r.repo.CommitObject(h)
+		c, err := r.readCommit(h)
 		if err != nil {
 			return fmt.Errorf("commit %s cannot be read (%w); the repository is incomplete or damaged", h, err)
 		}
