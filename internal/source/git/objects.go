@@ -37,9 +37,23 @@ type objectStorage struct {
 // without mappings do.
 var mapPackFile = mapPack
 
-// deltaCacheSize bounds the resolved objects kept for delta chains, shared
-// by every handle on a repository.
-const deltaCacheSize = 32 << 20
+// The delta cache holds resolved objects for delta chains, shared by every
+// handle on a repository: as many bytes as the packs hold, within these
+// bounds, and more (up to the maximum) when objects are large (see
+// deltaCache). Its bytes are live heap, which the collector lets grow to twice
+// what is live: on a small repository a large cache costs memory and page
+// faults and saves little (conda-forge-pinning-feedstock, 13 MB packed:
+// 8 MiB ran 12% faster than 32 with 40% less peak RSS), while large ones need
+// it (pytest, 44 MB packed: 25% slower at 8 MiB).
+const (
+	minDeltaCache = 8 << 20
+	maxDeltaCache = 32 << 20
+)
+
+// deltaCacheBudget sizes the delta cache for packs of packBytes in all.
+func deltaCacheBudget(packBytes int64) int64 {
+	return min(max(packBytes, minDeltaCache), maxDeltaCache)
+}
 
 // packSet is a repository's packs and those of the object directories it
 // borrows from (alternates), shared by every handle on it: mapped pack data
@@ -66,7 +80,8 @@ func (p *lazyPack) path() string { return filepath.Join(p.dir, p.name) }
 // index that cannot be read is an error: its objects would be missing
 // silently.
 func openPackSet(dirs []string) (*packSet, error) {
-	s := &packSet{dirs: dirs, cache: newDeltaCache(deltaCacheSize)}
+	s := &packSet{dirs: dirs}
+	var packBytes int64
 	for _, dir := range dirs {
 		entries, err := os.ReadDir(filepath.Join(dir, "pack"))
 		if err != nil {
@@ -89,9 +104,14 @@ func openPackSet(dirs []string) (*packSet, error) {
 			if err != nil {
 				return nil, errPack(idxPath, err)
 			}
-			s.packs = append(s.packs, &lazyPack{dir: dir, name: path.Join("pack", strings.TrimSuffix(name, ".idx")+".pack"), idx: idx})
+			lp := &lazyPack{dir: dir, name: path.Join("pack", strings.TrimSuffix(name, ".idx")+".pack"), idx: idx}
+			if fi, err := os.Stat(lp.path()); err == nil {
+				packBytes += fi.Size()
+			}
+			s.packs = append(s.packs, lp)
 		}
 	}
+	s.cache = newDeltaCache(deltaCacheBudget(packBytes), maxDeltaCache)
 	return s, nil
 }
 

@@ -427,8 +427,12 @@ func applyDelta(base, delta []byte, limit int64) ([]byte, error) {
 // budget, evicting the least recently used. Entries are shared and must
 // not be modified.
 type deltaCache struct {
-	mu      sync.Mutex
+	mu sync.Mutex
+	// budget grows, up to max, to hold at least four of the largest
+	// objects put so far: a small repository's cache stays small, and one
+	// with larger files gets the room their delta chains need
 	budget  int64
+	max     int64
 	used    int64
 	entries map[cacheKey]*cacheEntry
 	head    cacheEntry // sentinel of a ring, most recent first
@@ -450,8 +454,8 @@ type cacheEntry struct {
 	prev, next *cacheEntry
 }
 
-func newDeltaCache(budget int64) *deltaCache {
-	c := &deltaCache{budget: budget, entries: map[cacheKey]*cacheEntry{}}
+func newDeltaCache(budget, max int64) *deltaCache {
+	c := &deltaCache{budget: min(budget, max), max: max, entries: map[cacheKey]*cacheEntry{}}
 	c.head.prev, c.head.next = &c.head, &c.head
 	return c
 }
@@ -483,10 +487,11 @@ func (c *deltaCache) put(k cacheKey, typ byte, data []byte) {
 	size := int64(len(data)) + 64
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if size > c.budget/4 {
+	if size > c.max/4 {
 		c.large = &cacheEntry{key: k, typ: typ, data: data}
 		return
 	}
+	c.budget = max(c.budget, min(4*size, c.max))
 	if _, ok := c.entries[k]; ok {
 		return
 	}

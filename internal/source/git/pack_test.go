@@ -301,7 +301,7 @@ func readPackBytes(data []byte, off int64) (byte, []byte, error) {
 		return 0, nil, err
 	}
 	p := &mappedPack{name: "test", data: data[:len(data)-20], idx: idx}
-	return p.read(off, newDeltaCache(1<<20), func(plumbing.Hash) (byte, []byte, error) {
+	return p.read(off, newDeltaCache(1<<20, 1<<20), func(plumbing.Hash) (byte, []byte, error) {
 		return 0, nil, plumbing.ErrObjectNotFound
 	})
 }
@@ -516,5 +516,43 @@ func TestDeltaBombIsAnError(t *testing.T) {
 	n, err := io.Copy(io.Discard, r)
 	if err != nil || n != 3<<16 {
 		t.Fatal(n, err)
+	}
+}
+
+// The delta cache is as large as the packs, within its bounds: a small
+// repository does not pay for a cache it cannot fill.
+func TestDeltaCacheBudget(t *testing.T) {
+	for _, tc := range []struct{ pack, want int64 }{
+		{0, minDeltaCache}, {2 << 20, minDeltaCache}, {13 << 20, 13 << 20}, {44 << 20, maxDeltaCache}, {1 << 40, maxDeltaCache},
+	} {
+		if got := deltaCacheBudget(tc.pack); got != tc.want {
+			t.Errorf("packs of %d bytes: cache %d, want %d", tc.pack, got, tc.want)
+		}
+	}
+	dir := deltaRepo(t)
+	gitCmd(t, dir, "repack", "-adq")
+	r, err := Open(dir, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.packs.cache.budget != minDeltaCache {
+		t.Errorf("a small repository's delta cache: %d bytes", r.packs.cache.budget)
+	}
+
+	// larger objects make room for four of them, up to the maximum;
+	// past a quarter of it, an object has the one large slot
+	c := newDeltaCache(minDeltaCache, maxDeltaCache)
+	p := &mappedPack{}
+	c.put(cacheKey{p, 1}, packBlob, make([]byte, 3<<20))
+	c.put(cacheKey{p, 2}, packBlob, make([]byte, 3<<20))
+	c.put(cacheKey{p, 3}, packBlob, make([]byte, 3<<20))
+	for off := int64(1); off <= 3; off++ {
+		if _, _, ok := c.get(cacheKey{p, off}); !ok {
+			t.Errorf("3 MiB object %d was evicted from a cache that grew to %d bytes", off, c.budget)
+		}
+	}
+	c.put(cacheKey{p, 4}, packBlob, make([]byte, 20<<20))
+	if c.budget > maxDeltaCache || c.large == nil || c.large.key.off != 4 {
+		t.Errorf("a 20 MiB object: budget %d, large slot %v", c.budget, c.large)
 	}
 }
