@@ -81,7 +81,7 @@ func runCI(ctx context.Context, e *env, args []string) error {
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
-	s.add(stats.Blobs.Load(), stats.BlobBytes.Load(), found)
+	s.add(stats.Blobs.Load()+stats.Parts.Load(), stats.BlobBytes.Load(), found)
 	result := s.finish(ctx, "")
 	for i := range s.found {
 		if f := &s.found[i]; !f.IsAccepted() {

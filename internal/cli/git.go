@@ -184,9 +184,9 @@ func runHistory(ctx context.Context, e *env, args []string) error {
 	if h.Shallow > 0 && !o.quiet {
 		fmt.Fprintf(e.io.Err, "leakhound: warning: this is a shallow clone: %d commit(s) have parents that are not here, so the history before them was not scanned (their whole content counts as introduced by them); run 'git fetch --unshallow' for a full audit\n", h.Shallow)
 	}
-	s.add(stats.Blobs.Load(), stats.BlobBytes.Load(), found)
+	s.add(stats.Blobs.Load()+stats.Parts.Load(), stats.BlobBytes.Load(), found)
 	if !o.quiet {
-		fmt.Fprintf(e.io.Err, "leakhound: %d commit(s), %d unique blob(s) scanned\n", stats.Commits.Load(), stats.Blobs.Load())
+		fmt.Fprintf(e.io.Err, "leakhound: %d commit(s), %d unique blob(s) scanned whole, %d edit(s) of large files scanned in part\n", stats.Commits.Load(), stats.Blobs.Load(), stats.Parts.Load())
 	}
 	return s.finish(ctx, "")
 }
@@ -221,7 +221,7 @@ func historyProgress(stats *git.Stats) func(elapsed float64) string {
 				eta = (time.Duration(float64(total-walked) / float64(walked) * elapsed * float64(time.Second))).Round(time.Second).String()
 			}
 		}
-		return fmt.Sprintf("commits %d/%d%s  blobs %d  %.1f MB/s  eta %s", walked, total, more, stats.Blobs.Load(), mbps, eta)
+		return fmt.Sprintf("commits %d/%d%s  blobs %d  %.1f MB/s  eta %s", walked, total, more, stats.Blobs.Load()+stats.Parts.Load(), mbps, eta)
 	}
 }
 

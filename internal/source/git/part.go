@@ -81,7 +81,7 @@ func (b *blobScanner) introducedPart(repo *Repo, c Change) ([]finding.Finding, e
 	if err != nil {
 		return nil, fmt.Errorf("object %s: %w", c.New, err)
 	}
-	b.opts.Stats.Blobs.Add(1)
+	b.opts.Stats.Parts.Add(1)
 	b.opts.Stats.BlobBytes.Add(int64(end - start))
 	lines := bytes.Count(newData[:start], []byte{'\n'})
 	var out []finding.Finding

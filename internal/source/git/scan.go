@@ -56,7 +56,8 @@ type ScanOptions struct {
 // Stats counts a git scan's work. All fields are updated atomically.
 type Stats struct {
 	Commits      atomic.Int64
-	Blobs        atomic.Int64 // unique blobs read and scanned
+	Blobs        atomic.Int64 // unique blobs read and scanned whole
+	Parts        atomic.Int64 // edited blobs scanned in part (part.go)
 	BlobBytes    atomic.Int64
 	TotalCommits atomic.Int64 // commits to scan, final once WalkDone
 	WalkDone     atomic.Bool
