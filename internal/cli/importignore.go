@@ -84,9 +84,18 @@ func importGitleaksIgnore(ctx context.Context, e *env, path, output, cfgFile str
 			return err
 		})
 	}
-	if err == nil && len(errs) > 0 {
+	// a place the engine could not examine whole (a cap reached) may hold
+	// the finding a fingerprint names: the run fails, as a scan would
+	for _, p := range s.problems {
+		fmt.Fprintf(e.io.Err, "leakhound: %s: %s\n", iostreams.Escape(p.Path), iostreams.Escape(p.Reason))
+	}
+	switch {
+	case err != nil:
+	case len(errs) > 0:
 		// what converted is written; the run still fails for what did not
 		err = fmt.Errorf("%d line(s) of %s could not be read (listed above)", len(errs), path)
+	case len(s.problems) > 0:
+		err = fmt.Errorf("%d place(s) could not be scanned completely (listed above): a fingerprint there may have gone unconverted", len(s.problems))
 	}
 	return err
 }
