@@ -217,12 +217,12 @@ func (r *Repo) resolveRevs(s RevSpec) (include, exclude []plumbing.Hash, loose [
 		return include, nil, loose, tags, err
 	}
 	resolve := func(rev string) (plumbing.Hash, error) {
-		h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
+		h, err := r.repo.ResolveRevision(rev)
 		if err != nil {
 			return plumbing.ZeroHash, &UnknownRevisionError{Rev: rev}
 		}
 		// an annotated tag names its commit
-		c, typ, err := r.peel(*h, func(*object.Tag) {})
+		c, typ, err := r.peel(h, func(*object.Tag) {})
 		if err != nil || typ != plumbing.CommitObject {
 			return plumbing.ZeroHash, &UnknownRevisionError{Rev: rev, NotCommit: err == nil}
 		}
@@ -576,11 +576,11 @@ func (r *Repo) RemoteBranches() ([]string, error) {
 // FileAt returns the content of path in the tree of commit rev; an error
 // wrapping os.ErrNotExist when the commit has no such file.
 func (r *Repo) FileAt(rev, path string) ([]byte, error) {
-	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
+	h, err := r.repo.ResolveRevision(rev)
 	if err != nil {
 		return nil, &UnknownRevisionError{Rev: rev}
 	}
-	c, typ, err := r.peel(*h, func(*object.Tag) {})
+	c, typ, err := r.peel(h, func(*object.Tag) {})
 	if err != nil {
 		return nil, err
 	}

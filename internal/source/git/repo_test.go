@@ -1,0 +1,88 @@
+package git
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func commitFile(t *testing.T, dir, name, text, msg string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gitCmd(t, dir, "add", name)
+	gitCmd(t, dir, "commit", "-q", "-m", msg)
+}
+
+// Revisions mean what they mean to git: git resolves them.
+func TestResolveRevision(t *testing.T) {
+	dir := t.TempDir()
+	gitCmd(t, dir, "init", "-q", "-b", "main")
+	commitFile(t, dir, "a.txt", "one\n", "first")
+	first := gitCmd(t, dir, "rev-parse", "HEAD")
+	commitFile(t, dir, "a.txt", "two\n", "second")
+	second := gitCmd(t, dir, "rev-parse", "HEAD")
+	gitCmd(t, dir, "tag", "-a", "-m", "v1", "v1", first)
+	gitCmd(t, dir, "branch", "side", first)
+	r, err := Open(dir, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rev, want := range map[string]string{
+		"HEAD": second, "main": second, "HEAD~1": first, "side": first, "refs/heads/side": first,
+		first[:10]: first, ":/first": first, "v1^{commit}": first, "main@{0}": second,
+	} {
+		h, err := r.repo.ResolveRevision(rev)
+		if err != nil || h.String() != want {
+			t.Errorf("%s: %s (%v), want %s", rev, h, err, want)
+		}
+	}
+	tag, err := r.repo.ResolveRevision("v1")
+	if err != nil || tag.String() == first {
+		t.Errorf("an annotated tag names the tag object: %s (%v)", tag, err)
+	}
+	for _, rev := range []string{"", "nope", "HEAD~5", "-h", "--all", "main..side", strings.Repeat("0", 40)} {
+		if h, err := r.repo.ResolveRevision(rev); err == nil {
+			t.Errorf("%q resolved to %s", rev, h)
+		}
+	}
+}
+
+// What go-git's Open refuses stays refused: an unknown format version or
+// extension would make what is read wrong.
+func TestCheckFormat(t *testing.T) {
+	for _, tc := range []struct {
+		config []string // git config KEY VALUE pairs
+		err    string
+	}{
+		{nil, ""},
+		{[]string{"extensions.worktreeConfig", "true"}, ""},
+		{[]string{"extensions.preciousObjects", "true"}, ""},
+		{[]string{"extensions.noop", "true"}, ""},
+		{[]string{"core.repositoryformatversion", "1", "extensions.noop-v1", "true"}, ""},
+		{[]string{"extensions.noop-v1", "true"}, "does not support extension"},
+		{[]string{"core.repositoryformatversion", "1", "extensions.refStorage", "reftable"}, "unknown extension: refstorage"},
+		{[]string{"core.repositoryformatversion", "2"}, "repositoryformatversion not supported"},
+	} {
+		dir := t.TempDir()
+		gitCmd(t, dir, "init", "-q", "-b", "main")
+		commitFile(t, dir, "a.txt", "one\n", "first")
+		for i := 0; i+1 < len(tc.config); i += 2 {
+			gitCmd(t, dir, "config", tc.config[i], tc.config[i+1])
+		}
+		_, err := Open(dir, func(string) string { return "" })
+		if (err == nil) != (tc.err == "") || err != nil && !strings.Contains(err.Error(), tc.err) {
+			t.Errorf("%v: %v, want %q", tc.config, err, tc.err)
+		}
+	}
+	dir := t.TempDir()
+	gitCmd(t, dir, "init", "-q", "-b", "main")
+	if err := os.Remove(filepath.Join(dir, ".git", "HEAD")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir, func(string) string { return "" }); err == nil {
+		t.Error("a git directory without HEAD opened")
+	}
+}
