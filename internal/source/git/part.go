@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -157,28 +156,25 @@ func (rb *recentBlobs) read(repo *Repo, h plumbing.Hash) ([]byte, error) {
 }
 
 // readSmallBlob reads blob h whole, or returns errNotPart when it is larger
-// than partMaxBlob or holds a NUL byte.
+// than partMaxBlob or holds a NUL byte. The bytes come from the object
+// store as built (a delta's result, or the inflated object), not copied
+// through a reader; they are shared and must not be modified.
 func readSmallBlob(repo *Repo, h plumbing.Hash) ([]byte, error) {
-	blob, err := repo.repo.BlobObject(h)
+	size, err := repo.objects.EncodedObjectSize(h)
 	if err != nil {
 		return nil, fmt.Errorf("object %s: %w", h, err)
 	}
-	if blob.Size > partMaxBlob {
+	if size > partMaxBlob {
 		return nil, errNotPart
 	}
-	rd, err := blob.Reader()
+	data, err := repo.objects.readObject(h, plumbing.BlobObject)
 	if err != nil {
 		return nil, fmt.Errorf("object %s: %w", h, err)
 	}
-	defer rd.Close()
-	// the size is known: one allocation, and a blob that holds more or
-	// less than it says is an error, not a short scan
-	data := make([]byte, blob.Size)
-	if _, err := io.ReadFull(rd, data); err != nil {
-		return nil, fmt.Errorf("object %s: %w", h, err)
-	}
-	if n, _ := rd.Read(make([]byte, 1)); n > 0 {
-		return nil, fmt.Errorf("object %s: longer than its %d bytes", h, blob.Size)
+	// a blob that holds more or less than it says is an error, not a
+	// short scan
+	if int64(len(data)) != size {
+		return nil, fmt.Errorf("object %s: %d bytes, its header says %d", h, len(data), size)
 	}
 	if bytes.IndexByte(data, 0) >= 0 {
 		return nil, errNotPart
