@@ -218,8 +218,11 @@ func (r *Repo) resolveRevs(s RevSpec) (include, exclude []plumbing.Hash, loose [
 	}
 	resolve := func(rev string) (plumbing.Hash, error) {
 		h, err := r.repo.ResolveRevision(rev)
-		if err != nil {
+		if errors.Is(err, errNoSuchRevision) {
 			return plumbing.ZeroHash, &UnknownRevisionError{Rev: rev}
+		}
+		if err != nil {
+			return plumbing.ZeroHash, err
 		}
 		// an annotated tag names its commit
 		c, typ, err := r.peel(h, func(*object.Tag) {})
@@ -577,8 +580,11 @@ func (r *Repo) RemoteBranches() ([]string, error) {
 // wrapping os.ErrNotExist when the commit has no such file.
 func (r *Repo) FileAt(rev, path string) ([]byte, error) {
 	h, err := r.repo.ResolveRevision(rev)
-	if err != nil {
+	if errors.Is(err, errNoSuchRevision) {
 		return nil, &UnknownRevisionError{Rev: rev}
+	}
+	if err != nil {
+		return nil, err
 	}
 	c, typ, err := r.peel(h, func(*object.Tag) {})
 	if err != nil {

@@ -270,13 +270,23 @@ func (o *repoObjects) Head() (*plumbing.Reference, error) {
 	return storer.ResolveReference(o.Storer, plumbing.HEAD)
 }
 
-// ResolveRevision asks git which object rev names (git rev-parse), so a
-// revision means here what it means to git: every syntax git accepts, its
-// rules for short ref names, its errors.
+// errNoSuchRevision means git found nothing rev names.
+var errNoSuchRevision = errors.New("no such revision")
+
+// ResolveRevision returns the object rev names, as git decides: a full
+// object id, HEAD or a full ref name (refs/...) are read here, as git
+// reads them; anything else is asked of git itself (git rev-parse), so
+// every syntax git accepts means what it means to git. When git cannot
+// answer (not installed, or it refuses the repository: "dubious
+// ownership"), its own message is the error; when it answers that rev
+// names nothing, the error wraps errNoSuchRevision.
 func (o *repoObjects) ResolveRevision(rev string) (plumbing.Hash, error) {
 	// an option is not a revision, and git must not take it for one
 	if rev == "" || strings.HasPrefix(rev, "-") {
-		return plumbing.ZeroHash, fmt.Errorf("%q is not a revision", rev)
+		return plumbing.ZeroHash, fmt.Errorf("%q: %w", rev, errNoSuchRevision)
+	}
+	if h, ok, err := o.readRevision(rev); ok || err != nil {
+		return h, err
 	}
 	cmd := exec.Command("git", "rev-parse", "--verify", "--quiet", rev)
 	cmd.Env = append(os.Environ(), "GIT_DIR="+o.repo.GitDir)
@@ -290,19 +300,45 @@ func (o *repoObjects) ResolveRevision(rev string) (plumbing.Hash, error) {
 	out, err := cmd.Output()
 	if err != nil {
 		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			return plumbing.ZeroHash, fmt.Errorf("git rev-parse %s: no such object%s", rev, gitSays(stderr.String()))
+		if errors.As(err, &exit) && strings.TrimSpace(stderr.String()) == "" {
+			return plumbing.ZeroHash, fmt.Errorf("%q: %w", rev, errNoSuchRevision)
 		}
-		return plumbing.ZeroHash, fmt.Errorf("running git rev-parse (git is needed to resolve %q): %w", rev, err)
+		return plumbing.ZeroHash, fmt.Errorf("resolving %q with git rev-parse: %w%s", rev, err, gitSays(stderr.String()))
 	}
 	id := strings.TrimSpace(string(out))
 	if !plumbing.IsHash(id) {
 		return plumbing.ZeroHash, fmt.Errorf("git rev-parse %s: %q is not a SHA-1 object id (only SHA-1 repositories are read)", rev, id)
 	}
-	// a full object id passes --verify unread: the object must be here
-	h := plumbing.NewHash(id)
+	return o.existing(rev, plumbing.NewHash(id))
+}
+
+// readRevision resolves, without running git, the revisions CI passes:
+// a full object id (git takes one as the object even when a ref has the
+// same name), HEAD, and a full ref name. ok is false for anything else.
+func (o *repoObjects) readRevision(rev string) (h plumbing.Hash, ok bool, err error) {
+	switch {
+	case plumbing.IsHash(rev) && strings.ToLower(rev) == rev:
+		h, err = o.existing(rev, plumbing.NewHash(rev))
+		return h, true, err
+	case rev == "HEAD" || strings.HasPrefix(rev, "refs/") && !strings.ContainsAny(rev, "^~:@{}[]*? \\"):
+		ref, err := storer.ResolveReference(o.Storer, plumbing.ReferenceName(rev))
+		if errors.Is(err, plumbing.ErrReferenceNotFound) {
+			return plumbing.ZeroHash, false, nil // git's to decide (it may name an object another way)
+		}
+		if err != nil {
+			return plumbing.ZeroHash, true, fmt.Errorf("reading %s: %w", rev, err)
+		}
+		h, err = o.existing(rev, ref.Hash())
+		return h, true, err
+	}
+	return plumbing.ZeroHash, false, nil
+}
+
+// existing returns h if the object is here: a full object id passes git's
+// --verify unread.
+func (o *repoObjects) existing(rev string, h plumbing.Hash) (plumbing.Hash, error) {
 	if err := o.Storer.HasEncodedObject(h); err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("git rev-parse %s: no such object (%w)", rev, err)
+		return plumbing.ZeroHash, fmt.Errorf("%q names %s, which is not here: %w", rev, h, errNoSuchRevision)
 	}
 	return h, nil
 }

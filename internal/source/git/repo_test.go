@@ -1,6 +1,7 @@
 package git
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,6 +48,37 @@ func TestResolveRevision(t *testing.T) {
 		if h, err := r.repo.ResolveRevision(rev); err == nil {
 			t.Errorf("%q resolved to %s", rev, h)
 		}
+	}
+}
+
+// The revisions CI passes (full ids, HEAD, full ref names) are read without
+// git; when git is needed and cannot answer, its failure is the error, not
+// "unknown revision".
+func TestResolveRevisionWithoutGit(t *testing.T) {
+	dir := t.TempDir()
+	gitCmd(t, dir, "init", "-q", "-b", "main")
+	commitFile(t, dir, "a.txt", "one\n", "first")
+	head := gitCmd(t, dir, "rev-parse", "HEAD")
+	gitCmd(t, dir, "pack-refs", "--all")
+	r, err := Open(dir, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", "")
+	for _, rev := range []string{head, "HEAD", "refs/heads/main"} {
+		if h, err := r.repo.ResolveRevision(rev); err != nil || h.String() != head {
+			t.Errorf("%s without git: %s (%v)", rev, h, err)
+		}
+	}
+	if _, err := r.repo.ResolveRevision(strings.Repeat("1", 40)); !errors.Is(err, errNoSuchRevision) {
+		t.Errorf("a missing object id: %v", err)
+	}
+	_, err = r.repo.ResolveRevision("main")
+	if err == nil || errors.Is(err, errNoSuchRevision) || !strings.Contains(err.Error(), "git rev-parse") {
+		t.Errorf("a short name without git: %v", err)
+	}
+	if _, _, _, _, err := r.resolveRevs(RevSpec{Include: []string{"main"}}); err == nil || strings.Contains(err.Error(), "unknown revision") {
+		t.Errorf("resolveRevs without git: %v", err)
 	}
 }
 
