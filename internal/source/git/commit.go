@@ -7,19 +7,25 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
-// readCommit reads commit h for the history walk. A commit in git's
-// canonical layout is decoded here, in one pass over its bytes, with what
-// the scan uses (tree, parents, author, committer, encoding, message; not
-// signatures or extra headers); anything else, and every error, is left to
-// go-git's decoder, which is several times slower (a line-by-line reader
-// and string building for each signature line).
+// readCommit reads commit h for the history walk, with what the scan uses
+// (tree, parents, author, committer, encoding, message), never signatures
+// or extra headers, which a walk may hold for many commits at once. A
+// commit in git's canonical layout is decoded here, in one pass over its
+// bytes; anything else, and every error, is left to go-git's decoder,
+// which is several times slower (a line-by-line reader and string building
+// for each signature line).
 func (r *Repo) readCommit(h plumbing.Hash) (*object.Commit, error) {
 	if data, err := r.objects.readObject(h, plumbing.CommitObject); err == nil {
 		if c, ok := decodeCanonicalCommit(h, data); ok {
 			return c, nil
 		}
 	}
-	return r.repo.CommitObject(h)
+	c, err := r.repo.CommitObject(h)
+	if err != nil {
+		return nil, err
+	}
+	c.PGPSignature, c.MergeTag, c.ExtraHeaders = "", "", nil
+	return c, nil
 }
 
 // decodeCanonicalCommit decodes data as go-git does when it is laid out as

@@ -54,10 +54,9 @@ type History struct {
 // commits of ordinary size. Past it, commits are read again when scanned.
 const decodedBudget = 64 << 20
 
-// keep holds c for the scan if the budget allows, without the signatures
-// and extra headers, which the scan does not read.
+// keep holds c (as readCommit returns it, without signatures) for the
+// scan if the budget allows.
 func (h *History) keep(c *object.Commit) {
-	c.PGPSignature, c.MergeTag, c.ExtraHeaders = "", "", nil
 	size := 256 + len(c.Message) + len(c.Author.Name) + len(c.Author.Email) +
 		len(c.Committer.Name) + len(c.Committer.Email) + len(c.Encoding) + 20*len(c.ParentHashes)
 	if h.decodedSize+size > decodedBudget {
@@ -494,7 +493,6 @@ func (r *Repo) diffWalk(ctx context.Context, h *History, trees map[plumbing.Hash
 	go func() {
 		defer close(feed)
 		walkErr = h.walk(walker, func(c *object.Commit, included bool) bool {
-			c.PGPSignature, c.MergeTag, c.ExtraHeaders = "", "", nil
 			select {
 			case feed <- walked{c, included}:
 				return true
