@@ -2,9 +2,9 @@ package git
 
 import (
 	"bytes"
-	"compress/zlib"
 	"errors"
 	"fmt"
+	"github.com/klauspost/compress/zlib"
 	"io"
 	"sync"
 	"sync/atomic"
