@@ -186,14 +186,25 @@ func readSmallBlob(repo *Repo, h plumbing.Hash) ([]byte, error) {
 // after that, at their end.
 func sharedEnds(prev, cur []byte) (prefix, suffix int) {
 	n := min(len(prev), len(cur))
+	// whole blocks first (bytes.Equal compares many bytes per step), then
+	// byte by byte within the block that differs
+	for prefix+endsBlock <= n && bytes.Equal(prev[prefix:prefix+endsBlock], cur[prefix:prefix+endsBlock]) {
+		prefix += endsBlock
+	}
 	for prefix < n && prev[prefix] == cur[prefix] {
 		prefix++
+	}
+	for suffix+endsBlock <= n-prefix && bytes.Equal(prev[len(prev)-suffix-endsBlock:len(prev)-suffix], cur[len(cur)-suffix-endsBlock:len(cur)-suffix]) {
+		suffix += endsBlock
 	}
 	for suffix < n-prefix && prev[len(prev)-1-suffix] == cur[len(cur)-1-suffix] {
 		suffix++
 	}
 	return prefix, suffix
 }
+
+// endsBlock is how many bytes sharedEnds compares at once.
+const endsBlock = 64
 
 // changedPart returns the part of cur to scan for what an edit can have
 // introduced, given the bytes cur shares with the previous version at its

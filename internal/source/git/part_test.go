@@ -53,6 +53,18 @@ func TestChangedPart(t *testing.T) {
 	}
 }
 
+// sharedEndsByByte is sharedEnds without blocks, the reference it is held to.
+func sharedEndsByByte(prev, cur []byte) (prefix, suffix int) {
+	n := min(len(prev), len(cur))
+	for prefix < n && prev[prefix] == cur[prefix] {
+		prefix++
+	}
+	for suffix < n-prefix && prev[len(prev)-1-suffix] == cur[len(cur)-1-suffix] {
+		suffix++
+	}
+	return prefix, suffix
+}
+
 // FuzzChangedPart: the part holds every changed byte, starts at a line
 // start, ends at a line end, and lies within the content.
 func FuzzChangedPart(f *testing.F) {
@@ -60,8 +72,14 @@ func FuzzChangedPart(f *testing.F) {
 	f.Add([]byte(""), []byte("x"))
 	f.Add([]byte("abc"), []byte(""))
 	f.Add([]byte("AAAA\nBBBB\nCCCC\n"), []byte("AAAA\nBBxB\nCCCC"))
+	long := bytes.Repeat([]byte("0123456789abcdef\n"), 20)
+	f.Add(long, append(bytes.Clone(long[:150]), long[151:]...))
+	f.Add(long, append(bytes.Clone(long), long...))
 	f.Fuzz(func(t *testing.T, prev, cur []byte) {
 		pre, suf := sharedEnds(prev, cur)
+		if p, s := sharedEndsByByte(prev, cur); pre != p || suf != s {
+			t.Fatalf("shared ends %d, %d; byte by byte %d, %d", pre, suf, p, s)
+		}
 		start, end := changedPart(cur, pre, suf)
 		if start < 0 || end > len(cur) || start > end {
 			t.Fatalf("part [%d,%d) of %d bytes", start, end, len(cur))
