@@ -3,7 +3,9 @@ package git
 import (
 	"bytes"
 	"compress/zlib"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,29 +79,73 @@ func TestLooseObject(t *testing.T) {
 	if err != nil || string(got) != "hello world" {
 		t.Fatalf("%q %v", got, err)
 	}
-	os.WriteFile(path, looseBytes("blob 20\x00", []byte("hello world")), 0o644)
-	obj, _, _ = looseObject(objects, h)
-	if _, err := readAll(obj); err == nil {
-		t.Fatal("a short loose object read without an error")
+	// damage is an error when the object is found (small ones are read
+	// whole then) or when it is read
+	damaged := map[string][]byte{
+		"short":           looseBytes("blob 20\x00", []byte("hello world")),
+		"long":            looseBytes("blob 5\x00", []byte("hello world")),
+		"large and short": looseBytes(fmt.Sprintf("blob %d\x00", looseWholeMax+10), make([]byte, looseWholeMax+5)),
+		"no header end":   looseBytes(strings.Repeat("blob 1", 10), nil),
+	}
+	for name, data := range damaged {
+		os.WriteFile(path, data, 0o644)
+		obj, ok, err := looseObject(objects, h)
+		if err == nil && ok {
+			_, err = readAll(obj)
+		}
+		if err == nil {
+			t.Errorf("%s: read without an error", name)
+		}
+	}
+	// content over looseWholeMax streams when read, whether its file is
+	// small (compressible) or not
+	big := make([]byte, looseWholeMax+3)
+	rand.NewChaCha8([32]byte{1}).Read(big[:looseWholeMax/2])
+	for _, content := range [][]byte{big, bytes.Repeat([]byte{'a'}, looseWholeMax+1)} {
+		os.WriteFile(path, looseBytes(fmt.Sprintf("blob %d\x00", len(content)), content), 0o644)
+		obj, ok, err := looseObject(objects, h)
+		if err != nil || !ok || obj.size != int64(len(content)) {
+			t.Fatalf("large: %v %v", ok, err)
+		}
+		if got, err := readAll(obj); err != nil || !bytes.Equal(got, content) {
+			t.Fatalf("large: %d bytes, %v", len(got), err)
+		}
 	}
 	if _, ok, err := looseObject(objects, plumbing.ZeroHash); ok || err != nil {
 		t.Fatalf("absent object: %v %v", ok, err)
 	}
 }
 
-// The loose header parser never panics and accepts only "TYPE SIZE\0".
+// The loose header parser never panics and accepts only "TYPE SIZE\0";
+// reading a small object whole agrees with streaming it: same type, size
+// and content, and it accepts only streams that end where the header says.
 func FuzzLooseHeader(f *testing.F) {
 	f.Add(looseBytes("blob 11\x00", []byte("hello world")))
 	f.Add(looseBytes("tree 0\x00", nil))
+	f.Add(looseBytes("blob 5\x00", []byte("hello world")))
 	f.Add([]byte("not zlib"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		whole, ok, wholeErr := readSmallLoose(bytes.NewReader(data), int64(len(data)), plumbing.ZeroHash)
 		typ, size, r, err := readLooseHeader(bytes.NewReader(data))
 		if err != nil {
+			if wholeErr == nil {
+				t.Fatalf("read whole, but its header is refused: %v", err)
+			}
 			return
 		}
 		if typ == plumbing.InvalidObject || size < 0 {
 			t.Fatalf("accepted type %v size %d", typ, size)
 		}
-		io.Copy(io.Discard, io.LimitReader(r, 1<<20))
+		content, err := io.ReadAll(io.LimitReader(r, min(size, 1<<20)+1))
+		if wholeErr != nil || !ok {
+			return
+		}
+		if whole.typ != typ || whole.size != size {
+			t.Fatalf("whole %v %d, streamed %v %d", whole.typ, whole.size, typ, size)
+		}
+		got, _ := readAll(whole)
+		if err != nil || int64(len(content)) != size || !bytes.Equal(got, content) {
+			t.Fatalf("whole %q, streamed %q (%v)", got, content, err)
+		}
 	})
 }

@@ -246,17 +246,13 @@ func (s *objectStorage) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (p
 	return obj, nil
 }
 
-// unpacked reads an object that no pack holds: loose in the repository (by
-// go-git), else loose in an alternate object directory.
+// unpacked reads an object that no pack holds: loose in the repository,
+// else loose in an alternate object directory (git's search order).
 func (s *objectStorage) unpacked(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
-	obj, err := s.Storage.EncodedObject(t, h)
-	if !errors.Is(err, plumbing.ErrObjectNotFound) {
-		return obj, err
-	}
-	for _, dir := range s.set.dirs[1:] {
-		lo, ok, lerr := looseObject(dir, h)
-		if lerr != nil {
-			return nil, lerr
+	for _, dir := range s.set.dirs {
+		lo, ok, err := looseObject(dir, h)
+		if err != nil {
+			return nil, err
 		}
 		if ok {
 			if t != plumbing.AnyObject && lo.typ != t {
@@ -265,7 +261,7 @@ func (s *objectStorage) unpacked(t plumbing.ObjectType, h plumbing.Hash) (plumbi
 			return lo, nil
 		}
 	}
-	return nil, err
+	return nil, plumbing.ErrObjectNotFound
 }
 
 func (s *objectStorage) packed(mp *mappedPack, off int64, h plumbing.Hash) (*packedObject, error) {
@@ -326,18 +322,19 @@ func (s *objectStorage) readObject(h plumbing.Hash, want plumbing.ObjectType) ([
 	return data, nil
 }
 
-// HasEncodedObject answers from the lazy indexes first.
+// HasEncodedObject answers from the lazy indexes, then from loose files.
 func (s *objectStorage) HasEncodedObject(h plumbing.Hash) error {
 	if p, _ := s.set.find(h); p != nil {
 		return nil
 	}
-	err := s.Storage.HasEncodedObject(h)
-	if errors.Is(err, plumbing.ErrObjectNotFound) {
-		if _, err2 := s.unpacked(plumbing.AnyObject, h); err2 == nil {
+	hex := h.String()
+	for _, dir := range s.set.dirs {
+		if _, err := os.Stat(filepath.Join(dir, hex[:2], hex[2:])); err == nil {
 			return nil
 		}
 	}
-	return err
+	// a pack written since the set was read
+	return s.Storage.HasEncodedObject(h)
 }
 
 // EncodedObjectSize answers packed objects from their headers.
