@@ -43,7 +43,7 @@ func importGitleaks(e *env, path, output string) error {
 			res.Notes = append(res.Notes, fmt.Sprintf("rule %q left out: %v", r.ID, errs[0]))
 			continue
 		}
-		if _, err := detect.Compile([]rule.Rule{r}, rule.Allow{}, detect.Options{}); err != nil {
+		if _, err := detect.CompileNow([]rule.Rule{r}, rule.Allow{}, detect.Options{}); err != nil {
 			res.Notes = append(res.Notes, fmt.Sprintf("rule %q left out: %v", r.ID, err))
 			continue
 		}

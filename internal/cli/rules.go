@@ -49,7 +49,7 @@ func runRules(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	engine, err := detect.Compile(cfg.Rules, cfg.Allow, detect.Options{})
+	engine, err := detect.CompileNow(cfg.Rules, cfg.Allow, detect.Options{})
 	if err != nil {
 		return err
 	}

@@ -269,6 +269,9 @@ func (s *session) add(files, bytes int64, found []finding.Finding) {
 // finish writes the report and the summary and returns the outcome as an
 // error for exitCode: problems outrank findings, interruption outranks both.
 func (s *session) finish(ctx context.Context, hint string) error {
+	if err := s.engine.Ready(); err != nil {
+		return err
+	}
 	report.Sort(s.found)
 	if !s.opts.noRedact {
 		redactCommits(s.found)

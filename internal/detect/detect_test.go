@@ -668,3 +668,29 @@ func FuzzWordChanged(f *testing.F) {
 		}
 	})
 }
+
+// An engine that is not lazy compiles in the background: a scan waits for
+// what it needs, and when RE2 refuses the Set (here: too little memory for
+// it), scans still apply every rule and Ready reports the refusal, so the
+// run fails instead of passing on a partial engine.
+func TestReadyReportsWhatRE2Refused(t *testing.T) {
+	tok := tokengen.New(t.Name()).GitHub("ghp")
+	rules := []rule.Rule{{ID: "classic", Regex: `ghp_[A-Za-z0-9]{36}`, Source: "x.toml:1"}}
+	e, err := Compile(rules, rule.Allow{}, Options{SetMaxMem: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := e.Detect(source.Fragment{Path: "a.txt", Content: []byte("token = " + tok + "\n")})
+	if len(found) != 1 {
+		t.Fatalf("found %d, want the token", len(found))
+	}
+	if err := e.Ready(); err == nil || !strings.Contains(err.Error(), "rule set") {
+		t.Fatalf("Ready: %v", err)
+	}
+	if _, err := CompileNow(rules, rule.Allow{}, Options{SetMaxMem: 1}); err == nil {
+		t.Fatal("CompileNow passed a refused Set")
+	}
+	if _, err := CompileNow(rules, rule.Allow{}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+}
