@@ -31,6 +31,13 @@ type atom struct {
 	fold bool   // ASCII case ignored
 }
 
+// aroundMinContent is the smallest text a rule's regex is run around its
+// atoms in: on less, running it whole costs less than working out the atoms
+// (a pre-commit hook compiles the few rules its change needs, and each
+// rule's syntax tree would cost it more than the search saves). A variable
+// so that tests can hold windows to whole runs on small texts.
+var aroundMinContent = 16 << 10
+
 // maxWindowedLen bounds the match length for which windows are used: past
 // it windows would cover most of any content that holds an atom.
 const maxWindowedLen = 4 << 10

@@ -21,7 +21,7 @@ func windowedRule(t testing.TB, expr string) (*compiledRule, bool) {
 	if r.compile() != nil {
 		return nil, false
 	}
-	return r, len(r.around.atoms) > 0
+	return r, len(r.atoms().atoms) > 0
 }
 
 // sameMatches checks that running r only around its atoms finds what
@@ -37,8 +37,9 @@ func sameMatches(t testing.TB, r *compiledRule, content []byte, n int) {
 // windowsAlways makes windows be used however much of the content they
 // cover, for the length of a test.
 func windowsAlways(t testing.TB) {
-	windowedShare = 1 << 20
-	t.Cleanup(func() { windowedShare = 1 })
+	share, minContent := windowedShare, aroundMinContent
+	windowedShare, aroundMinContent = 1<<20, 0
+	t.Cleanup(func() { windowedShare, aroundMinContent = share, minContent })
 }
 
 func TestAroundAtomsFindsTheSame(t *testing.T) {
@@ -94,14 +95,14 @@ func TestAroundAtomsNarrows(t *testing.T) {
 		t.Fatal("the rule should run around its atom")
 	}
 	content := []byte(strings.Repeat("filler text ", 1000) + " key123 " + strings.Repeat("more filler ", 1000))
-	wins, whole := r.around.windows(content)
+	wins, whole := r.atoms().windows(content)
 	if whole || len(wins) != 1 || wins[0].end-wins[0].start > 3*len("key123")+2 {
 		t.Errorf("windows %v (whole %v)", wins, whole)
 	}
-	if wins, whole := r.around.windows([]byte(strings.Repeat("filler ", 100))); whole || wins != nil {
+	if wins, whole := r.atoms().windows([]byte(strings.Repeat("filler ", 100))); whole || wins != nil {
 		t.Errorf("no atom: windows %v (whole %v), want none", wins, whole)
 	}
-	if _, whole := r.around.windows([]byte(strings.Repeat("key1 ", 100))); !whole {
+	if _, whole := r.atoms().windows([]byte(strings.Repeat("key1 ", 100))); !whole {
 		t.Error("atoms everywhere: the whole content should be searched")
 	}
 }

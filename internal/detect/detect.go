@@ -407,7 +407,10 @@ func (r *compiledRule) findAll(content []byte, n int) [][]int {
 	if r.compile() != nil {
 		return nil // matchRule reports it
 	}
-	return r.around.findAll(content, n, r.findAllIn)
+	if len(content) < aroundMinContent {
+		return r.findAllIn(content, n)
+	}
+	return r.atoms().findAll(content, n, r.findAllIn)
 }
 
 // findAllIn is findAll over the whole of content.

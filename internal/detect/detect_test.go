@@ -694,3 +694,29 @@ func TestReadyReportsWhatRE2Refused(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Allow regexes compile when a candidate first needs them, except that a
+// bad one in the global allowlist or a configured rule is still refused
+// when the engine is built: it must not quietly allow nothing.
+func TestBadAllowRegexIsRefused(t *testing.T) {
+	good := rule.Rule{ID: "r", Regex: `ghp_[A-Za-z0-9]{36}`}
+	if _, err := Compile([]rule.Rule{good}, rule.Allow{Regexes: []string{`(`}}, Options{}); err == nil || !strings.Contains(err.Error(), "global allow") {
+		t.Errorf("global: %v", err)
+	}
+	bad := good
+	bad.Allow.Regexes = []string{`[z-a]`}
+	if _, err := Compile([]rule.Rule{bad}, rule.Allow{}, Options{}); err == nil || !strings.Contains(err.Error(), "allow") {
+		t.Errorf("rule: %v", err)
+	}
+	// a lazily compiled allow regex allows what it matches
+	tok := tokengen.New(t.Name()).GitHub("ghp")
+	allowed := good
+	allowed.Allow.Regexes = []string{`^ghp_`}
+	e, err := Compile([]rule.Rule{allowed}, rule.Allow{}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found := e.Detect(source.Fragment{Path: "a.txt", Content: []byte(tok + "\n")}); len(found) != 0 {
+		t.Errorf("allowed token reported: %d", len(found))
+	}
+}

@@ -99,15 +99,16 @@ type Stats struct {
 
 type compiledRule struct {
 	rule.Rule
-	index    int
-	re       *re2.Regexp // set by compile
-	around   around      // set by compile
-	reErr    error
-	reOnce   sync.Once
-	group    int
-	path     *regexp.Regexp
-	allow    allowlist
-	keywords [][]byte
+	index      int
+	re         *re2.Regexp // set by compile
+	around     around      // set by atoms
+	aroundOnce sync.Once
+	reErr      error
+	reOnce     sync.Once
+	group      int
+	path       *regexp.Regexp
+	allow      allowlist
+	keywords   [][]byte
 	// fileKeywords: one must occur anywhere in the window (lower case).
 	fileKeywords [][]byte
 	// byWords: the Set looks for the file keywords, not the regex.
@@ -117,7 +118,7 @@ type compiledRule struct {
 
 type allowlist struct {
 	paths     []*regexp.Regexp
-	regexes   []*regexp.Regexp
+	regexes   []*lazyRegexp
 	target    string
 	stopwords []string
 	underKeys []string
@@ -165,7 +166,7 @@ func Compile(rules []rule.Rule, global rule.Allow, opts Options) (*Engine, error
 			e.warnings = append(e.warnings, fmt.Sprintf("%s: rule %q %s; a file where it has more than %d findings fails the scan", r.Source, r.ID, w, MaxMatchesPerRule))
 		}
 	}
-	g, err := compileAllow(global)
+	g, err := compileAllow(global, false)
 	if err != nil {
 		errs = append(errs, fmt.Errorf("global allow: %w", err))
 	}
@@ -252,6 +253,22 @@ func (r *compiledRule) compile() error {
 			return
 		}
 		r.re = re
+		// the secret is the group the rule names, else the first group,
+		// else the whole match (Check held the group to the regex's)
+		switch {
+		case r.SecretGroup > 0:
+			r.group = r.SecretGroup
+		case re.NumSubexp() > 0:
+			r.group = 1
+		}
+	})
+	return r.reErr
+}
+
+// atoms returns where the rule's regex need run (see around), worked out
+// from the regex on first use: a small text does without (aroundMinContent).
+func (r *compiledRule) atoms() around {
+	r.aroundOnce.Do(func() {
 		r.around = aroundAtoms(r.Regex)
 		if r.around.maxLen < 0 && (!r.byWords || r.around.impliedBy(r.fileKeywords)) {
 			// atoms would only say whether to run, and the Set (the
@@ -259,7 +276,7 @@ func (r *compiledRule) compile() error {
 			r.around = around{}
 		}
 	})
-	return r.reErr
+	return r.around
 }
 
 // maxGatedInSet is how many rules with file keywords the Set takes by
@@ -300,24 +317,14 @@ func compileRule(r rule.Rule, index int) (*compiledRule, error) {
 			return nil, fmt.Errorf("%s: %w", where, errors.Join(errs...))
 		}
 	}
-
-	caps, err := rule.Captures(r.Regex)
-	if err != nil {
-		return nil, fmt.Errorf("%s: rule %q: invalid regex: %w", where, r.ID, err)
-	}
 	cr := &compiledRule{Rule: r, index: index, validate: rule.Validators[r.Validate]}
-	switch {
-	case r.SecretGroup > 0:
-		cr.group = r.SecretGroup
-	case caps > 0:
-		cr.group = 1
-	}
+	var err error
 	if r.Path != "" {
 		if cr.path, err = rule.CompileGo(r.Path); err != nil {
 			return nil, fmt.Errorf("%s: rule %q: invalid path regex: %w", where, r.ID, err)
 		}
 	}
-	if cr.allow, err = compileAllow(r.Allow); err != nil {
+	if cr.allow, err = compileAllow(r.Allow, r.BuiltIn); err != nil {
 		return nil, fmt.Errorf("%s: rule %q: %w", where, r.ID, err)
 	}
 	for _, k := range r.Keywords {
@@ -329,7 +336,9 @@ func compileRule(r rule.Rule, index int) (*compiledRule, error) {
 	return cr, nil
 }
 
-func compileAllow(a rule.Allow) (allowlist, error) {
+// compileAllow compiles an allowlist; the regexes of a built-in rule's
+// (tested when generated) compile when first needed.
+func compileAllow(a rule.Allow, builtIn bool) (allowlist, error) {
 	out := allowlist{target: a.RegexTarget}
 	if out.target == "" {
 		out.target = rule.TargetSecret
@@ -342,11 +351,12 @@ func compileAllow(a rule.Allow) (allowlist, error) {
 		out.paths = append(out.paths, re)
 	}
 	for _, p := range a.Regexes {
-		re, err := rule.CompileGo(p)
-		if err != nil {
-			return out, fmt.Errorf("invalid allow regex %q: %w", p, err)
+		if !builtIn {
+			if _, err := rule.CompileGo(p); err != nil {
+				return out, fmt.Errorf("invalid allow regex %q: %w", p, err)
+			}
 		}
-		out.regexes = append(out.regexes, re)
+		out.regexes = append(out.regexes, &lazyRegexp{expr: p})
 	}
 	for _, s := range a.Stopwords {
 		out.stopwords = append(out.stopwords, strings.ToLower(s))
@@ -434,11 +444,28 @@ func (a *allowlist) allows(secret, match, line string) bool {
 		target = line
 	}
 	for _, re := range a.regexes {
-		if re.MatchString(target) {
+		if re.matches(target) {
 			return true
 		}
 	}
 	return false
+}
+
+// lazyRegexp is an allowlist regex compiled (with Go's regexp, through
+// rule.CompileGo's cache) when a candidate first needs it: most scans,
+// a hook's above all, never meet a candidate. Check has compiled every
+// rule's and config's allow regexes before an engine exists (built-in
+// rules when they were generated) or compileAllow has, so compiling cannot
+// fail here; if it did, the regex would allow nothing.
+type lazyRegexp struct {
+	expr string
+	once sync.Once
+	re   *regexp.Regexp
+}
+
+func (l *lazyRegexp) matches(s string) bool {
+	l.once.Do(func() { l.re, _ = rule.CompileGo(l.expr) })
+	return l.re != nil && l.re.MatchString(s)
 }
 
 // containsFold reports whether haystack holds lowerNeedle (lower case),

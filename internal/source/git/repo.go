@@ -405,7 +405,7 @@ func (r *Repo) headTree() (*tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading HEAD: %w", err)
 	}
-	c, err := r.repo.CommitObject(ref.Hash())
+	c, err := r.readCommit(ref.Hash())
 	if err != nil {
 		return nil, fmt.Errorf("HEAD commit %s: %w", ref.Hash(), err)
 	}
