@@ -148,6 +148,9 @@ func Parse(name string, data []byte) (*File, error) {
 			errs = append(errs, fmt.Errorf("%s:%d: [verify] github_api_url: %w", name, loc.keyLine([]string{"verify", "github_api_url"}), err))
 		}
 	}
+	for _, e := range f.Allow.Check() {
+		errs = append(errs, fmt.Errorf("%s:%d: [allow] %w", name, loc.keyLine([]string{"allow"}), e))
+	}
 	errs = append(errs, f.Scan.check(name, loc)...)
 	for i := range f.Rules {
 		f.Rules[i].Source = fmt.Sprintf("%s:%d", name, loc.ruleLine(i))

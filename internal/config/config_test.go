@@ -143,3 +143,22 @@ func TestBroadAllowWarnings(t *testing.T) {
 		t.Errorf("trusted config warned: %v", cfg.Warnings)
 	}
 }
+
+// The global allowlist is checked as a rule's is: a regex Go refuses or a
+// regex target that is not secret, match or line stops the load, with the
+// line, instead of allowing nothing or matching the wrong text.
+func TestGlobalAllowChecked(t *testing.T) {
+	for _, bad := range []string{
+		"[allow]\nregexes = ['(']\n",
+		"[allow]\npaths = ['[z-a]']\n",
+		"[allow]\nregexes = ['x']\nregex_target = 'mtach'\n",
+	} {
+		_, err := Parse("c.toml", []byte(bad))
+		if err == nil || !strings.Contains(err.Error(), "c.toml:1: [allow]") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+	if _, err := Parse("c.toml", []byte("[allow]\nregexes = ['x']\nregex_target = 'line'\n")); err != nil {
+		t.Error(err)
+	}
+}

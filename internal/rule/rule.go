@@ -56,6 +56,24 @@ type Allow struct {
 	UnderKeys []string `toml:"under_keys"`
 }
 
+// Check reports the allowlist's problems: a path or regex Go's regexp
+// refuses, a regex target that is not secret, match or line (which would
+// otherwise match regexes against the secret without a word).
+func (a Allow) Check() []error {
+	var errs []error
+	for _, p := range slices.Concat(a.Paths, a.Regexes) {
+		if _, err := CompileGo(p); err != nil {
+			errs = append(errs, fmt.Errorf("invalid allow regex: %w", err))
+		}
+	}
+	switch a.RegexTarget {
+	case "", TargetSecret, TargetMatch, TargetLine:
+	default:
+		errs = append(errs, fmt.Errorf("allow.regex_target %q must be secret, match or line", a.RegexTarget))
+	}
+	return errs
+}
+
 // Merge returns an allowlist holding the entries of a and b. The regex target
 // of a wins when both set one.
 func (a Allow) Merge(b Allow) Allow {
@@ -116,10 +134,8 @@ func (r *Rule) Check() []error {
 			add("path", "rule %q: invalid path regex: %w", r.ID, err)
 		}
 	}
-	for _, p := range slices.Concat(r.Allow.Paths, r.Allow.Regexes) {
-		if _, err := CompileGo(p); err != nil {
-			add("allow", "rule %q: invalid allow regex: %w", r.ID, err)
-		}
+	for _, err := range r.Allow.Check() {
+		add("allow", "rule %q: %w", r.ID, err)
 	}
 	if r.Entropy < 0 || r.Entropy > 8 {
 		add("entropy", "rule %q: entropy %v is outside 0..8 bits per byte", r.ID, r.Entropy)
@@ -128,11 +144,6 @@ func (r *Rule) Check() []error {
 		if _, ok := Validators[r.Validate]; !ok {
 			add("validate", "rule %q: unknown validator %q (known: %s)", r.ID, r.Validate, strings.Join(ValidatorNames(), ", "))
 		}
-	}
-	switch r.Allow.RegexTarget {
-	case "", TargetSecret, TargetMatch, TargetLine:
-	default:
-		add("allow", "rule %q: allow.regex_target %q must be secret, match or line", r.ID, r.Allow.RegexTarget)
 	}
 	for _, k := range slices.Concat(r.Keywords, r.FileKeywords) {
 		if k == "" {
