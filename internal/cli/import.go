@@ -17,13 +17,9 @@ import (
 // first: one that does not compile is left out with the reason, and every
 // note goes to stderr as well as into the file.
 func importGitleaks(e *env, path, output string) error {
-	data, err := os.ReadFile(path)
+	gc, loadNotes, err := gitleaks.Load(path, os.ReadFile)
 	if err != nil {
 		return fmt.Errorf("reading gitleaks config: %w", err)
-	}
-	gc, err := gitleaks.Parse(path, data)
-	if err != nil {
-		return err
 	}
 	defaults, err := config.ParseDefaults()
 	if err != nil {
@@ -36,6 +32,7 @@ func importGitleaks(e *env, path, output string) error {
 		}
 	}
 	res := gitleaks.Convert(gc, taken)
+	res.Notes = append(loadNotes, res.Notes...)
 	kept := res.Rules[:0]
 	for _, r := range res.Rules {
 		r.Source = path

@@ -93,6 +93,7 @@ func Convert(c *Config, taken map[string]bool) Result {
 		note("[extend] useDefault: gitleaks' default rules are not imported; leakhound's own default rules stay on")
 	}
 	if c.Extend.Path != "" || c.Extend.URL != "" {
+		// Load follows paths; gitleaks itself does not follow URLs yet
 		note("[extend] %s: the configuration it extends is not imported; convert it too and merge the rules", firstOf(c.Extend.Path, c.Extend.URL))
 	}
 	if len(c.Extend.DisabledRules) > 0 {
@@ -138,22 +139,14 @@ func Convert(c *Config, taken map[string]bool) Result {
 			out.SecretGroup = 1
 			note("%s: path-only rule: reported at the file's first line", where)
 		}
-		lists := r.Allowlists
-		if r.Allowlist != nil {
-			lists = append([]Allowlist{*r.Allowlist}, lists...)
-		}
-		for _, a := range lists {
+		for _, a := range r.allowlists() {
 			out.Allow = mergeAllow(out.Allow, a, where, note)
 		}
 		ids[r.ID] = out.ID
 		res.Rules = append(res.Rules, out)
 	}
 
-	globals := c.Allowlists
-	if c.Allowlist != nil {
-		globals = append([]Allowlist{*c.Allowlist}, globals...)
-	}
-	for _, a := range globals {
+	for _, a := range c.globalAllowlists() {
 		if len(a.TargetRules) == 0 {
 			res.Allow = mergeAllow(res.Allow, a, "global allowlist", note)
 			continue
@@ -186,8 +179,12 @@ func mergeAllow(dst rule.Allow, a Allowlist, where string, note func(string, ...
 			kinds++
 		}
 	}
-	if strings.EqualFold(a.Condition, "AND") && kinds > 1 {
+	switch {
+	case strings.EqualFold(a.Condition, "AND") && kinds > 1:
 		note("%s: condition AND (every part must match) cannot be expressed: this allowlist is left out, so its findings are reported", where)
+		return dst
+	case a.Condition != "" && !strings.EqualFold(a.Condition, "AND") && !strings.EqualFold(a.Condition, "OR"):
+		note("%s: condition %q is neither AND nor OR (gitleaks refuses it): this allowlist is left out, so its findings are reported", where, a.Condition)
 		return dst
 	}
 	target := strings.ToLower(a.RegexTarget)
@@ -195,6 +192,14 @@ func mergeAllow(dst rule.Allow, a Allowlist, where string, note func(string, ...
 		target = rule.TargetSecret
 	}
 	regexes := a.Regexes
+	switch target {
+	case rule.TargetSecret, rule.TargetMatch, rule.TargetLine:
+	default:
+		if len(regexes) > 0 {
+			note("%s: regexTarget %q is not secret, match or line (gitleaks refuses it): its regexes are left out, so their findings are reported", where, a.RegexTarget)
+		}
+		regexes = nil
+	}
 	if len(regexes) > 0 && dst.RegexTarget != "" && len(dst.Regexes) > 0 && dst.RegexTarget != target {
 		note("%s: regexes on the %s are left out: the rule already allows regexes on the %s, and a rule has one target", where, target, dst.RegexTarget)
 		regexes = nil

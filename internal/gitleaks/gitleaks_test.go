@@ -33,6 +33,12 @@ regexes = ['''test''']
 [[rules.allowlists]]
 regexTarget = "line"
 regexes = ['''nolint''']
+[[rules.allowlists]]
+regexTarget = "mtach"
+regexes = ['''typo''']
+[[rules.allowlists]]
+condition = "XOR"
+paths = ['''^xor/''']
 
 [[rules]]
 id = "private-key"
@@ -74,7 +80,7 @@ func TestConvert(t *testing.T) {
 		t.Errorf("internal-key = %+v", r)
 	}
 	if strings.Join(r.Allow.Regexes, ",") != "ik_0{24}" || strings.Join(r.Allow.Stopwords, ",") != "example" || strings.Join(r.Allow.Paths, ",") != "^docs/" {
-		t.Errorf("internal-key allow = %+v (the AND and line-target lists must be left out, the targeted global one kept)", r.Allow)
+		t.Errorf("internal-key allow = %+v (the AND, line-target, misspelt-target and XOR lists must be left out, the targeted global one kept)", r.Allow)
 	}
 	if _, ok := ids["gitleaks-private-key"]; !ok {
 		t.Error("a rule with a default rule's id was not renamed")
@@ -86,7 +92,8 @@ func TestConvert(t *testing.T) {
 		t.Errorf("global allow = %+v", res.Allow)
 	}
 	notes := strings.Join(res.Notes, "\n")
-	for _, want := range []string{"useDefault", "disabledRules", "commit(s) allowed", "condition AND", "regexes on the line are left out", "renamed gitleaks-private-key", "path-only rule", "skipReport"} {
+	for _, want := range []string{"useDefault", "disabledRules", "commit(s) allowed", "condition AND", "regexes on the line are left out", "renamed gitleaks-private-key", "path-only rule", "skipReport",
+		`regexTarget "mtach" is not secret, match or line`, `condition "XOR" is neither AND nor OR`} {
 		if !strings.Contains(notes, want) {
 			t.Errorf("no note about %q in:\n%s", want, notes)
 		}
