@@ -720,3 +720,60 @@ func TestBadAllowRegexIsRefused(t *testing.T) {
 		t.Errorf("allowed token reported: %d", len(found))
 	}
 }
+
+// TestLongBase64RunAcrossASeam: a base64 run on one line longer than two
+// overlaps crosses window seams with a token encoded across one. The next
+// window starts inside the run; it must start at a multiple of four
+// characters from the run's start, or it decodes garbage and the token is
+// lost to both windows. The token is put across the first seam and, in a
+// run longer than two windows, across the second.
+func TestLongBase64RunAcrossASeam(t *testing.T) {
+	e := defaultEngine(t, Options{MaxDecodeDepth: 2})
+	g := tokengen.New(t.Name())
+	tok := g.GitHub("ghp")
+	const size, overlap = 8192, 512
+	for lead := 0; lead < 4; lead++ {
+		prefix := strings.Repeat("x", lead) + "blob: "
+		for _, seam := range []int{size, 2*size - overlap} {
+			for at := seam - 2*overlap - 40; at < seam+20; at += 7 {
+				// plain text whose token is encoded at about offset at
+				textBefore := (at - len(prefix)) * 3 / 4
+				text := strings.Repeat("lorem ipsum ", textBefore/12+1)[:textBefore] + " token " + tok + " end " + strings.Repeat("dolor sit ", 2*size/10)
+				content := []byte(prefix + base64.StdEncoding.EncodeToString([]byte(text)) + "\n")
+				one := e.Detect(source.Fragment{Content: content})
+				got, _, err := e.detectWindows(t.Context(), "", bytes.NewReader(content), size, overlap, nil)
+				if err != nil || len(one) != 1 || len(got) != 1 || got[0].Secret != one[0].Secret {
+					t.Fatalf("lead %d, token at %d: windows found %d, one pass %d (%v)", lead, at, len(got), len(one), err)
+				}
+			}
+		}
+	}
+}
+
+// FuzzSeamCut: the next window starts within the buffer, no further back
+// than two overlaps and an alignment, and inside a base64 run only at a
+// multiple of four characters from the run's start.
+func FuzzSeamCut(f *testing.F) {
+	f.Add([]byte("abc\nQUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=\n"), uint8(8))
+	f.Add([]byte(strings.Repeat("QUJD", 40)), uint8(17))
+	f.Add([]byte("x: "+strings.Repeat("QUJD", 40)+"\nmore\n"), uint8(30))
+	f.Fuzz(func(t *testing.T, buf []byte, ov uint8) {
+		overlap := int(ov)%64 + 4 // windows overlap by far more
+		if len(buf) <= 2*overlap {
+			return
+		}
+		cut := seamCut(buf, 0, overlap, nil)
+		if cut < 1 || cut > len(buf)-overlap || cut < len(buf)-2*overlap-3 {
+			t.Fatalf("cut %d of %d bytes, overlap %d", cut, len(buf), overlap)
+		}
+		if b64Either[buf[cut]] && b64Either[buf[cut-1]] {
+			start := cut - 1
+			for start > 0 && b64Either[buf[start-1]] {
+				start--
+			}
+			if (cut-start)%4 != 0 {
+				t.Fatalf("cut %d is %d characters into a base64 run", cut, cut-start)
+			}
+		}
+	})
+}

@@ -204,10 +204,31 @@ func seamCut(buf []byte, base int64, overlap int, wide *wideEncoding) int {
 	if nl := bytes.LastIndexByte(buf[lo:cut], '\n'); nl >= 0 {
 		cut = lo + nl + 1
 	}
+	cut = alignInBase64Run(buf, cut)
 	if wide != nil {
 		cut -= int((base + int64(cut)) % int64(wide.unit))
 	}
 	return max(cut, 1)
+}
+
+// alignInBase64Run moves a cut that falls inside a run of base64
+// characters back to a multiple of four characters from the run's start,
+// so the next window, which sees the run from the cut, decodes the same
+// bytes as a whole pass does (the encoding's groups are four characters;
+// from elsewhere it decodes to garbage, and a secret encoded across the
+// seam would be lost to both windows). A run that began before this window
+// began at a multiple of four before the window's start, which this cut
+// placed, so the window's start serves as its start. Wrapped runs are cut
+// at a line start, and widths that wrap are multiples of four.
+func alignInBase64Run(buf []byte, cut int) int {
+	if cut <= 0 || cut >= len(buf) || !b64Either[buf[cut]] || !b64Either[buf[cut-1]] {
+		return cut
+	}
+	start := cut - 1
+	for start > 0 && b64Either[buf[start-1]] {
+		start--
+	}
+	return cut - (cut-start)%4
 }
 
 // shift moves a finding from window to stream coordinates: the window
