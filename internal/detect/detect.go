@@ -78,6 +78,9 @@ type streamState struct {
 	// answers per word.
 	window   []byte
 	mentions map[string]bool
+	// mentioned holds the words an earlier window of the stream held: a
+	// file keyword counts anywhere before the secret, however far back
+	mentioned map[string]bool
 	// file, when set, is the whole file of which the stream is a part
 	// (DetectPart) starting at partStart: file keywords count anywhere in
 	// it, and YAML keys above a secret are looked for in it; windowBase
@@ -92,8 +95,9 @@ type streamState struct {
 	pathDone  bool
 }
 
-// mention reports whether the file's path, the window being scanned, or
-// the decoded text content holds one of words.
+// mention reports whether the file's path, the window being scanned (or
+// an earlier one of the stream), or the decoded text content holds one of
+// words.
 func (st *streamState) mention(words [][]byte, content []byte) bool {
 	// at the top level content is the window, already looked at
 	decoded := !st.topLevel(content)
@@ -103,11 +107,17 @@ func (st *streamState) mention(words [][]byte, content []byte) bool {
 		}
 		seen, ok := st.mentions[string(w)]
 		if !ok {
-			seen = containsFold(st.window, w) || containsFold(st.file, w)
+			seen = st.mentioned[string(w)] || containsFold(st.window, w) || containsFold(st.file, w)
 			if st.mentions == nil {
 				st.mentions = map[string]bool{}
 			}
 			st.mentions[string(w)] = seen
+			if seen && !st.mentioned[string(w)] {
+				if st.mentioned == nil {
+					st.mentioned = map[string]bool{}
+				}
+				st.mentioned[string(w)] = true
+			}
 		}
 		if seen || decoded && containsFold(content, w) {
 			return true

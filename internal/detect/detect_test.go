@@ -777,3 +777,21 @@ func FuzzSeamCut(f *testing.F) {
 		}
 	})
 }
+
+// A file keyword counts anywhere before the secret in a stream, not only
+// in the secret's window: a conda recipe over a window long whose only
+// mention of conda is at its top still has its token found.
+func TestFileKeywordInAnEarlierWindow(t *testing.T) {
+	e := defaultEngine(t, Options{MaxDecodeDepth: 2})
+	tok := tokengen.New(t.Name()).Anaconda("up")
+	const size, overlap = 8192, 512
+	content := "# conda recipe\n" + strings.Repeat("build step without the word\n", 3*size/27) + "UPLOAD_WITH=" + tok + "\n"
+	if strings.Contains(strings.ToLower(content[size:]), "conda") {
+		t.Fatal("the word must be in the first window only")
+	}
+	one := e.Detect(source.Fragment{Path: "build.sh", Content: []byte(content)})
+	got, _, err := e.detectWindows(t.Context(), "build.sh", strings.NewReader(content), size, overlap, nil)
+	if err != nil || len(one) != 1 || len(got) != 1 || got[0].Secret != one[0].Secret {
+		t.Fatalf("windows found %d, one pass %d (%v)", len(got), len(one), err)
+	}
+}

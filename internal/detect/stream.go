@@ -176,6 +176,7 @@ func (e *Engine) detectStream(ctx context.Context, st *streamState, r io.Reader,
 		if last {
 			return out, base + int64(len(buf)), nil
 		}
+		e.rememberWords(st, buf)
 		for id, end := range ends {
 			if seamEnd == nil {
 				seamEnd = map[string]int64{}
@@ -192,6 +193,26 @@ func (e *Engine) detectStream(ctx context.Context, st *streamState, r io.Reader,
 		copy(buf, buf[cut:])
 		buf = buf[:len(buf)-cut]
 		base += int64(cut)
+	}
+}
+
+// rememberWords notes the file keywords window holds, for the windows
+// after it (see streamState.mentioned). Imported rules that go by their
+// words gate on the window, as gitleaks' keywords gate on a fragment.
+func (e *Engine) rememberWords(st *streamState, window []byte) {
+	for _, r := range e.rules {
+		if r.byWords {
+			continue
+		}
+		for _, w := range r.fileKeywords {
+			if st.mentioned[string(w)] || !containsFold(window, w) {
+				continue
+			}
+			if st.mentioned == nil {
+				st.mentioned = map[string]bool{}
+			}
+			st.mentioned[string(w)] = true
+		}
 	}
 }
 
