@@ -37,7 +37,9 @@ const maxDeltaChain = 10000
 // output than that from the bytes left in the pack is damaged.
 const maxInflateRatio = 1032
 
-var errCorruptPack = errors.New("damaged pack data")
+// errCorruptPack is damage found in an object's stored bytes, packed or
+// loose (the error says which file).
+var errCorruptPack = errors.New("damaged object data")
 
 // packHeader is one object's header in a pack.
 type packHeader struct {
