@@ -97,7 +97,7 @@ func (e *UnknownRevisionError) Error() string {
 }
 
 // Commits walks the commits selected by opts: every ref's history when no
-// revision is given (notes excluded), else git's range semantics.
+// revision is given, else git's range semantics.
 func (r *Repo) Commits(opts HistoryOptions) (*History, error) {
 	include, exclude, loose, tags, err := r.resolveRevs(opts.Revs)
 	if err != nil {
@@ -275,8 +275,8 @@ type looseRef struct {
 }
 
 // allRefs returns the commits every ref and HEAD point to, peeling tags,
-// and the refs that point at blobs or trees; notes are not history of the
-// project and are skipped.
+// and the refs that point at blobs or trees. Notes (refs/notes/*) are refs
+// like any other: pushed, they publish what their commits hold.
 func (r *Repo) allRefs() ([]plumbing.Hash, []looseRef, []Change, error) {
 	var out []plumbing.Hash
 	var loose []looseRef
@@ -288,7 +288,7 @@ func (r *Repo) allRefs() ([]plumbing.Hash, []looseRef, []Change, error) {
 	}
 	err = refs.ForEach(func(ref *plumbing.Reference) error {
 		name := ref.Name().String()
-		if ref.Type() != plumbing.HashReference || strings.HasPrefix(name, "refs/notes/") {
+		if ref.Type() != plumbing.HashReference {
 			return nil
 		}
 		h, typ, err := r.peel(ref.Hash(), func(tag *object.Tag) {
