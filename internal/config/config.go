@@ -17,6 +17,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/leakhound/leakhound/internal/relax"
 	"github.com/leakhound/leakhound/internal/rule"
 	"github.com/leakhound/leakhound/internal/verify/endpoint"
 	"github.com/leakhound/leakhound/rules"
@@ -212,6 +213,9 @@ func ParseDefaultsTOML() ([]*File, error) {
 		}
 		for i := range f.Rules {
 			f.Rules[i].BuiltIn = true
+			if set := relax.SetExpr(f.Rules[i].Regex); set != f.Rules[i].Regex {
+				f.Rules[i].SetRegex = set
+			}
 		}
 		out = append(out, f)
 	}

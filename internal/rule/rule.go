@@ -39,6 +39,11 @@ type Rule struct {
 	// BuiltIn marks leakhound's own rules (rules/*.toml), tested with the
 	// project; a user's rules are checked for breadth when compiled.
 	BuiltIn bool `toml:"-"`
+	// SetRegex, when set, is what the engine's Set looks for on the rule's
+	// behalf instead of Regex: a looser pattern whose matches include the
+	// regex's (internal/relax), worked out for built-in rules when they
+	// are generated.
+	SetRegex string `toml:"-"`
 }
 
 // Allow says "this is not a secret". Paths and regexes are regular
