@@ -81,6 +81,14 @@ type streamState struct {
 	// mentioned holds the words an earlier window of the stream held: a
 	// file keyword counts anywhere before the secret, however far back
 	mentioned map[string]bool
+	// streaming is set once the stream is known to span several windows:
+	// a rule whose file keywords a window lacks then still runs there
+	// (its id in wordless for that window), and its findings wait in
+	// pending for a later window to mention a word, or are dropped when
+	// none does
+	streaming bool
+	wordless  map[string]bool
+	pending   []finding.Finding
 	// file, when set, is the whole file of which the stream is a part
 	// (DetectPart) starting at partStart: file keywords count anywhere in
 	// it, and YAML keys above a secret are looked for in it; windowBase
@@ -226,7 +234,13 @@ func (e *Engine) scan(path string, content []byte, depth int, st *streamState) [
 			continue
 		}
 		if len(r.fileKeywords) > 0 && !r.byWords && !st.mention(r.fileKeywords, content) {
-			continue
+			if !st.streaming || depth > 0 {
+				continue
+			}
+			if st.wordless == nil {
+				st.wordless = map[string]bool{}
+			}
+			st.wordless[r.ID] = true
 		}
 		e.stats.ruleRuns.Add(1)
 		cands = e.matchRule(cands, r, content, st)

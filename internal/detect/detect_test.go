@@ -795,3 +795,32 @@ func TestFileKeywordInAnEarlierWindow(t *testing.T) {
 		t.Fatalf("windows found %d, one pass %d (%v)", len(got), len(one), err)
 	}
 }
+
+// A file keyword after the secret's window counts too: the token is held
+// until the stream ends and reported once a later window mentions the
+// word; without any mention it is not reported.
+func TestFileKeywordInALaterWindow(t *testing.T) {
+	e := defaultEngine(t, Options{MaxDecodeDepth: 2})
+	tok := tokengen.New(t.Name()).Anaconda("up")
+	const size, overlap = 8192, 512
+	filler := strings.Repeat("build step without the word\n", 3*size/27)
+	for _, tc := range []struct {
+		content string
+		want    int
+	}{
+		{"UPLOAD_WITH=" + tok + "\n" + filler + "# conda recipe\n", 1},
+		{"UPLOAD_WITH=" + tok + "\n" + filler + "# a recipe\n", 0},
+		{"UPLOAD_WITH=" + tok + "\n" + filler + "# conda recipe\n" + filler + "UPLOAD_AGAIN=" + tok + "\n", 2},
+	} {
+		one := e.Detect(source.Fragment{Path: "build.sh", Content: []byte(tc.content)})
+		got, _, err := e.detectWindows(t.Context(), "build.sh", strings.NewReader(tc.content), size, overlap, nil)
+		if err != nil || len(one) != tc.want || len(got) != tc.want {
+			t.Fatalf("windows found %d, one pass %d, want %d (%v)", len(got), len(one), tc.want, err)
+		}
+		for i := range got {
+			if got[i].Line != one[i].Line || got[i].Offset != one[i].Offset {
+				t.Errorf("finding %d: windows %d@%d, one pass %d@%d", i, got[i].Line, got[i].Offset, one[i].Line, one[i].Offset)
+			}
+		}
+	}
+}

@@ -2,8 +2,10 @@ package detect
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"io"
+	"slices"
 	"sync"
 
 	"github.com/leakhound/leakhound/internal/finding"
@@ -142,6 +144,8 @@ func (e *Engine) detectStream(ctx context.Context, st *streamState, r io.Reader,
 			return out, base + int64(len(buf)), err
 		}
 		st.windowBase = base
+		st.streaming = st.streaming || !last
+		clear(st.wordless)
 		found, spans := e.detect(source.Fragment{Path: path, Content: buf}, st)
 		if hook != nil {
 			hook(buf, found)
@@ -169,14 +173,20 @@ func (e *Engine) detectStream(ctx context.Context, st *streamState, r io.Reader,
 				}
 				reaching[secret] = true
 			}
+			if st.wordless[f.RuleID] && f.Decoded == "" {
+				st.pending = append(st.pending, shift(f, base, lineBase, colBase))
+				continue
+			}
 			kept = append(kept, shift(f, base, lineBase, colBase))
 		}
 		seamSecrets = reaching
 		out = append(out, e.capFindings(kept, st)...)
-		if last {
-			return out, base + int64(len(buf)), nil
+		if st.streaming {
+			e.rememberWords(st, buf)
 		}
-		e.rememberWords(st, buf)
+		if last {
+			return e.releasePending(out, st), base + int64(len(buf)), nil
+		}
 		for id, end := range ends {
 			if seamEnd == nil {
 				seamEnd = map[string]int64{}
@@ -194,6 +204,36 @@ func (e *Engine) detectStream(ctx context.Context, st *streamState, r io.Reader,
 		buf = buf[:len(buf)-cut]
 		base += int64(cut)
 	}
+}
+
+// releasePending adds to out, at a stream's end, the findings held for
+// a file keyword (see streamState.streaming) whose rule's words the stream
+// mentioned after all, in offset order.
+func (e *Engine) releasePending(out []finding.Finding, st *streamState) []finding.Finding {
+	if len(st.pending) == 0 {
+		return out
+	}
+	mentioned := map[string]bool{}
+	for _, r := range e.rules {
+		for _, w := range r.fileKeywords {
+			if st.mentioned[string(w)] || containsFold(st.pathBytes, w) {
+				mentioned[r.ID] = true
+			}
+		}
+	}
+	var released []finding.Finding
+	for _, f := range st.pending {
+		if mentioned[f.RuleID] {
+			released = append(released, f)
+		}
+	}
+	st.pending = nil
+	if len(released) == 0 {
+		return out
+	}
+	out = append(out, e.capFindings(released, st)...)
+	slices.SortStableFunc(out, func(a, b finding.Finding) int { return cmp.Compare(a.Offset, b.Offset) })
+	return out
 }
 
 // rememberWords notes the file keywords window holds, for the windows
