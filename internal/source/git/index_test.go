@@ -3,6 +3,7 @@ package git
 import (
 	"bytes"
 	"crypto/sha1"
+	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -120,9 +121,19 @@ func TestCacheTreeInvalidation(t *testing.T) {
 func TestParseIndexRejectsCorruption(t *testing.T) {
 	dir := makeRepo(t, "")
 	data, _ := os.ReadFile(filepath.Join(dir, ".git", "index"))
+	// damage that leaves the index readable is read, as git reads it
+	// (git checks the checksum only in fsck): a flipped timestamp byte
 	bad := append([]byte(nil), data...)
 	bad[20] ^= 0xff
-	if _, err := ParseIndex(bad); err == nil || !strings.Contains(err.Error(), "checksum") {
+	if _, err := ParseIndex(bad); err != nil {
+		t.Fatalf("index with a damaged timestamp: %v", err)
+	}
+	// damage that breaks the layout fails, and the checksum says it is
+	// damage (not a layout to leave to git): an entry count (bytes 8-11)
+	// the file cannot hold
+	bad = append([]byte(nil), data...)
+	copy(bad[8:12], []byte{0xff, 0xff, 0xff, 0xff})
+	if _, err := ParseIndex(bad); err == nil || !strings.Contains(err.Error(), "checksum") || errors.Is(err, errGitLayout) {
 		t.Fatalf("corrupt index: %v", err)
 	}
 	if _, err := ParseIndex(data[:10]); err == nil {
@@ -181,8 +192,9 @@ func FuzzParseIndex(f *testing.F) {
 }
 
 func FuzzParseIndexBody(f *testing.F) {
-	// The checksum stops random mutations early; this target fixes it up so
-	// the fuzzer reaches the entry and extension parsers.
+	// This target fixes the checksum up, so that a body that does not
+	// parse is classified as git's layout or a parse error, never as
+	// damage the checksum caught.
 	dir := makeRepo(f, "")
 	data, _ := os.ReadFile(filepath.Join(dir, ".git", "index"))
 	f.Add(data[:len(data)-hashSize])
