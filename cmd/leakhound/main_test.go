@@ -17,6 +17,7 @@ var raceEnabled bool
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"leakhound": func() { os.Exit(run()) },
+		"rss-of":    func() { os.Exit(rssOf()) },
 	})
 }
 
