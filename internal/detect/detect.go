@@ -78,8 +78,9 @@ type streamState struct {
 	// answers per word.
 	window   []byte
 	mentions map[string]bool
-	// mentioned holds the words an earlier window of the stream held: a
-	// file keyword counts anywhere before the secret, however far back
+	// mentioned holds the words an earlier window of the stream held
+	// (rememberWords): a file keyword counts anywhere before the secret,
+	// however far back
 	mentioned map[string]bool
 	// streaming is set once the stream is known to span several windows:
 	// a rule whose file keywords a window lacks then still runs there
@@ -120,12 +121,6 @@ func (st *streamState) mention(words [][]byte, content []byte) bool {
 				st.mentions = map[string]bool{}
 			}
 			st.mentions[string(w)] = seen
-			if seen && !st.mentioned[string(w)] {
-				if st.mentioned == nil {
-					st.mentioned = map[string]bool{}
-				}
-				st.mentioned[string(w)] = true
-			}
 		}
 		if seen || decoded && containsFold(content, w) {
 			return true
