@@ -31,8 +31,7 @@ const maxLooseHeader = 32
 // looseObject finds object h stored loose in an objects directory: false
 // when it is not there.
 func looseObject(objects string, h plumbing.Hash) (*packedObject, bool, error) {
-	hex := h.String()
-	path := filepath.Join(objects, hex[:2], hex[2:])
+	path := loosePath(objects, h)
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, false, nil
@@ -71,6 +70,12 @@ func looseObject(objects string, h plumbing.Hash) (*packedObject, bool, error) {
 		return &looseReader{r: io.LimitReader(content, size), left: size, f: f}, nil
 	}
 	return obj, true, nil
+}
+
+// loosePath is where object h is stored loose in an objects directory.
+func loosePath(objects string, h plumbing.Hash) string {
+	hex := h.String()
+	return filepath.Join(objects, hex[:2], hex[2:])
 }
 
 // readSmallLoose reads a loose object of n compressed bytes whole: its

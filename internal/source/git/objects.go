@@ -327,9 +327,8 @@ func (s *objectStorage) HasEncodedObject(h plumbing.Hash) error {
 	if p, _ := s.set.find(h); p != nil {
 		return nil
 	}
-	hex := h.String()
 	for _, dir := range s.set.dirs {
-		if _, err := os.Stat(filepath.Join(dir, hex[:2], hex[2:])); err == nil {
+		if _, err := os.Stat(loosePath(dir, h)); err == nil {
 			return nil
 		}
 	}
