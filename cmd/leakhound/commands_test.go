@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -278,7 +279,8 @@ func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
 // encode FORM IN OUT writes IN encoded to OUT. Forms: base64 (one line, no
 // trailing newline), base64-wrapped (76 columns, as base64(1) writes it),
 // utf16le and utf16be (with a byte order mark), utf16le-nobom, utf32le and
-// utf32be (with a byte order mark).
+// utf32be (with a byte order mark), hex (lower case, one line, no trailing
+// newline).
 func cmdEncode(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 3 {
 		ts.Fatalf("usage: encode FORM IN OUT")
@@ -299,6 +301,8 @@ func cmdEncode(ts *testscript.TestScript, neg bool, args []string) {
 	switch args[0] {
 	case "base64":
 		out = []byte(base64.StdEncoding.EncodeToString([]byte(strings.TrimSuffix(in, "\n"))))
+	case "hex":
+		out = []byte(hex.EncodeToString([]byte(strings.TrimSuffix(in, "\n"))))
 	case "base64-wrapped":
 		enc := base64.StdEncoding.EncodeToString([]byte(in))
 		for len(enc) > 76 {

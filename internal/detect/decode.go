@@ -258,7 +258,13 @@ func decodeBase64(content []byte, pieces []piece, n, start, end int, scratch *[]
 		}
 		w += m
 	}
-	decoded = decoded[:w]
+	return textSegment(decoded[:w], start, end, how)
+}
+
+// textSegment returns decoded bytes (in scratch space) as a segment
+// spanning start:end when they hold text: whole when they are mostly
+// text, else their printable runs.
+func textSegment(decoded []byte, start, end int, how string) (segment, bool) {
 	mostly, hasRun := classifyText(decoded)
 	switch {
 	case mostly:
@@ -269,6 +275,68 @@ func decodeBase64(content []byte, pieces []piece, n, start, end int, scratch *[]
 		return segment{}, false
 	}
 	return segment{start: start, end: end, text: decoded, how: how}, true
+}
+
+// minHexRun is the shortest run of hex digits worth decoding (16 bytes).
+const minHexRun = 32
+
+// hexSegments decodes runs of hex digits, two to a byte as hex dumps
+// (xxd -p), Go's and Python's hex encoders and byte-string literals write
+// them, that hold text. Hashes and ids decode to binary and are dropped.
+func hexSegments(content []byte, budget *budget) []segment {
+	return scanHex(content, budget, true)
+}
+
+// scanHex is hexSegments; stride false looks at every byte (the
+// reference the fuzzer holds the strided scan to).
+func scanHex(content []byte, budget *budget, stride bool) []segment {
+	var out []segment
+	for i := 0; i < len(content) && budget.left() > 0; {
+		// outside a run, a run of minHexRun starting at or before j
+		// holds j: when content[j] is not a digit, none starts before it
+		if j := i + minHexRun - 1; stride && j < len(content) && !hexDigit[content[j]] {
+			i = j + 1
+			continue
+		}
+		if !hexDigit[content[i]] {
+			i++
+			continue
+		}
+		start := i
+		for i < len(content) && hexDigit[content[i]] {
+			i++
+		}
+		if i-start < minHexRun {
+			continue
+		}
+		if seg, ok := decodeHexRun(content, start, i, &budget.scratch); ok {
+			budget.spend(len(seg.text))
+			out = append(out, seg)
+		}
+	}
+	return out
+}
+
+// decodeHexRun decodes the run content[start:end] into scratch and returns
+// it as a segment when it holds text. A run of odd length has a digit that
+// is not part of the encoding at one end (a word ending in a-f before the
+// digits): both readings are tried.
+func decodeHexRun(content []byte, start, end int, scratch *[]byte) (segment, bool) {
+	for skip := 0; skip <= (end-start)&1; skip++ {
+		run := content[start+skip : end]
+		run = run[:len(run)&^1]
+		if cap(*scratch) < len(run)/2 {
+			*scratch = make([]byte, len(run)/2)
+		}
+		decoded := (*scratch)[:len(run)/2]
+		for k := range decoded {
+			decoded[k] = hexVal(run[2*k])<<4 | hexVal(run[2*k+1])
+		}
+		if seg, ok := textSegment(decoded, start, end, "hex"); ok {
+			return seg, true
+		}
+	}
+	return segment{}, false
 }
 
 // minTextGroups is how many 4-character groups in a row must be able to

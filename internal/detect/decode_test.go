@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"testing"
@@ -42,6 +43,9 @@ func TestDecodedSecretsPointAtTheEncodedSpan(t *testing.T) {
 		{"nested: dockerconfigjson", ".dockerconfigjson: " + dockerAuth, "base64, then base64", dockerAuth},
 		{"percent-encoded", "url=https%3A%2F%2Fconda.anaconda.org%2Ft%2F" + ana + "%2Fch", "percent-encoding", "url=https%3A%2F%2Fconda.anaconda.org%2Ft%2F" + ana + "%2Fch"},
 		{"json escapes", `{"k": "ANACONDA_API_TOKEN\u003d` + ana + `"}`, "escapes", `ANACONDA_API_TOKEN\u003d` + ana},
+		{"hex", `seed = "` + hex.EncodeToString([]byte("GH_TOKEN="+tok)) + `"`, "hex", hex.EncodeToString([]byte("GH_TOKEN=" + tok))},
+		{"upper-case hex after a word ending in a hex letter", "name" + strings.ToUpper(hex.EncodeToString([]byte(tok))) + ";", "hex", "e" + strings.ToUpper(hex.EncodeToString([]byte(tok)))},
+		{"hex, then base64", "v=" + hex.EncodeToString([]byte(b64)), "hex, then base64", hex.EncodeToString([]byte(b64))},
 	}
 	e := decodingEngine(t)
 	for _, c := range cases {
@@ -142,6 +146,37 @@ func FuzzBase64Segments(f *testing.F) {
 		// the strided scan finds exactly what a byte-by-byte one does
 		ref := budget{n: 1 << 20}
 		want := scanBase64(content, &ref, false)
+		if len(got) != len(want) {
+			t.Fatalf("%d segments, byte-by-byte scan finds %d", len(got), len(want))
+		}
+		for i := range got {
+			if got[i].start != want[i].start || got[i].end != want[i].end || !bytes.Equal(got[i].text, want[i].text) {
+				t.Fatalf("segment %d differs: %d-%d vs %d-%d", i, got[i].start, got[i].end, want[i].start, want[i].end)
+			}
+		}
+	})
+}
+
+// Hashes, ids and binary in hex decode to bytes that are not text and are
+// not scanned again.
+func TestHexOfBinaryIsNotDecoded(t *testing.T) {
+	g := tokengen.New(t.Name())
+	content := []byte("commit " + g.Hex(40) + "\nsha256:" + g.Hex(64) + "\nkey " + strings.ToUpper(g.Hex(128)) + "\n")
+	b := budget{n: 1 << 20}
+	if segs := hexSegments(content, &b); len(segs) != 0 {
+		t.Fatalf("%d segments from hashes", len(segs))
+	}
+}
+
+func FuzzHexSegments(f *testing.F) {
+	f.Add([]byte("x=" + hex.EncodeToString([]byte("hello secret world 12345"))))
+	f.Add([]byte("dead" + hex.EncodeToString([]byte("an odd run of hex digits")) + "f"))
+	f.Fuzz(func(t *testing.T, content []byte) {
+		b := budget{n: 1 << 20}
+		got := hexSegments(content, &b)
+		checkSegments(t, content, got)
+		ref := budget{n: 1 << 20}
+		want := scanHex(content, &ref, false)
 		if len(got) != len(want) {
 			t.Fatalf("%d segments, byte-by-byte scan finds %d", len(got), len(want))
 		}
