@@ -57,6 +57,11 @@ type Plan struct {
 	Fallback     []string
 	FallbackWhy  string
 	FallbackBase string
+	// Definition names the files, as paths in the repository, that define
+	// the CI job running now when the commits being scanned choose its
+	// definition (a pull request's own workflow, a pushed .gitlab-ci.yml):
+	// a change to them can weaken or skip the check it is judged by.
+	Definition []string
 }
 
 // ErrNoPlatform means no CI platform was recognised and no range given.
@@ -79,6 +84,7 @@ func Make(in Input) (Plan, error) {
 		p.Base, p.Head = rangeEnds(p.Revs)
 		return p, nil
 	}
+	p.Definition = definition(p.Platform, in.Getenv)
 	switch p.Platform {
 	case GitHub:
 		return p, planGitHub(&p, in)
@@ -90,6 +96,38 @@ func Make(in Input) (Plan, error) {
 		return p, ErrNoPlatform
 	}
 	return p, nil
+}
+
+// definition names the repository files that define the running job,
+// when the revision being built supplies them. On GitHub that is the
+// workflow file (GITHUB_WORKFLOW_REF, "owner/repo/PATH@REF") of this
+// repository, except under pull_request_target, which runs the base
+// branch's workflow; on GitLab, CI_CONFIG_PATH (default .gitlab-ci.yml)
+// unless it lives in another project; on Azure Pipelines, whose YAML path
+// is not in the environment, the default file names.
+func definition(platform Platform, getenv func(string) string) []string {
+	switch platform {
+	case GitHub:
+		if getenv("GITHUB_EVENT_NAME") == "pull_request_target" {
+			return nil
+		}
+		ref, _, _ := strings.Cut(getenv("GITHUB_WORKFLOW_REF"), "@")
+		repo := getenv("GITHUB_REPOSITORY")
+		if path, ok := strings.CutPrefix(ref, repo+"/"); ok && repo != "" && path != "" {
+			return []string{path}
+		}
+	case GitLab:
+		path := getenv("CI_CONFIG_PATH")
+		if path == "" {
+			return []string{".gitlab-ci.yml"}
+		}
+		if !strings.ContainsAny(path, ":@") {
+			return []string{strings.TrimPrefix(path, "/")}
+		}
+	case Azure:
+		return []string{"azure-pipelines.yml", ".azure-pipelines.yml"}
+	}
+	return nil
 }
 
 // rangeEnds finds the base and head of revision arguments: A..B gives A

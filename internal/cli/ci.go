@@ -114,10 +114,18 @@ func choosePolicy(e *env, o *commonOpts, repo *git.Repo, plan ciplan.Plan) ([]st
 			fmt.Fprintln(e.io.Err, "leakhound: warning: the range has no base commit, so the repository's .leakhound.toml and .leakhoundignore are not applied (they would judge the commits that carry them); pass --policy-from REV or --trust-head-policy to use them")
 		}
 	}
-	if plan.Base == "" || plan.Head == "" || o.trustHeadPolicy {
+	if plan.Base == "" || plan.Head == "" {
 		return nil, nil
 	}
-	changes, err := policyChanges(repo, plan.Base, plan.Head)
+	var changes []string
+	var err error
+	if !o.trustHeadPolicy {
+		changes, err = policyChanges(repo, plan.Base, plan.Head)
+	}
+	var defChanges []string
+	if err == nil {
+		defChanges, err = definitionChanges(repo, plan)
+	}
 	if err != nil {
 		var unknown *git.UnknownRevisionError
 		if errors.As(err, &unknown) {
@@ -129,6 +137,14 @@ func choosePolicy(e *env, o *commonOpts, repo *git.Repo, plan ciplan.Plan) ([]st
 	for _, c := range changes {
 		note := fmt.Sprintf("policy change in the range: %s; it is not applied to the commits it comes with (policy is read from %s)", c, o.policy.where)
 		fmt.Fprintf(e.io.Err, "leakhound: %s\n", note)
+		notes = append(notes, note)
+	}
+	for _, c := range defChanges {
+		note := fmt.Sprintf("CI definition change in the range: %s; this job runs the changed version, which can weaken or skip this check: review it, and require the check from a ruleset or the base branch (see the README's \"Who decides the policy\")", c)
+		fmt.Fprintf(e.io.Err, "leakhound: warning: %s\n", note)
+		if line := report.Warning(plan.Platform, "leakhound: CI definition changed", note); line != "" {
+			fmt.Fprintln(e.io.Err, line)
+		}
 		notes = append(notes, note)
 	}
 	return notes, nil

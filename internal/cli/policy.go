@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/leakhound/leakhound/internal/ciplan"
 	"github.com/leakhound/leakhound/internal/config"
@@ -84,7 +87,6 @@ var policyFiles = []string{".leakhound.toml", ".leakhoundignore"}
 // policyChanges lists the policy files that differ between base and head:
 // changes a range makes to the rules that judge it, never applied to it.
 func policyChanges(repo *git.Repo, base, head string) ([]string, error) {
-	var out []string
 	names := slices.Clone(policyFiles)
 	for _, rev := range []string{base, head} {
 		// a baseline named in either config is policy too
@@ -94,6 +96,18 @@ func policyChanges(repo *git.Repo, base, head string) ([]string, error) {
 			}
 		}
 	}
+	return fileChanges(repo, base, head, names)
+}
+
+// fileChanges says which of the named files head changes ("NAME is
+// added", "is deleted" or "is changed") since it left base: what base
+// gained after that is not the change's doing.
+func fileChanges(repo *git.Repo, base, head string, names []string) ([]string, error) {
+	base, err := repo.ForkPoint(base, head)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
 	for _, name := range names {
 		a, errA := repo.FileAt(base, name)
 		b, errB := repo.FileAt(head, name)
@@ -112,4 +126,35 @@ func policyChanges(repo *git.Repo, base, head string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// localAction matches a step that runs an action from the repository
+// itself (uses: ./path), whose files the change controls as well.
+var localAction = regexp.MustCompile(`(?m)^[\s-]*uses:\s*['"]?\./([^\s'"#@]*)`)
+
+// definitionChanges lists the changes a range makes to the files that
+// define the CI job judging it (plan.Definition, and the local actions a
+// GitHub workflow runs at either end). They cannot be undone from here:
+// the job already runs the changed version.
+func definitionChanges(repo *git.Repo, plan ciplan.Plan) ([]string, error) {
+	names := slices.Clone(plan.Definition)
+	if plan.Platform == ciplan.GitHub {
+		for _, wf := range plan.Definition {
+			for _, rev := range []string{plan.Base, plan.Head} {
+				data, err := repo.FileAt(rev, wf)
+				if err != nil {
+					continue
+				}
+				for _, m := range localAction.FindAllSubmatch(data, -1) {
+					dir := strings.TrimSuffix(path.Clean(string(m[1])), "/")
+					for _, f := range []string{"action.yml", "action.yaml"} {
+						if name := path.Join(dir, f); !slices.Contains(names, name) {
+							names = append(names, name)
+						}
+					}
+				}
+			}
+		}
+	}
+	return fileChanges(repo, plan.Base, plan.Head, names)
 }

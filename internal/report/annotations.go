@@ -25,6 +25,18 @@ func Annotation(platform ciplan.Platform, f *finding.Finding) string {
 	return ""
 }
 
+// Warning renders a warning about the run (not about a finding) as the CI
+// platform's log command, or "" for a platform without one.
+func Warning(platform ciplan.Platform, title, msg string) string {
+	switch platform {
+	case ciplan.GitHub:
+		return fmt.Sprintf("::warning title=%s::%s", ghProperty(title), ghData(msg))
+	case ciplan.Azure:
+		return fmt.Sprintf("##vso[task.logissue type=warning]%s", azProperty(msg))
+	}
+	return ""
+}
+
 func ghData(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
 }

@@ -574,6 +574,41 @@ func (r *Repo) RemoteBranches() ([]string, error) {
 	return out, err
 }
 
+// ForkPoint returns where head left base: their merge base (the first,
+// when criss-cross merges leave several), or base itself when they share
+// no history. What head changes is the difference from there, as a pull
+// request shows it, whatever base gained since.
+func (r *Repo) ForkPoint(base, head string) (string, error) {
+	var commits [2]*object.Commit
+	for i, rev := range []string{base, head} {
+		h, err := r.repo.ResolveRevision(rev)
+		if errors.Is(err, errNoSuchRevision) {
+			return "", &UnknownRevisionError{Rev: rev}
+		}
+		if err != nil {
+			return "", err
+		}
+		c, typ, err := r.peel(h, func(*object.Tag) {})
+		if err != nil {
+			return "", err
+		}
+		if typ != plumbing.CommitObject {
+			return "", &UnknownRevisionError{Rev: rev, NotCommit: true}
+		}
+		if commits[i], err = r.repo.CommitObject(c); err != nil {
+			return "", fmt.Errorf("commit %s: %w", c, err)
+		}
+	}
+	bases, err := commits[0].MergeBase(commits[1])
+	if err != nil {
+		return "", fmt.Errorf("merge base of %s and %s: %w", base, head, err)
+	}
+	if len(bases) == 0 {
+		return base, nil
+	}
+	return bases[0].Hash.String(), nil
+}
+
 // FileAt returns the content of path in the tree of commit rev; an error
 // wrapping os.ErrNotExist when the commit has no such file.
 func (r *Repo) FileAt(rev, path string) ([]byte, error) {
