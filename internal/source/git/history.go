@@ -394,6 +394,7 @@ func CommitMeta(c *object.Commit) *finding.Commit {
 // walked.
 func (r *Repo) ScanHistory(ctx context.Context, h *History, workers int, opts ScanOptions) ([]finding.Finding, error) {
 	b := newBlobScanner(opts)
+	b.partial = r.IsPartial()
 	differ, err := r.Clone()
 	if err != nil {
 		return nil, err
@@ -546,6 +547,30 @@ func (r *Repo) diffWalk(ctx context.Context, h *History, trees map[plumbing.Hash
 		}
 	}
 	return ctx.Err()
+}
+
+// partialCloneHint says why blobs are missing from a partial clone and
+// how to get them.
+const partialCloneHint = "this is a partial clone (git clone --filter), which fetched no such blobs; scan a clone made without --filter (actions/checkout: no filter input)"
+
+// IsPartial reports whether this is a partial clone: a remote promises
+// the objects the clone's filter left out (remote.NAME.promisor, or the
+// older extensions.partialClone).
+func (r *Repo) IsPartial() bool {
+	cfg, err := r.objects.Config()
+	if err != nil || cfg.Raw == nil {
+		return false
+	}
+	if cfg.Raw.Section("extensions").Option("partialclone") != "" {
+		return true
+	}
+	for _, remote := range cfg.Raw.Section("remote").Subsections {
+		switch strings.ToLower(remote.Option("promisor")) {
+		case "true", "yes", "on", "1":
+			return true
+		}
+	}
+	return false
 }
 
 // IsShallow reports whether this is a shallow clone.

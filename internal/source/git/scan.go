@@ -70,6 +70,9 @@ type blobScanner struct {
 	blobs     memo.Map[blobKey, *blobResult]
 	sensitive memo.Map[string, bool] // paths whose findings depend on the path
 	recent    recentBlobs            // for part scans (part.go)
+	// partial is set in a partial clone, where a missing blob is most
+	// likely one the clone's filter left out.
+	partial bool
 }
 
 type blobKey struct {
@@ -221,6 +224,9 @@ func (b *blobScanner) problem(c Change, err error) {
 	if !errors.As(err, &tl) {
 		err = fmt.Errorf("blob %s: %w", c.New, err)
 	}
+	if b.partial && errors.Is(err, plumbing.ErrObjectNotFound) {
+		err = fmt.Errorf("%w (%s)", err, partialCloneHint)
+	}
 	b.opts.Problem(source.Problem{Path: where, Reason: err.Error()})
 }
 
@@ -228,6 +234,7 @@ func (b *blobScanner) problem(c Change, err error) {
 // workers, and returns what they introduce.
 func (r *Repo) ScanChanges(ctx context.Context, changes []Change, workers int, opts ScanOptions) ([]finding.Finding, error) {
 	b := newBlobScanner(opts)
+	b.partial = r.IsPartial()
 	items := make(chan Change, len(changes))
 	for _, c := range changes {
 		items <- c
