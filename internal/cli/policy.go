@@ -128,8 +128,9 @@ func fileChanges(repo *git.Repo, base, head string, names []string) ([]string, e
 	return out, nil
 }
 
-// localAction matches a step that runs an action from the repository
-// itself (uses: ./path), whose files the change controls as well.
+// localAction matches a step or job that runs an action or a reusable
+// workflow from the repository itself (uses: ./path), whose files the
+// change controls as well.
 var localAction = regexp.MustCompile(`(?m)^[\s-]*uses:\s*['"]?\./([^\s'"#@]*)`)
 
 // definitionChanges lists the changes a range makes to the files that
@@ -146,9 +147,13 @@ func definitionChanges(repo *git.Repo, plan ciplan.Plan) ([]string, error) {
 					continue
 				}
 				for _, m := range localAction.FindAllSubmatch(data, -1) {
-					dir := strings.TrimSuffix(path.Clean(string(m[1])), "/")
-					for _, f := range []string{"action.yml", "action.yaml"} {
-						if name := path.Join(dir, f); !slices.Contains(names, name) {
+					target := path.Clean(string(m[1]))
+					files := []string{path.Join(target, "action.yml"), path.Join(target, "action.yaml")}
+					if strings.HasSuffix(target, ".yml") || strings.HasSuffix(target, ".yaml") {
+						files = []string{target} // a reusable workflow
+					}
+					for _, name := range files {
+						if !slices.Contains(names, name) {
 							names = append(names, name)
 						}
 					}
