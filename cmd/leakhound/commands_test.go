@@ -598,3 +598,24 @@ func exitStatus(ts *testscript.TestScript, prog string, err error) int {
 	}
 	return ee.ExitCode()
 }
+
+// deeptree DEPTH NAMELEN FILE OUT writes to OUT a git fast-import stream of
+// one commit on refs/heads/main holding FILE's content at a path DEPTH
+// directories deep, each directory's name NAMELEN bytes long.
+func cmdDeepTree(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 4 {
+		ts.Fatalf("usage: deeptree DEPTH NAMELEN FILE OUT")
+	}
+	depth, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	n, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	data := ts.ReadFile(args[2])
+	var b strings.Builder
+	fmt.Fprintf(&b, "commit refs/heads/main\ncommitter A <a@example.com> 1700000000 +0000\ndata 4\ndeep\nM 100644 inline ")
+	for range depth {
+		b.WriteString(strings.Repeat("d", n) + "/")
+	}
+	fmt.Fprintf(&b, "%s\ndata %d\n%s\n", filepath.Base(args[2]), len(data), data)
+	ts.Check(os.WriteFile(ts.MkAbs(args[3]), []byte(b.String()), 0o644))
+}

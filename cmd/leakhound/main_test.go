@@ -84,6 +84,7 @@ func TestScripts(t *testing.T) {
 			"maxrss":     cmdMaxRSS,
 			"interrupt":  cmdInterrupt,
 			"junitparse": cmdJUnitParse,
+			"deeptree":   cmdDeepTree,
 			"crlf":       cmdRewrite(func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") }),
 			"chomp":      cmdRewrite(func(s string) string { return strings.TrimSuffix(s, "\n") }),
 		},

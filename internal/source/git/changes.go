@@ -91,7 +91,18 @@ type treeDiff struct {
 	repo    *Repo
 	changed []Change
 	deleted []plumbing.Hash
+	// dir is the directory being compared, with its separator ("a/b/",
+	// "REF:" for a tree a ref names, "" at the root): one buffer, extended
+	// and cut back as the walk descends, so a deep tree costs its path's
+	// length once, not once per level.
+	dir   []byte
+	depth int
 }
+
+// maxTreeDepth bounds how deeply trees nest, as git's core.maxTreeDepth
+// does by default: the walk recurses, and a tree nested deeper is an
+// error rather than a crash.
+const maxTreeDepth = 4096
 
 func isTree(m filemode.FileMode) bool { return m&0o170000 == 0o040000 }
 
@@ -104,10 +115,46 @@ func isBlob(m filemode.FileMode) bool {
 	return t == 0o100000 || t == 0o120000
 }
 
-// diff compares old with new (either nil when absent) below prefix, walking
-// both in git's order: entries with the same name meet, and a name that
-// changed between file and directory is a removal and an addition.
-func (d *treeDiff) diff(prefix string, old, new *tree) error {
+// at sets the directory being compared to dir (a path without a trailing
+// separator; "" for the root), for walks that keep their own paths.
+func (d *treeDiff) at(dir string) {
+	d.dir = append(d.dir[:0], dir...)
+	d.depth = 0
+	if dir != "" {
+		d.dir = append(d.dir, '/')
+		d.depth = strings.Count(dir, "/") + 1
+	}
+}
+
+// path is the path of the entry name in the directory being compared.
+func (d *treeDiff) path(name []byte) string {
+	return string(d.dir) + string(name)
+}
+
+// descend runs walk with the directory being compared set to its
+// subdirectory name, and sets it back.
+func (d *treeDiff) descend(name []byte, walk func() error) error {
+	if d.depth >= maxTreeDepth {
+		shown := d.dir
+		if len(shown) > 120 {
+			shown = append(shown[:120:120], "..."...)
+		}
+		return fmt.Errorf("tree at %q (%d bytes of path) is nested deeper than %d levels, which git refuses too (core.maxTreeDepth)", shown, len(d.dir), maxTreeDepth)
+	}
+	n := len(d.dir)
+	d.dir = append(append(d.dir, name...), '/')
+	d.depth++
+	err := walk()
+	d.dir = d.dir[:n]
+	d.depth--
+	return err
+}
+
+// diff compares old with new (either nil when absent) in the directory
+// being compared, walking both in git's order: entries with the same name
+// meet, and a name that changed between file and directory is a removal
+// and an addition.
+func (d *treeDiff) diff(old, new *tree) error {
 	if old != nil && new != nil && old.hash == new.hash {
 		return nil // an empty commit, or a merge that took one side whole
 	}
@@ -117,18 +164,18 @@ func (d *treeDiff) diff(prefix string, old, new *tree) error {
 	for ook || nok {
 		switch c := compareEntries(o, ook, n, nok); {
 		case c < 0:
-			if err := d.removed(join(prefix, string(o.name)), o); err != nil {
+			if err := d.removed(o.name, o); err != nil {
 				return err
 			}
 			o, ook = or.next()
 		case c > 0:
-			if err := d.entry(join(prefix, string(n.name)), treeEntry{}, false, n); err != nil {
+			if err := d.entry(n.name, treeEntry{}, false, n); err != nil {
 				return err
 			}
 			n, nok = nr.next()
 		default:
 			if o.hash != n.hash || o.mode != n.mode {
-				if err := d.entry(join(prefix, string(n.name)), o, true, n); err != nil {
+				if err := d.entry(n.name, o, true, n); err != nil {
 					return err
 				}
 			}
@@ -142,13 +189,15 @@ func (d *treeDiff) diff(prefix string, old, new *tree) error {
 	return nr.err
 }
 
-func (d *treeDiff) entry(path string, o treeEntry, had bool, e treeEntry) error {
+// entry compares the entry name of the directory being compared, now e,
+// with what it was (o, if had).
+func (d *treeDiff) entry(name []byte, o treeEntry, had bool, e treeEntry) error {
 	if had && o.hash == e.hash && o.mode == e.mode {
 		return nil
 	}
 	switch {
 	case isTree(e.mode):
-		oldTree, err := d.oldTree(path, o, had)
+		oldTree, err := d.oldTree(name, o, had)
 		if err != nil {
 			return err
 		}
@@ -156,30 +205,30 @@ func (d *treeDiff) entry(path string, o treeEntry, had bool, e treeEntry) error 
 		if err != nil {
 			return err
 		}
-		return d.diff(path, oldTree, t)
+		return d.descend(name, func() error { return d.diff(oldTree, t) })
 	case isBlob(e.mode):
-		return d.blobChanged(path, e.hash, o, had)
+		return d.blobChanged(name, e.hash, o, had)
 	}
 	return nil // submodules (gitlinks) are not content of this repository
 }
 
-// oldTree returns what a directory now at path replaces: the previous
+// oldTree returns what a directory now at name replaces: the previous
 // entry's tree, or nil (after recording a replaced file as deleted).
-func (d *treeDiff) oldTree(path string, o treeEntry, had bool) (*tree, error) {
+func (d *treeDiff) oldTree(name []byte, o treeEntry, had bool) (*tree, error) {
 	switch {
 	case had && isTree(o.mode):
 		return d.repo.readTree(o.hash)
 	case had:
-		return nil, d.removed(path, o)
+		return nil, d.removed(name, o)
 	}
 	return nil, nil
 }
 
-// blobChanged records the blob now at path, whose previous entry (if had)
+// blobChanged records the blob now at name, whose previous entry (if had)
 // was o: nothing when only the mode changed, a change otherwise.
-func (d *treeDiff) blobChanged(path string, h plumbing.Hash, o treeEntry, had bool) error {
+func (d *treeDiff) blobChanged(name []byte, h plumbing.Hash, o treeEntry, had bool) error {
 	if had && isTree(o.mode) {
-		if err := d.removed(path, o); err != nil {
+		if err := d.removed(name, o); err != nil {
 			return err
 		}
 		had = false
@@ -187,7 +236,7 @@ func (d *treeDiff) blobChanged(path string, h plumbing.Hash, o treeEntry, had bo
 	if had && o.hash == h {
 		return nil // mode-only change
 	}
-	c := Change{Path: path, New: h}
+	c := Change{Path: d.path(name), New: h}
 	if had && isBlob(o.mode) {
 		c.Old = []plumbing.Hash{o.hash}
 	}
@@ -195,8 +244,9 @@ func (d *treeDiff) blobChanged(path string, h plumbing.Hash, o treeEntry, had bo
 	return nil
 }
 
-// removed records the blobs under a deleted entry as rename candidates.
-func (d *treeDiff) removed(path string, o treeEntry) error {
+// removed records the blobs under a deleted entry, name in the directory
+// being compared, as rename candidates.
+func (d *treeDiff) removed(name []byte, o treeEntry) error {
 	switch {
 	case isBlob(o.mode):
 		d.deleted = append(d.deleted, o.hash)
@@ -205,7 +255,7 @@ func (d *treeDiff) removed(path string, o treeEntry) error {
 		if err != nil {
 			return err
 		}
-		return d.diff(path, t, nil)
+		return d.descend(name, func() error { return d.diff(t, nil) })
 	}
 	return nil
 }
@@ -234,13 +284,6 @@ func (d *treeDiff) finish() []Change {
 	return out
 }
 
-func join(prefix, name string) string {
-	if prefix == "" || strings.HasSuffix(prefix, ":") {
-		return prefix + name // a tree named by a ref: "REF:PATH"
-	}
-	return prefix + "/" + name
-}
-
 // commitChanges lists what commit c introduces relative to its parents,
 // whose trees treeOf finds. For a merge, a path counts only when its blob
 // differs from every parent's.
@@ -266,7 +309,7 @@ func (r *Repo) commitChanges(c *object.Commit, treeOf func(commit plumbing.Hash)
 	if len(parents) > 0 {
 		first = parents[0]
 	}
-	if err := d.diff("", first, t); err != nil {
+	if err := d.diff(first, t); err != nil {
 		return nil, err
 	}
 	metaChange := commitMetaChange(c, d.changed, meta)

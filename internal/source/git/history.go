@@ -345,8 +345,8 @@ func (r *Repo) looseChanges(l looseRef) ([]Change, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ref %s: %w", l.name, err)
 	}
-	d := &treeDiff{repo: r}
-	if err := d.diff(l.name+":", nil, t); err != nil {
+	d := &treeDiff{repo: r, dir: []byte(l.name + ":")} // "REF:PATH"
+	if err := d.diff(nil, t); err != nil {
 		return nil, fmt.Errorf("ref %s: %w", l.name, err)
 	}
 	return d.changed, nil

@@ -104,21 +104,25 @@ func (s *stagedDiff) dir(prefix string, head *tree, entries []IndexEntry) error 
 		h, had := headByName[name]
 		delete(headByName, name)
 		if !isDir {
-			// the path points into the mapped index: keep a copy
-			if err := s.blobChanged(strings.Clone(entries[i].Path), entries[i].Hash, h, had); err != nil {
+			s.at(prefix)
+			if err := s.blobChanged([]byte(name), entries[i].Hash, h, had); err != nil {
 				return err
 			}
 			i++
 			continue
 		}
-		sub := join(prefix, name)
+		sub := name
+		if prefix != "" {
+			sub = prefix + "/" + name
+		}
 		// entries below sub are contiguous: they sort between "sub/" and "sub0"
 		end := i + sort.Search(len(entries)-i, func(j int) bool { return entries[i+j].Path >= sub+"0" })
 		if cached, ok := s.cache[sub]; ok && had && isTree(h.mode) && cached == h.hash {
 			i = end // staged exactly as HEAD has it: not even read
 			continue
 		}
-		subHead, err := s.oldTree(sub, h, had)
+		s.at(prefix)
+		subHead, err := s.oldTree([]byte(name), h, had)
 		if err != nil {
 			return err
 		}
@@ -127,8 +131,9 @@ func (s *stagedDiff) dir(prefix string, head *tree, entries []IndexEntry) error 
 		}
 		i = end
 	}
+	s.at(prefix)
 	for name, h := range headByName {
-		if err := s.removed(join(prefix, name), h); err != nil {
+		if err := s.removed([]byte(name), h); err != nil {
 			return err
 		}
 	}
