@@ -104,8 +104,8 @@ type Finding struct {
 	Decoded string
 	// Location says what a finding in git history is in when it is not a
 	// file's content: "message", "author" or "committer" of its commit,
-	// "path" (the file's name), or "tag" (an annotated tag's message or
-	// tagger). Empty for file content.
+	// "path" (the file's name), "tag" (an annotated tag's message or
+	// tagger), or "ref" (a branch's or tag's name). Empty for file content.
 	Location string
 
 	Commit       *Commit

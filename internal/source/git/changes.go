@@ -28,7 +28,7 @@ type Change struct {
 
 // Section is where in a Change's Meta one kind of metadata starts, and
 // what findings there report: Location ("message", "author", "committer",
-// "path", "tag") and Path.
+// "path", "tag", "ref") and Path.
 type Section struct {
 	Start    int
 	Location string

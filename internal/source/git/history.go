@@ -275,8 +275,10 @@ type looseRef struct {
 }
 
 // allRefs returns the commits every ref and HEAD point to, peeling tags,
-// and the refs that point at blobs or trees. Notes (refs/notes/*) are refs
-// like any other: pushed, they publish what their commits hold.
+// the refs that point at blobs or trees, and the metadata to scan besides
+// commits: annotated tags' messages and taggers, and the refs' names.
+// Notes (refs/notes/*) are refs like any other: pushed, they publish what
+// their commits hold.
 func (r *Repo) allRefs() ([]plumbing.Hash, []looseRef, []Change, error) {
 	var out []plumbing.Hash
 	var loose []looseRef
@@ -286,8 +288,12 @@ func (r *Repo) allRefs() ([]plumbing.Hash, []looseRef, []Change, error) {
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("listing refs: %w", err)
 	}
+	// ref names are published with the refs (a branch named after a
+	// token): one metadata change holds them all
+	var names metaBuilder
 	err = refs.ForEach(func(ref *plumbing.Reference) error {
 		name := ref.Name().String()
+		names.add("ref", name, name)
 		if ref.Type() != plumbing.HashReference {
 			return nil
 		}
@@ -310,6 +316,9 @@ func (r *Repo) allRefs() ([]plumbing.Hash, []looseRef, []Change, error) {
 	})
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	if names.c.Meta != nil {
+		tags = append(tags, names.c)
 	}
 	head, err := r.repo.Head()
 	switch {

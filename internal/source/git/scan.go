@@ -207,7 +207,7 @@ func (b *blobScanner) metadata(c Change) []finding.Finding {
 		f.Line = lines + 1
 		f.EndLine = f.Line + bytes.Count(c.Meta[f.Offset:f.End], []byte{'\n'})
 		f.Path, f.Location, f.Commit = sec.Path, sec.Location, c.Commit
-		if f.Location == "path" {
+		if f.Location == "path" || f.Location == "ref" {
 			// the name holds the secret: never in a report or a fingerprint
 			f.Path = strings.ReplaceAll(f.Path, f.Secret.Reveal(), f.Secret.String())
 		}
