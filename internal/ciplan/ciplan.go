@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -62,6 +63,10 @@ type Plan struct {
 	// definition (a pull request's own workflow, a pushed .gitlab-ci.yml):
 	// a change to them can weaken or skip the check it is judged by.
 	Definition []string
+	// Refs name the branch or tag the run is about (pushed, or a pull
+	// request's source), as the platform gives them: scanned as text,
+	// since a name is published with its ref.
+	Refs []string
 }
 
 // ErrNoPlatform means no CI platform was recognised and no range given.
@@ -85,6 +90,7 @@ func Make(in Input) (Plan, error) {
 		return p, nil
 	}
 	p.Definition = definition(p.Platform, in.Getenv)
+	p.Refs = refNames(p.Platform, in.Getenv)
 	switch p.Platform {
 	case GitHub:
 		return p, planGitHub(&p, in)
@@ -128,6 +134,27 @@ func definition(platform Platform, getenv func(string) string) []string {
 		return []string{"azure-pipelines.yml", ".azure-pipelines.yml"}
 	}
 	return nil
+}
+
+// refNames are the names of the refs a run is about, from the platform's
+// variables: the pushed ref and a pull request's source branch.
+func refNames(platform Platform, getenv func(string) string) []string {
+	var vars []string
+	switch platform {
+	case GitHub:
+		vars = []string{"GITHUB_REF", "GITHUB_HEAD_REF"}
+	case GitLab:
+		vars = []string{"CI_COMMIT_REF_NAME", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"}
+	case Azure:
+		vars = []string{"BUILD_SOURCEBRANCH", "SYSTEM_PULLREQUEST_SOURCEBRANCH"}
+	}
+	var out []string
+	for _, v := range vars {
+		if name := getenv(v); name != "" && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // rangeEnds finds the base and head of revision arguments: A..B gives A

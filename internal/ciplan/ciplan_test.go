@@ -146,3 +146,24 @@ func TestDefinition(t *testing.T) {
 		}
 	}
 }
+
+// TestRefNames takes the names of the refs a run is about from each
+// platform's variables, each once.
+func TestRefNames(t *testing.T) {
+	vars := map[string]string{
+		"GITHUB_REF": "refs/pull/7/merge", "GITHUB_HEAD_REF": "feature/x",
+		"CI_COMMIT_REF_NAME": "topic", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME": "topic",
+		"BUILD_SOURCEBRANCH": "refs/heads/dev",
+	}
+	getenv := func(k string) string { return vars[k] }
+	for platform, want := range map[Platform]string{
+		GitHub: "refs/pull/7/merge feature/x",
+		GitLab: "topic",
+		Azure:  "refs/heads/dev",
+		Local:  "",
+	} {
+		if got := strings.Join(refNames(platform, getenv), " "); got != want {
+			t.Errorf("%s: %q, want %q", platform, got, want)
+		}
+	}
+}

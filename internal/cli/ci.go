@@ -160,7 +160,7 @@ func ciCommits(repo *git.Repo, plan *ciplan.Plan, e *env) (*git.History, error) 
 		if err != nil {
 			return nil, usagef("ci: %v", err)
 		}
-		return repo.Commits(git.HistoryOptions{Revs: spec})
+		return repo.Commits(git.HistoryOptions{Revs: spec, RefNames: plan.Refs})
 	}
 	shallow, err := repo.IsShallow()
 	if err != nil {

@@ -23,6 +23,10 @@ type HistoryOptions struct {
 	// ScanHistory then walks the commits while it diffs and scans them,
 	// and the History's Commits and Shallow are complete when it returns.
 	Stream bool
+	// RefNames are names of refs the run is about (the branch a CI run
+	// was pushed or opened from), scanned as metadata: a name is
+	// published with its ref. Without revisions, every ref's name is.
+	RefNames []string
 }
 
 // History is the set of commits to scan, oldest boundary facts included.
@@ -102,6 +106,13 @@ func (r *Repo) Commits(opts HistoryOptions) (*History, error) {
 	include, exclude, loose, tags, err := r.resolveRevs(opts.Revs)
 	if err != nil {
 		return nil, err
+	}
+	if len(opts.RefNames) > 0 {
+		var names metaBuilder
+		for _, n := range opts.RefNames {
+			names.add("ref", n, n)
+		}
+		tags = append(tags, names.c)
 	}
 	if err := r.loadShallow(); err != nil {
 		return nil, err
