@@ -133,9 +133,11 @@ func runStaged(ctx context.Context, e *env, args []string) error {
 }
 
 func runHistory(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet("history", "leakhound history [flags] [REV-RANGE...]\n\nScans what each commit introduced. Without arguments: every commit reachable from every ref\n(branches, tags, remotes, HEAD; notes excluded). Arguments are git revisions and ranges:\nREV (its ancestry), ^REV, A..B, A...B.")
+	fs := newFlagSet("history", "leakhound history [flags] [REV-RANGE...]\n\nScans what each commit introduced. Without arguments: every commit reachable from every ref\n(branches, tags, remotes, notes, the stash, HEAD) and the refs' names. Arguments are git\nrevisions and ranges: REV (its ancestry), ^REV, A..B, A...B.")
 	var o commonOpts
 	o.register(fs)
+	var refNames refNameList
+	fs.Var(&refNames, "ref-name", "also scan `name` as the name of a ref being published (repeatable; the pre-push hook passes the remote ref)")
 	var since, until string
 	fs.StringVar(&since, "since", "", "only commits committed at or after `date` (YYYY-MM-DD or RFC 3339)")
 	fs.StringVar(&until, "until", "", "only commits committed at or before `date`")
@@ -149,7 +151,7 @@ func runHistory(ctx context.Context, e *env, args []string) error {
 	}
 	// the walk runs while the first commits are diffed and scanned
 	// (LEAKHOUND_WALK_FIRST=1 walks them all first, as ci does, to compare)
-	hopts := git.HistoryOptions{Revs: revs, Stream: e.getenv("LEAKHOUND_WALK_FIRST") != "1"}
+	hopts := git.HistoryOptions{Revs: revs, Stream: e.getenv("LEAKHOUND_WALK_FIRST") != "1", RefNames: refNames}
 	if hopts.Since, err = parseDate(since, false); err != nil {
 		return usagef("--since: %v", err)
 	}
@@ -254,4 +256,14 @@ func startProgress(e *env, o *commonOpts, progress func(elapsed float64) string)
 		}
 	}()
 	return func() { close(done); <-finished }
+}
+
+// refNameList is a repeatable flag's values.
+type refNameList []string
+
+func (l *refNameList) String() string { return strings.Join(*l, ",") }
+
+func (l *refNameList) Set(s string) error {
+	*l = append(*l, s)
+	return nil
 }

@@ -47,7 +47,7 @@ while read -r local_ref local_sha remote_ref remote_sha; do
   else
     set -- "$remote_sha..$local_sha"
   fi
-  "$lh" history "$@" || status=$?
+  "$lh" history --ref-name "$remote_ref" "$@" || status=$?
 done
 exit $status`}
 )

@@ -96,3 +96,16 @@ func TestDanglingSymlinkIsRefused(t *testing.T) {
 		t.Fatalf("a dangling pre-commit link was not refused: %v", err)
 	}
 }
+
+// The README's pre-push recipe (docs/pre-push) runs what the installed
+// pre-push hook runs.
+func TestPrePushRecipeMatchesTheHook(t *testing.T) {
+	recipe, err := os.ReadFile(filepath.Join("..", "..", "docs", "pre-push"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := strings.ReplaceAll(PrePush.body, `"$lh"`, "leakhound")
+	if !strings.Contains(string(recipe), body) {
+		t.Fatalf("docs/pre-push differs from the installed hook's body:\n%s", body)
+	}
+}
