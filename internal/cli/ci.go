@@ -120,7 +120,10 @@ func choosePolicy(e *env, o *commonOpts, repo *git.Repo, plan ciplan.Plan) ([]st
 	var changes []string
 	var err error
 	if !o.trustHeadPolicy {
-		changes, err = policyChanges(repo, plan.Base, plan.Head)
+		root := repoConfigRoot(repo)
+		configFile, _ := o.policy.inRepo(root, o.config)
+		baselineFile, _ := o.policy.inRepo(root, o.baseline)
+		changes, err = policyChanges(repo, plan.Base, plan.Head, configFile, baselineFile)
 	}
 	var defChanges []string
 	if err == nil {

@@ -23,6 +23,10 @@ type policy struct {
 	// where is said in messages: "the work tree", "commit abc (the base of
 	// the range)".
 	where string
+	// commit is set when the files are read from a commit: then the work
+	// tree holds the change being judged, and any file of the repository
+	// the run's policy depends on is read from the commit too.
+	commit bool
 	// read returns a file's content, or an error wrapping fs.ErrNotExist;
 	// nil reads nothing.
 	read func(name string) ([]byte, error)
@@ -44,6 +48,30 @@ func (p *policy) file(name string) ([]byte, string, error) {
 		return nil, "", fmt.Errorf("reading %s: %w", p.display(name), err)
 	}
 	return data, p.display(name), nil
+}
+
+// inRepo returns p (a path as the user gave it) relative to the work tree
+// root, when the policy is read from a commit and p lies in the work tree:
+// a file the run trusts that the change being judged could rewrite.
+func (p *policy) inRepo(root, path string) (string, bool) {
+	if !p.commit || root == "" || path == "" {
+		return "", false
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", false
+	}
+	if r, err := filepath.EvalSymlinks(root); err == nil {
+		root = r
+	}
+	if d, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+		abs = filepath.Join(d, filepath.Base(abs))
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
 }
 
 // diskPolicy reads the policy files at root. Outside a repository (root
@@ -70,6 +98,7 @@ func diskPolicy(root string) *policy {
 // commitPolicy reads the policy files from commit rev of repo.
 func commitPolicy(repo *git.Repo, rev, why string) *policy {
 	return &policy{
+		commit:  true,
 		where:   fmt.Sprintf("%s (%s)", ciplan.ShortID(rev), why),
 		read:    func(name string) ([]byte, error) { return repo.FileAt(rev, name) },
 		display: func(name string) string { return ciplan.ShortID(rev) + ":" + name },
@@ -86,13 +115,24 @@ var policyFiles = []string{".leakhound.toml", ".leakhoundignore"}
 
 // policyChanges lists the policy files that differ between base and head:
 // changes a range makes to the rules that judge it, never applied to it.
-func policyChanges(repo *git.Repo, base, head string) ([]string, error) {
+// configFile and baselineFile are the repository's files the run was told
+// to use (--config, --baseline), relative to its root, or empty.
+func policyChanges(repo *git.Repo, base, head, configFile, baselineFile string) ([]string, error) {
 	names := slices.Clone(policyFiles)
+	configs := []string{config.RepoFileName}
+	if configFile != "" && !slices.Contains(names, configFile) {
+		names, configs = append(names, configFile), append(configs, configFile)
+	}
+	if baselineFile != "" && !slices.Contains(names, baselineFile) {
+		names = append(names, baselineFile)
+	}
 	for _, rev := range []string{base, head} {
-		// a baseline named in either config is policy too
-		if data, err := repo.FileAt(rev, config.RepoFileName); err == nil {
-			if f, err := config.Parse(config.RepoFileName, data); err == nil && f.Scan.Baseline != "" && !slices.Contains(names, f.Scan.Baseline) {
-				names = append(names, f.Scan.Baseline)
+		// a baseline named in either version of a config is policy too
+		for _, c := range configs {
+			if data, err := repo.FileAt(rev, c); err == nil {
+				if f, err := config.Parse(c, data); err == nil && f.Scan.Baseline != "" && !slices.Contains(names, f.Scan.Baseline) {
+					names = append(names, f.Scan.Baseline)
+				}
 			}
 		}
 	}

@@ -59,6 +59,22 @@ func newSession(e *env, o *commonOpts, root string) (*session, error) {
 		pol = diskPolicy(root)
 	}
 	lo := config.LoadOptions{File: o.config}
+	if rel, ok := pol.inRepo(root, o.config); ok {
+		// the job's config lies in the repository, which holds the change
+		// being judged: read from where the policy is
+		data, name, err := pol.file(rel)
+		switch {
+		case err != nil:
+			return nil, err
+		case data == nil:
+			lo.File = ""
+			if !o.quiet {
+				fmt.Fprintf(e.io.Err, "leakhound: warning: --config %s is not in %s (the change adds it), so it is not applied: the default rules judge this change\n", rel, pol.where)
+			}
+		default:
+			lo.File, lo.FileData = name, data
+		}
+	}
 	if !o.noRepoConfig && o.config == "" {
 		data, name, err := pol.file(config.RepoFileName)
 		if err != nil {
@@ -116,7 +132,8 @@ func newSession(e *env, o *commonOpts, root string) (*session, error) {
 	}
 	switch {
 	case o.baseline != "":
-		if s.baseline, err = suppress.Load(o.baseline, o.baseline, false); err != nil {
+		load := func() (*suppress.List, error) { return suppress.Load(o.baseline, o.baseline, false) }
+		if s.baseline, err = trustedBaseline(e, o, pol, root, o.baseline, "--baseline "+o.baseline, load); err != nil {
 			return nil, fmt.Errorf("reading baseline: %w", err)
 		}
 	case cfg.Scan.Baseline != "" && cfg.FromRepo:
@@ -141,11 +158,35 @@ func newSession(e *env, o *commonOpts, root string) (*session, error) {
 		if root != "" {
 			name = filepath.Join(root, name)
 		}
-		if s.baseline, err = suppress.Load(name, displayPath(name), o.writeBaseline != ""); err != nil {
+		load := func() (*suppress.List, error) { return suppress.Load(name, displayPath(name), o.writeBaseline != "") }
+		if s.baseline, err = trustedBaseline(e, o, pol, root, name, fmt.Sprintf("%s: [scan] baseline %q", cfg.ScanFile, cfg.Scan.Baseline), load); err != nil {
 			return nil, fmt.Errorf("reading the baseline named in %s: %w", cfg.ScanFile, err)
 		}
 	}
 	return s, nil
+}
+
+// trustedBaseline loads the baseline at path, which what names (in
+// messages). One that lies in the repository is read from where the policy
+// is when that is a commit (the work tree holds the change being judged);
+// missing there, it accepts nothing, with a warning. Any other is read by
+// load.
+func trustedBaseline(e *env, o *commonOpts, pol *policy, root, path, what string, load func() (*suppress.List, error)) (*suppress.List, error) {
+	rel, ok := pol.inRepo(root, path)
+	if !ok {
+		return load()
+	}
+	data, name, err := pol.file(rel)
+	switch {
+	case err != nil:
+		return nil, err
+	case data == nil:
+		if !o.quiet && o.writeBaseline == "" {
+			fmt.Fprintf(e.io.Err, "leakhound: warning: %s is not in %s (the change adds it), so it accepts nothing here\n", what, pol.where)
+		}
+		return &suppress.List{}, nil
+	}
+	return suppress.Parse(name, bytes.NewReader(data))
 }
 
 // applyScanConfig takes the loaded config's [scan] settings for the flags

@@ -226,6 +226,9 @@ func ParseDefaultsTOML() ([]*File, error) {
 type LoadOptions struct {
 	// File is a config named by the user (--config). It replaces RepoFile.
 	File string
+	// FileData, when not nil, is File's content as read from where it is
+	// trusted (the base of a CI range, for a file in the repository).
+	FileData []byte
 	// RepoFile is the repository's own config; it is skipped if missing.
 	RepoFile string
 	// RepoData, when not nil, is the repository's own config as read from
@@ -245,9 +248,11 @@ func Load(opts LoadOptions) (*Config, error) {
 	var fromRepo bool
 	switch {
 	case opts.File != "":
-		data, err := os.ReadFile(opts.File)
-		if err != nil {
-			return nil, fmt.Errorf("reading config: %w", err)
+		data := opts.FileData
+		if data == nil {
+			if data, err = os.ReadFile(opts.File); err != nil {
+				return nil, fmt.Errorf("reading config: %w", err)
+			}
 		}
 		if user, err = Parse(opts.File, data); err != nil {
 			return nil, err
