@@ -201,9 +201,10 @@ func indexFoldWith(haystack, lowerNeedle []byte, equal func(text, lower []byte) 
 
 // eachFold calls fn with each index, in order, at which equal accepts the
 // len(lowerNeedle) bytes of haystack, until fn returns false. Candidates
-// are where lowerNeedle's first byte occurs in either ASCII case, found
-// with IndexByte (memchr speed), each case's next occurrence remembered so
-// no byte is searched twice.
+// are where the needle's anchor byte (its rarest in text, see anchorOf)
+// occurs in either ASCII case, found with IndexByte (memchr speed), each
+// case's next occurrence remembered so no byte is searched twice: "token"
+// is looked for at each 'k', not at each 't'.
 func eachFold(haystack, lowerNeedle []byte, equal func(text, lower []byte) bool, fn func(int) bool) {
 	n := len(lowerNeedle)
 	if n == 0 {
@@ -211,13 +212,15 @@ func eachFold(haystack, lowerNeedle []byte, equal func(text, lower []byte) bool,
 		return
 	}
 	last := len(haystack) - n
-	first, other := lowerNeedle[0], lowerNeedle[0]
+	p := anchorOf(lowerNeedle)
+	first, other := lowerNeedle[p], lowerNeedle[p]
 	if 'a' <= first && first <= 'z' {
 		other = first - 'a' + 'A'
 	}
 	const none = int(^uint(0) >> 1)
+	// next finds c at or after needle start from, as a needle start
 	next := func(c byte, from int) int {
-		if k := bytes.IndexByte(haystack[from:last+1], c); k >= 0 {
+		if k := bytes.IndexByte(haystack[from+p:last+1+p], c); k >= 0 {
 			return from + k
 		}
 		return none
@@ -243,6 +246,39 @@ func eachFold(haystack, lowerNeedle []byte, equal func(text, lower []byte) bool,
 		i = j + 1
 	}
 }
+
+// anchorOf picks the byte of a lower-case needle to look for first: the
+// one least frequent in source code and prose, by textRank. Only ASCII
+// bytes are anchors (they have one other case); a needle holding other
+// bytes is anchored at its first, as equal may fold those otherwise.
+func anchorOf(lowerNeedle []byte) int {
+	best := 0
+	for i, c := range lowerNeedle {
+		if c >= 0x80 {
+			return 0
+		}
+		if textRank[c] < textRank[lowerNeedle[best]] {
+			best = i
+		}
+	}
+	return best
+}
+
+// textRank ranks ASCII bytes (upper case counted as lower) by how often
+// they occur in text, rarest lowest: the order measured over the files of
+// Go, Python and conda recipe repositories (cobra, golang/tools, pytest,
+// requests, numpy's and the pinning feedstock). Bytes not listed are
+// rarer still.
+var textRank = func() (r [128]byte) {
+	const byFrequency = "?^$~|@&<%#;!+z>'9jq\\8746*3][5`201{}wkx_v-:b=y()/,h\"gmu.fdpcl\t\noiansrte "
+	for i := 0; i < len(byFrequency); i++ {
+		r[byFrequency[i]] = byte(1 + i)
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		r[c] = r[c+'a'-'A']
+	}
+	return r
+}()
 
 // equalFoldASCII compares text with a lower-case word, ASCII case ignored.
 func equalFoldASCII(text, lower []byte) bool {

@@ -365,9 +365,18 @@ func (e *Engine) segments(content []byte, depth int, st *streamState) []segment 
 // without keywords.
 func (e *Engine) candidateRules(content []byte) (rules []*compiledRule, exact bool) {
 	if e.direct(content) {
+		// each distinct keyword is looked for once (several rules share
+		// "token", "conda", "secret")
+		var buf [64]int8
+		seen := buf[:0]
+		if len(e.words) <= len(buf) {
+			seen = buf[:len(e.words)]
+		} else {
+			seen = make([]int8, len(e.words))
+		}
 		var out []*compiledRule
 		for _, r := range e.rules {
-			if r.mayMatch(content) {
+			if r.mayMatchWords(content, e.words, seen) {
 				out = append(out, r)
 			}
 		}
@@ -385,14 +394,22 @@ func (e *Engine) direct(content []byte) bool {
 	return e.opts.Lazy && !e.wordSet && len(content) <= DirectMax && !e.setReady.Load()
 }
 
-// mayMatch reports whether a match of r in content can pass its keyword
-// check: r has no keywords, or content holds one.
-func (r *compiledRule) mayMatch(content []byte) bool {
-	if len(r.keywords) == 0 {
+// mayMatchWords reports whether a match of r in content can pass its
+// keyword check: r has no keywords, or content holds one. words are the
+// engine's distinct keywords (r.wordIDs index them) and seen what is known
+// of each in content: 0 not looked for yet, 1 there, -1 not.
+func (r *compiledRule) mayMatchWords(content []byte, words [][]byte, seen []int8) bool {
+	if len(r.wordIDs) == 0 {
 		return true
 	}
-	for _, k := range r.keywords {
-		if containsFold(content, k) {
+	for _, id := range r.wordIDs {
+		if seen[id] == 0 {
+			seen[id] = -1
+			if containsFold(content, words[id]) {
+				seen[id] = 1
+			}
+		}
+		if seen[id] == 1 {
 			return true
 		}
 	}

@@ -566,6 +566,33 @@ func TestContainsFold(t *testing.T) {
 	}
 }
 
+// eachFold finds every occurrence a byte-by-byte comparison finds, in
+// order, whichever byte of the needle it anchors on.
+func FuzzEachFold(f *testing.F) {
+	f.Add([]byte("a Token, TOKEN and tokens: token"), []byte("token"))
+	f.Add([]byte("xxGHP_ghp_gHp_"), []byte("ghp_"))
+	f.Add([]byte("/T//t/"), []byte("/t/"))
+	f.Fuzz(func(t *testing.T, haystack, needle []byte) {
+		if len(needle) == 0 || len(needle) > 16 {
+			return
+		}
+		lower := bytes.ToLower(needle)
+		var want, got []int
+		for i := 0; i+len(lower) <= len(haystack); i++ {
+			if equalFoldASCII(haystack[i:i+len(lower)], lower) {
+				want = append(want, i)
+			}
+		}
+		eachFold(haystack, lower, equalFoldASCII, func(i int) bool {
+			got = append(got, i)
+			return true
+		})
+		if !slices.Equal(got, want) {
+			t.Fatalf("eachFold(%q, %q) = %v, want %v", haystack, lower, got, want)
+		}
+	})
+}
+
 func TestRepeatsBlock(t *testing.T) {
 	for s, want := range map[string]bool{
 		"deadbeefdeadbeefdeadbeefdeadbeefdeadbeef": true,

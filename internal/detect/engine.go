@@ -37,7 +37,9 @@ type Engine struct {
 	byWords []*compiledRule
 	global  allowlist
 	opts    Options
-	stats   stats
+	// words are the rules' distinct keywords, lower case
+	words [][]byte
+	stats stats
 	// ready is closed when prepare is done; readyErr is what it met
 	ready    chan struct{}
 	readyErr error
@@ -109,6 +111,8 @@ type compiledRule struct {
 	path       *regexp.Regexp
 	allow      allowlist
 	keywords   [][]byte
+	// wordIDs index keywords in the engine's distinct words
+	wordIDs []int
 	// fileKeywords: one must occur anywhere in the window (lower case).
 	fileKeywords [][]byte
 	// byWords: the Set looks for the file keywords, not the regex.
@@ -175,6 +179,18 @@ func Compile(rules []rule.Rule, global rule.Allow, opts Options) (*Engine, error
 		return nil, errors.Join(errs...)
 	}
 	e.exprs = exprs
+	ids := map[string]int{}
+	for _, r := range e.rules {
+		for _, k := range r.keywords {
+			id, ok := ids[string(k)]
+			if !ok {
+				id = len(e.words)
+				ids[string(k)] = id
+				e.words = append(e.words, k)
+			}
+			r.wordIDs = append(r.wordIDs, id)
+		}
+	}
 	if !opts.Lazy {
 		e.ready = make(chan struct{})
 		go e.prepare()
@@ -479,10 +495,25 @@ func (l *lazyRegexp) matches(s string) bool {
 
 // containsFold reports whether haystack holds lowerNeedle (lower case),
 // case ignored as bytes.EqualFold ignores it. Candidates are found by the
-// needle's first byte in either ASCII case (see indexFoldWith), so long
-// texts are scanned at memchr speed.
+// needle's rarest byte in either ASCII case (see eachFold), so long texts
+// are scanned at memchr speed.
 func containsFold(haystack []byte, lowerNeedle []byte) bool {
-	return indexFoldWith(haystack, lowerNeedle, bytes.EqualFold) >= 0
+	equal := bytes.EqualFold
+	if isASCII(lowerNeedle) {
+		// the same answer for an ASCII needle: n bytes that fold to n
+		// ASCII bytes are ASCII themselves
+		equal = equalFoldASCII
+	}
+	return indexFoldWith(haystack, lowerNeedle, equal) >= 0
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // Skips reports whether every finding at path would be allowed by the
