@@ -50,14 +50,15 @@ func (p *policy) file(name string) ([]byte, string, error) {
 	return data, p.display(name), nil
 }
 
-// inRepo returns p (a path as the user gave it) relative to the work tree
-// root, when the policy is read from a commit and p lies in the work tree:
-// a file the run trusts that the change being judged could rewrite.
-func (p *policy) inRepo(root, path string) (string, bool) {
-	if !p.commit || root == "" || path == "" {
+// inRepo returns name (a file as the user gave it) relative to the work
+// tree root, when the policy is read from a commit and name lies in the
+// work tree: a file the run trusts that the change being judged could
+// rewrite.
+func (p *policy) inRepo(root, name string) (string, bool) {
+	if !p.commit || root == "" || name == "" {
 		return "", false
 	}
-	abs, err := filepath.Abs(path)
+	abs, err := filepath.Abs(name)
 	if err != nil {
 		return "", false
 	}
