@@ -626,23 +626,11 @@ func (r *Repo) RemoteBranches() ([]string, error) {
 func (r *Repo) ForkPoint(base, head string) (string, error) {
 	var commits [2]*object.Commit
 	for i, rev := range []string{base, head} {
-		h, err := r.repo.ResolveRevision(rev)
-		if errors.Is(err, errNoSuchRevision) {
-			return "", &UnknownRevisionError{Rev: rev}
-		}
+		c, err := r.commitAt(rev)
 		if err != nil {
 			return "", err
 		}
-		c, typ, err := r.peel(h, func(*object.Tag) {})
-		if err != nil {
-			return "", err
-		}
-		if typ != plumbing.CommitObject {
-			return "", &UnknownRevisionError{Rev: rev, NotCommit: true}
-		}
-		if commits[i], err = r.repo.CommitObject(c); err != nil {
-			return "", fmt.Errorf("commit %s: %w", c, err)
-		}
+		commits[i] = c
 	}
 	bases, err := commits[0].MergeBase(commits[1])
 	if err != nil {
@@ -654,9 +642,9 @@ func (r *Repo) ForkPoint(base, head string) (string, error) {
 	return bases[0].Hash.String(), nil
 }
 
-// FileAt returns the content of path in the tree of commit rev; an error
-// wrapping os.ErrNotExist when the commit has no such file.
-func (r *Repo) FileAt(rev, path string) ([]byte, error) {
+// commitAt returns the commit rev names (through annotated tags), or an
+// UnknownRevisionError.
+func (r *Repo) commitAt(rev string) (*object.Commit, error) {
 	h, err := r.repo.ResolveRevision(rev)
 	if errors.Is(err, errNoSuchRevision) {
 		return nil, &UnknownRevisionError{Rev: rev}
@@ -675,9 +663,19 @@ func (r *Repo) FileAt(rev, path string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("commit %s: %w", c, err)
 	}
+	return commit, nil
+}
+
+// FileAt returns the content of path in the tree of commit rev; an error
+// wrapping os.ErrNotExist when the commit has no such file.
+func (r *Repo) FileAt(rev, path string) ([]byte, error) {
+	commit, err := r.commitAt(rev)
+	if err != nil {
+		return nil, err
+	}
 	tree, err := commit.Tree()
 	if err != nil {
-		return nil, fmt.Errorf("commit %s: %w", c, err)
+		return nil, fmt.Errorf("commit %s: %w", commit.Hash, err)
 	}
 	f, err := tree.File(path)
 	if errors.Is(err, object.ErrFileNotFound) || errors.Is(err, object.ErrDirectoryNotFound) || errors.Is(err, object.ErrEntryNotFound) {
