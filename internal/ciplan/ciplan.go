@@ -231,6 +231,12 @@ type githubEvent struct {
 			SHA string `json:"sha"`
 		} `json:"head"`
 	} `json:"pull_request"`
+	// MergeGroup is a merge queue's candidate: the queued pull requests
+	// merged onto base_sha.
+	MergeGroup *struct {
+		BaseSHA string `json:"base_sha"`
+		HeadSHA string `json:"head_sha"`
+	} `json:"merge_group"`
 	Repository struct {
 		DefaultBranch string `json:"default_branch"`
 	} `json:"repository"`
@@ -259,6 +265,10 @@ func planGitHub(p *Plan, in Input) error {
 		b, h := ev.PullRequest.Base.SHA, ev.PullRequest.Head.SHA
 		p.Revs, p.Base, p.Head = []string{b + ".." + h}, b, h
 		p.Why = fmt.Sprintf("GitHub %s: the pull request's commits (base %s .. head %s)", event, ShortID(b), ShortID(h))
+	case ev.MergeGroup != nil && ev.MergeGroup.BaseSHA != "" && ev.MergeGroup.HeadSHA != "":
+		b, h := ev.MergeGroup.BaseSHA, ev.MergeGroup.HeadSHA
+		p.Revs, p.Base, p.Head = []string{b + ".." + h}, b, h
+		p.Why = fmt.Sprintf("GitHub %s: the merge queue's commits (base %s .. head %s)", event, ShortID(b), ShortID(h))
 	case event == "push" && (ev.Deleted || (isZeroSHA(ev.After) && ev.After != "")):
 		p.Why = fmt.Sprintf("GitHub push deleting %s: nothing is new, so there is nothing to scan", orNone(ref))
 	case event == "push" && strings.HasPrefix(ref, "refs/tags/") && ev.After != "":

@@ -44,6 +44,8 @@ func TestEveryEventShape(t *testing.T) {
 			revs: before + ".." + after, base: before, why: "the pull request's commits"},
 		{name: "github pull_request_target", env: gh("pull_request_target"), payload: `{"pull_request":{"base":{"sha":"` + before + `","ref":"main"},"head":{"sha":"` + after + `"}}}`,
 			revs: before + ".." + after, base: before, why: "GitHub pull_request_target"},
+		{name: "github merge queue", env: gh("merge_group"), payload: `{"merge_group":{"base_sha":"` + before + `","head_sha":"` + after + `","base_ref":"refs/heads/main"}}`,
+			revs: before + ".." + after, base: before, why: "GitHub merge_group: the merge queue's commits"},
 		{name: "github schedule", env: gh("schedule"), payload: `{}`, revs: "HEAD", why: "whole history of HEAD"},
 		{name: "gitlab merge request", env: map[string]string{"GITLAB_CI": "true", "CI_MERGE_REQUEST_DIFF_BASE_SHA": before, "CI_COMMIT_SHA": after},
 			revs: before + ".." + after, base: before, why: "GitLab merge request"},
