@@ -368,7 +368,7 @@ func (e *Engine) candidateRules(content []byte) (rules []*compiledRule, exact bo
 		// each distinct keyword is looked for once (several rules share
 		// "token", "conda", "secret")
 		var buf [64]int8
-		seen := buf[:0]
+		var seen []int8
 		if len(e.words) <= len(buf) {
 			seen = buf[:len(e.words)]
 		} else {
