@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/ciplan"
+	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/iostreams"
 	"github.com/leakhound/leakhound/internal/report"
 	"github.com/leakhound/leakhound/internal/source/git"
@@ -82,12 +83,27 @@ func runCI(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	s.add(stats.Blobs.Load()+stats.Parts.Load(), stats.BlobBytes.Load(), found)
+	// every finding here is content the range introduces, so an inline
+	// marker that accepts one is the change approving itself: said loudly
+	for i := range found {
+		if f := &found[i]; f.Accepted.By == finding.AcceptedInline {
+			note := fmt.Sprintf("%s:%d: %s accepted by an inline marker the change adds (the change approves itself; review it, or refuse such markers with --no-inline-allow)", f.Path, f.Line, f.RuleID)
+			fmt.Fprintf(e.io.Err, "leakhound: warning: %s\n", iostreams.Escape(note))
+			s.notes = append(s.notes, note)
+		}
+	}
 	result := s.finish(ctx, "")
 	for i := range s.found {
-		if f := &s.found[i]; !f.IsAccepted() {
-			if line := report.Annotation(plan.Platform, f); line != "" {
-				fmt.Fprintln(e.io.Err, line)
-			}
+		f := &s.found[i]
+		line := ""
+		switch {
+		case !f.IsAccepted():
+			line = report.Annotation(plan.Platform, f)
+		case f.Accepted.By == finding.AcceptedInline:
+			line = report.InlineAcceptedAnnotation(plan.Platform, f)
+		}
+		if line != "" {
+			fmt.Fprintln(e.io.Err, line)
 		}
 	}
 	if closeGroup != "" {

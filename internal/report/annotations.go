@@ -13,14 +13,25 @@ import (
 // Actions' ::error, Azure Pipelines' ##vso[task.logissue]), or "" for a
 // platform without one. The secret is always redacted.
 func Annotation(platform ciplan.Platform, f *finding.Finding) string {
-	msg := fmt.Sprintf("%s: %s (%s)", f.Description, f.Secret.String(), f.RuleID)
+	return annotate(platform, "error", f, "leakhound "+f.RuleID, fmt.Sprintf("%s: %s (%s)", f.Description, f.Secret.String(), f.RuleID))
+}
+
+// InlineAcceptedAnnotation renders, as a warning on its line, a finding
+// that an inline marker in the change being judged accepted: the change
+// approved itself, which a reviewer should see.
+func InlineAcceptedAnnotation(platform ciplan.Platform, f *finding.Finding) string {
+	return annotate(platform, "warning", f, "leakhound: accepted inline by this change",
+		fmt.Sprintf("%s: %s (%s), accepted by an inline marker this change adds; approve it in review, or refuse such markers with --no-inline-allow", f.Description, f.Secret.String(), f.RuleID))
+}
+
+func annotate(platform ciplan.Platform, level string, f *finding.Finding, title, msg string) string {
 	switch platform {
 	case ciplan.GitHub:
-		return fmt.Sprintf("::error file=%s,line=%d,col=%d,endColumn=%d,title=%s::%s",
-			ghProperty(f.Path), f.Line, f.Column, f.EndColumn, ghProperty("leakhound "+f.RuleID), ghData(msg))
+		return fmt.Sprintf("::%s file=%s,line=%d,col=%d,endColumn=%d,title=%s::%s",
+			level, ghProperty(f.Path), f.Line, f.Column, f.EndColumn, ghProperty(title), ghData(msg))
 	case ciplan.Azure:
-		return fmt.Sprintf("##vso[task.logissue type=error;sourcepath=%s;linenumber=%d;columnnumber=%d;code=%s]%s",
-			azProperty(f.Path), f.Line, f.Column, azProperty(f.RuleID), azProperty(msg))
+		return fmt.Sprintf("##vso[task.logissue type=%s;sourcepath=%s;linenumber=%d;columnnumber=%d;code=%s]%s",
+			level, azProperty(f.Path), f.Line, f.Column, azProperty(f.RuleID), azProperty(msg))
 	}
 	return ""
 }
