@@ -103,9 +103,10 @@ type Finding struct {
 	// for secrets found as written.
 	Decoded string
 	// Location says what a finding in git history is in when it is not a
-	// file's content: "message", "author" or "committer" of its commit,
-	// "path" (the file's name), "tag" (an annotated tag's message or
-	// tagger), or "ref" (a branch's or tag's name). Empty for file content.
+	// file's content: "message", "author", "committer" or "header" (a
+	// merged tag's text, an extra header) of its commit, "path" (the file's
+	// name), "tag" (an annotated tag's message or tagger), or "ref" (a
+	// branch's or tag's name). Empty for file content.
 	Location string
 
 	Commit       *Commit

@@ -28,7 +28,7 @@ type Change struct {
 
 // Section is where in a Change's Meta one kind of metadata starts, and
 // what findings there report: Location ("message", "author", "committer",
-// "path", "tag", "ref") and Path.
+// "header", "path", "tag", "ref") and Path.
 type Section struct {
 	Start    int
 	Location string
@@ -62,6 +62,12 @@ func commitMetaChange(c *object.Commit, added []Change, meta *finding.Commit) Ch
 	m.add("message", "(commit message)", c.Message)
 	m.add("author", "(commit author)", c.Author.Name+" <"+c.Author.Email+">")
 	m.add("committer", "(commit committer)", c.Committer.Name+" <"+c.Committer.Email+">")
+	if c.MergeTag != "" {
+		m.add("header", "(commit header mergetag)", c.MergeTag)
+	}
+	for _, x := range c.ExtraHeaders {
+		m.add("header", "(commit header "+x.Key+")", x.Value)
+	}
 	addPaths(&m, added)
 	return m.c
 }

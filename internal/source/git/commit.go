@@ -8,12 +8,13 @@ import (
 )
 
 // readCommit reads commit h for the history walk, with what the scan uses
-// (tree, parents, author, committer, encoding, message), never signatures
-// or extra headers, which a walk may hold for many commits at once. A
-// commit in git's canonical layout is decoded here, in one pass over its
-// bytes; anything else, and every error, is left to go-git's decoder,
-// which is several times slower (a line-by-line reader and string building
-// for each signature line).
+// (tree, parents, author, committer, encoding, message, and the text of a
+// merged tag or extra headers, which are published with the commit), never
+// signatures, which a walk may hold for many commits at once. A commit in
+// git's canonical layout without such headers is decoded here, in one
+// pass over its bytes; anything else, and every error, is left to go-git's
+// decoder, which is several times slower (a line-by-line reader and string
+// building for each signature line).
 func (r *Repo) readCommit(h plumbing.Hash) (*object.Commit, error) {
 	if data, err := r.objects.readObject(h, plumbing.CommitObject); err == nil {
 		if c, ok := decodeCanonicalCommit(h, data); ok {
@@ -24,14 +25,15 @@ func (r *Repo) readCommit(h plumbing.Hash) (*object.Commit, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.PGPSignature, c.MergeTag, c.ExtraHeaders = "", "", nil
+	c.PGPSignature = ""
 	return c, nil
 }
 
 // decodeCanonicalCommit decodes data as go-git does when it is laid out as
 // git writes commits: "tree", then "parent" lines, "author", "committer",
-// other headers (continuation lines begin with a space), a blank line and
-// the message. ok is false for anything else.
+// "encoding" and signature headers (continuation lines begin with a
+// space), a blank line and the message. ok is false for anything else,
+// a merged tag or an extra header included (go-git keeps their text).
 func decodeCanonicalCommit(h plumbing.Hash, data []byte) (c *object.Commit, ok bool) {
 	line := func() ([]byte, bool) {
 		i := bytes.IndexByte(data, '\n')
@@ -96,13 +98,16 @@ func decodeCanonicalCommit(h plumbing.Hash, data []byte) (c *object.Commit, ok b
 		}
 		key, value, _ := bytes.Cut(l, []byte{' '})
 		switch string(key) {
-		case "tree", "parent", "author", "committer":
-			return nil, false // out of place: go-git's rules for these
 		case "encoding":
 			if !sawEncoding {
 				c.Encoding = object.MessageEncoding(value)
 				sawEncoding = true
 			}
+		case "gpgsig", "gpgsig-sha256":
+		default:
+			// out of place ("tree", "parent", ...: go-git's rules), a
+			// merged tag or an extra header: go-git decodes their text
+			return nil, false
 		}
 	}
 	c.Message = string(data)

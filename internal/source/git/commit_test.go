@@ -52,10 +52,11 @@ func TestDecodeCanonicalCommit(t *testing.T) {
 	}{
 		{treeLine + authorLine + commitLine + "\nroot\n", true},
 		{treeLine + parentLine + parentLine + authorLine + commitLine + signature + "\nmerge\n\nbody\n", true},
-		{treeLine + parentLine + authorLine + commitLine + "encoding ISO-8859-1\nencoding KOI8-R\nmergetag object x\n type commit\n\nmsg", true},
-		{treeLine + parentLine + authorLine + commitLine + "x-custom one\n two\n\n", true},
-		{treeLine + authorLine + commitLine, false},                 // no blank line: go-git's to decide
-		{treeLine + commitLine + authorLine + "\nswapped\n", false}, // out of order
+		{treeLine + parentLine + authorLine + commitLine + "encoding ISO-8859-1\nencoding KOI8-R\n\nmsg", true},
+		{treeLine + parentLine + authorLine + commitLine + "encoding ISO-8859-1\nmergetag object x\n type commit\n\nmsg", false}, // go-git keeps the merged tag's text
+		{treeLine + parentLine + authorLine + commitLine + "x-custom one\n two\n\n", false},                                      // and an extra header's
+		{treeLine + authorLine + commitLine, false},                                                                              // no blank line: go-git's to decide
+		{treeLine + commitLine + authorLine + "\nswapped\n", false},                                                              // out of order
 		{parentLine + treeLine + authorLine + commitLine + "\n", false},
 		{"tree 4b825dc6\n" + authorLine + commitLine + "\n", false},
 		{treeLine + parentLine + authorLine + commitLine + "parent 3333333333333333333333333333333333333333\n\nlate parent\n", false},
