@@ -347,11 +347,17 @@ func (r *Repo) allRefs() ([]plumbing.Hash, []looseRef, []Change, error) {
 	return out, loose, tags, nil
 }
 
-// tagMetaChange is the text an annotated tag adds: its message and tagger.
+// tagMetaChange is the text an annotated tag adds: its message, tagger
+// and recorded name.
 func tagMetaChange(ref string, tag *object.Tag) Change {
 	m := metaBuilder{}
 	m.add("tag", ref, tag.Message)
 	m.add("tag", ref, tag.Tagger.Name+" <"+tag.Tagger.Email+">")
+	if tag.Name != strings.TrimPrefix(ref, "refs/tags/") {
+		// the name the tag object records, when the ref (scanned with
+		// the refs' names) does not say it
+		m.add("tag", ref, tag.Name)
+	}
 	return m.c
 }
 
