@@ -85,8 +85,9 @@ func runCI(ctx context.Context, e *env, args []string) error {
 	s.add(stats.Blobs.Load()+stats.Parts.Load(), stats.BlobBytes.Load(), found)
 	// every finding here is content the range introduces, so an inline
 	// marker that accepts one is the change approving itself: said loudly
-	for i := range found {
-		if f := &found[i]; f.Accepted.By == finding.AcceptedInline {
+	s.redactPaths()
+	for i := range s.found {
+		if f := &s.found[i]; f.Accepted.By == finding.AcceptedInline {
 			note := fmt.Sprintf("%s:%d: %s accepted by an inline marker the change adds (the change approves itself; review it, or refuse such markers with --no-inline-allow)", f.Path, f.Line, f.RuleID)
 			fmt.Fprintf(e.io.Err, "leakhound: warning: %s\n", iostreams.Escape(note))
 			s.notes = append(s.notes, note)

@@ -313,6 +313,7 @@ func (s *session) finish(ctx context.Context, hint string) error {
 	if err := s.engine.Ready(); err != nil {
 		return err
 	}
+	s.redactPaths()
 	report.Sort(s.found)
 	if !s.opts.noRedact {
 		redactCommits(s.found)
@@ -341,6 +342,34 @@ func (s *session) finish(ctx context.Context, hint string) error {
 	s.printProblems(interrupted)
 	s.printSummary(kept, len(accepted))
 	return s.outcome(kept, interrupted)
+}
+
+// redactPaths hides every secret found in the paths reports show (a file
+// named after the token it holds): in findings, and in the scanned paths a
+// JUnit report lists. Always, --no-redact or not, as the names of files a
+// change adds are: a path is not where a report shows a secret, and its
+// fingerprint, which an ignore line names, must not depend on the flag.
+func (s *session) redactPaths() {
+	var pairs []string
+	for _, f := range s.found {
+		if sec := f.Secret.Reveal(); sec != "" {
+			pairs = append(pairs, sec, f.Secret.String())
+		}
+	}
+	if len(pairs) == 0 {
+		return
+	}
+	r := strings.NewReplacer(pairs...)
+	for i := range s.found {
+		s.found[i].Path = r.Replace(s.found[i].Path)
+	}
+	if s.targets != nil {
+		masked := make(map[string]bool, len(s.targets))
+		for t := range s.targets {
+			masked[r.Replace(t)] = true
+		}
+		s.targets = masked
+	}
 }
 
 // redactCommits hides every secret found in the commit fields reports show
