@@ -259,6 +259,9 @@ func planGitHub(p *Plan, in Input) error {
 	if ref == "" {
 		ref = getenv("GITHUB_REF")
 	}
+	if ref != "" && !slices.Contains(p.Refs, ref) {
+		p.Refs = append(p.Refs, ref) // the payload's, should the variable lack it
+	}
 	def := ev.Repository.DefaultBranch
 	switch {
 	case ev.PullRequest != nil && ev.PullRequest.Base.SHA != "" && ev.PullRequest.Head.SHA != "":

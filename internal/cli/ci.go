@@ -9,9 +9,12 @@ import (
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/ciplan"
+	"github.com/leakhound/leakhound/internal/config"
+	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/iostreams"
 	"github.com/leakhound/leakhound/internal/report"
+	"github.com/leakhound/leakhound/internal/source"
 	"github.com/leakhound/leakhound/internal/source/git"
 )
 
@@ -44,6 +47,9 @@ func runCI(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// the description names the pushed branch or tag, which may be a
+	// token: masked before it is printed, as findings are
+	plan.Why, plan.FallbackWhy = maskDefaultSecrets(plan.Why), maskDefaultSecrets(plan.FallbackWhy)
 	fmt.Fprintf(e.io.Err, "leakhound: %s\n", iostreams.Escape(plan.Why))
 	if len(plan.Revs) == 0 {
 		// said in plan.Why: nothing can be new
@@ -202,4 +208,26 @@ func ciCommits(repo *git.Repo, plan *ciplan.Plan, e *env) (*git.History, error) 
 		return nil, fmt.Errorf("this is a shallow clone: %d commit(s) have parents that are not here, so the commits to scan cannot all be read\nfix: %s", h.Shallow, plan.Fix)
 	}
 	return h, nil
+}
+
+// maskDefaultSecrets masks what the default rules find in text shown
+// before any scan (a range's description, which names refs).
+func maskDefaultSecrets(text string) string {
+	if text == "" {
+		return text
+	}
+	cfg, err := config.Load(config.LoadOptions{})
+	if err != nil {
+		return text
+	}
+	engine, err := detect.Compile(cfg.Rules, cfg.Allow, detect.Options{Lazy: true})
+	if err != nil {
+		return text
+	}
+	for _, f := range engine.Detect(source.Fragment{Content: []byte(text)}) {
+		if sec := f.Secret.Reveal(); sec != "" {
+			text = strings.ReplaceAll(text, sec, f.Secret.String())
+		}
+	}
+	return text
 }

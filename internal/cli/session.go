@@ -345,8 +345,8 @@ func (s *session) finish(ctx context.Context, hint string) error {
 }
 
 // redactPaths hides every secret found in the paths reports show (a file
-// named after the token it holds): in findings, and in the scanned paths a
-// JUnit report lists. Always, --no-redact or not, as the names of files a
+// named after the token it holds): in findings, the scanned paths a JUnit
+// report lists, and the scope and notes, which name refs and files. Always, --no-redact or not, as the names of files a
 // change adds are: a path is not where a report shows a secret, and its
 // fingerprint, which an ignore line names, must not depend on the flag.
 func (s *session) redactPaths() {
@@ -362,6 +362,11 @@ func (s *session) redactPaths() {
 	r := strings.NewReplacer(pairs...)
 	for i := range s.found {
 		s.found[i].Path = r.Replace(s.found[i].Path)
+	}
+	// the scope and notes name refs and files too
+	s.scope = r.Replace(s.scope)
+	for i, n := range s.notes {
+		s.notes[i] = r.Replace(n)
 	}
 	if s.targets != nil {
 		masked := make(map[string]bool, len(s.targets))
