@@ -346,7 +346,8 @@ func (s *session) finish(ctx context.Context, hint string) error {
 
 // redactPaths hides every secret found in the paths reports show (a file
 // named after the token it holds): in findings, the scanned paths a JUnit
-// report lists, and the scope and notes, which name refs and files. Always, --no-redact or not, as the names of files a
+// report lists, and the scope, notes and problems, which name refs and
+// files. Always, --no-redact or not, as the names of files a
 // change adds are: a path is not where a report shows a secret, and its
 // fingerprint, which an ignore line names, must not depend on the flag.
 func (s *session) redactPaths() {
@@ -363,10 +364,13 @@ func (s *session) redactPaths() {
 	for i := range s.found {
 		s.found[i].Path = r.Replace(s.found[i].Path)
 	}
-	// the scope and notes name refs and files too
+	// the scope, notes and problems name refs and files too
 	s.scope = r.Replace(s.scope)
 	for i, n := range s.notes {
 		s.notes[i] = r.Replace(n)
+	}
+	for i := range s.problems {
+		s.problems[i].Path, s.problems[i].Reason = r.Replace(s.problems[i].Path), r.Replace(s.problems[i].Reason)
 	}
 	if s.targets != nil {
 		masked := make(map[string]bool, len(s.targets))
