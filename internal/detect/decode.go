@@ -98,29 +98,12 @@ func base64Segments(content []byte, budget *budget) []segment {
 func scanBase64(content []byte, budget *budget, stride bool) []segment {
 	var out []segment
 	var pieces []piece
-	for i := 0; i < len(content) && budget.left() > 0; {
-		// i is a run's start or outside any run. A run worth a look
-		// is at least minWrapWidth long, so when the byte that far
-		// ahead is not base64, no such run starts before it: skip
-		// there (prose and code move in strides)
-		if j := i + minWrapWidth - 1; stride && j < len(content) && !b64Either[content[j]] {
-			i = j + 1
-			continue
-		}
-		if !b64Either[content[i]] {
-			i++
-			continue
-		}
-		start := i
+	for i := 0; budget.left() > 0; {
 		// most runs are words: too short to decode or to start a
 		// wrapped block (which needs a line of minWrapWidth)
-		j := i + 1
-		for j < len(content) && b64Either[content[j]] {
-			j++
-		}
-		if j-i < minWrapWidth {
-			i = j
-			continue
+		start, _, ok := nextRun(content, i, &b64Either, minWrapWidth, stride)
+		if !ok {
+			break
 		}
 		var end, n int
 		pieces, end, n = wrappedRun(content, start, pieces[:0])
@@ -134,6 +117,31 @@ func scanBase64(content []byte, budget *budget, stride bool) []segment {
 		}
 	}
 	return out
+}
+
+// nextRun finds the first run of at least min bytes of the class in at or
+// after i, where i is a run's start or outside any run. With stride, a
+// byte min-1 ahead that is not in the class proves no such run starts
+// before it, so prose and code are crossed in strides.
+func nextRun(content []byte, i int, in *[256]bool, min int, stride bool) (start, end int, ok bool) {
+	for i < len(content) {
+		if j := i + min - 1; stride && j < len(content) && !in[content[j]] {
+			i = j + 1
+			continue
+		}
+		if !in[content[i]] {
+			i++
+			continue
+		}
+		start := i
+		for i < len(content) && in[content[i]] {
+			i++
+		}
+		if i-start >= min {
+			return start, i, true
+		}
+	}
+	return 0, 0, false
 }
 
 // piece is one line's part of a base64 run: content[start:end].
@@ -291,25 +299,13 @@ func hexSegments(content []byte, budget *budget) []segment {
 // reference the fuzzer holds the strided scan to).
 func scanHex(content []byte, budget *budget, stride bool) []segment {
 	var out []segment
-	for i := 0; i < len(content) && budget.left() > 0; {
-		// outside a run, a run of minHexRun starting at or before j
-		// holds j: when content[j] is not a digit, none starts before it
-		if j := i + minHexRun - 1; stride && j < len(content) && !hexDigit[content[j]] {
-			i = j + 1
-			continue
+	for i := 0; budget.left() > 0; {
+		start, end, ok := nextRun(content, i, &hexDigit, minHexRun, stride)
+		if !ok {
+			break
 		}
-		if !hexDigit[content[i]] {
-			i++
-			continue
-		}
-		start := i
-		for i < len(content) && hexDigit[content[i]] {
-			i++
-		}
-		if i-start < minHexRun {
-			continue
-		}
-		if seg, ok := decodeHexRun(content, start, i, &budget.scratch); ok {
+		i = end
+		if seg, ok := decodeHexRun(content, start, end, &budget.scratch); ok {
 			budget.spend(len(seg.text))
 			out = append(out, seg)
 		}

@@ -135,25 +135,28 @@ func checkSegments(t *testing.T, content []byte, segs []segment) {
 	}
 }
 
+// sameAsByteByByte checks a run decoder's segments and holds its strided
+// scan to one that looks at every byte: they find exactly the same.
+func sameAsByteByByte(t *testing.T, content []byte, scan func([]byte, *budget, bool) []segment) {
+	b, ref := budget{n: 1 << 20}, budget{n: 1 << 20}
+	got, want := scan(content, &b, true), scan(content, &ref, false)
+	checkSegments(t, content, got)
+	if len(got) != len(want) {
+		t.Fatalf("%d segments, byte-by-byte scan finds %d", len(got), len(want))
+	}
+	for i := range got {
+		if got[i].start != want[i].start || got[i].end != want[i].end || !bytes.Equal(got[i].text, want[i].text) {
+			t.Fatalf("segment %d differs: %d-%d vs %d-%d", i, got[i].start, got[i].end, want[i].start, want[i].end)
+		}
+	}
+}
+
 func FuzzBase64Segments(f *testing.F) {
 	f.Add([]byte("a: " + base64.StdEncoding.EncodeToString([]byte("hello secret world 12345"))))
 	f.Add([]byte("QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB=="))
 	f.Add([]byte("short words then QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=\nand\tmore aGVsbG8gd29ybGQgaGVsbG8gd29y\n  bGQ="))
 	f.Fuzz(func(t *testing.T, content []byte) {
-		b := budget{n: 1 << 20}
-		got := base64Segments(content, &b)
-		checkSegments(t, content, got)
-		// the strided scan finds exactly what a byte-by-byte one does
-		ref := budget{n: 1 << 20}
-		want := scanBase64(content, &ref, false)
-		if len(got) != len(want) {
-			t.Fatalf("%d segments, byte-by-byte scan finds %d", len(got), len(want))
-		}
-		for i := range got {
-			if got[i].start != want[i].start || got[i].end != want[i].end || !bytes.Equal(got[i].text, want[i].text) {
-				t.Fatalf("segment %d differs: %d-%d vs %d-%d", i, got[i].start, got[i].end, want[i].start, want[i].end)
-			}
-		}
+		sameAsByteByByte(t, content, scanBase64)
 	})
 }
 
@@ -172,19 +175,7 @@ func FuzzHexSegments(f *testing.F) {
 	f.Add([]byte("x=" + hex.EncodeToString([]byte("hello secret world 12345"))))
 	f.Add([]byte("dead" + hex.EncodeToString([]byte("an odd run of hex digits")) + "f"))
 	f.Fuzz(func(t *testing.T, content []byte) {
-		b := budget{n: 1 << 20}
-		got := hexSegments(content, &b)
-		checkSegments(t, content, got)
-		ref := budget{n: 1 << 20}
-		want := scanHex(content, &ref, false)
-		if len(got) != len(want) {
-			t.Fatalf("%d segments, byte-by-byte scan finds %d", len(got), len(want))
-		}
-		for i := range got {
-			if got[i].start != want[i].start || got[i].end != want[i].end || !bytes.Equal(got[i].text, want[i].text) {
-				t.Fatalf("segment %d differs: %d-%d vs %d-%d", i, got[i].start, got[i].end, want[i].start, want[i].end)
-			}
-		}
+		sameAsByteByByte(t, content, scanHex)
 	})
 }
 
