@@ -121,6 +121,9 @@ func (r *Repo) Commits(opts HistoryOptions) (*History, error) {
 	if err := r.walk(exclude, func(*object.Commit) bool { return true }, excluded); err != nil {
 		return nil, err
 	}
+	if len(exclude) == 1 {
+		r.reached = map[plumbing.Hash]map[plumbing.Hash]bool{exclude[0]: excluded}
+	}
 	h := &History{trees: map[plumbing.Hash]plumbing.Hash{}, Loose: tags}
 	for _, l := range loose {
 		changes, err := r.looseChanges(l)
@@ -625,27 +628,49 @@ func (r *Repo) RemoteBranches() ([]string, error) {
 	return out, err
 }
 
-// ForkPoint returns where head left base: their merge base (the first,
-// when criss-cross merges leave several), or base itself when they share
-// no history. What head changes is the difference from there, as a pull
-// request shows it, whatever base gained since.
+// ForkPoint returns where head left base: the first commit that base also
+// reaches, breadth-first from head (their merge base; one of them after
+// criss-cross merges), or base itself when they share no history in this
+// clone. What head changes is the difference from there, as a pull request
+// shows it, whatever base gained since. The walks stop at a shallow
+// clone's boundary, as the range's own walk does.
 func (r *Repo) ForkPoint(base, head string) (string, error) {
-	var commits [2]*object.Commit
-	for i, rev := range []string{base, head} {
-		c, err := r.commitAt(rev)
-		if err != nil {
+	b, err := r.commitAt(base)
+	if err != nil {
+		return "", err
+	}
+	h, err := r.commitAt(head)
+	if err != nil {
+		return "", err
+	}
+	if err := r.loadShallow(); err != nil {
+		return "", err
+	}
+	reached := r.reached[b.Hash] // what the range's walk found, when base was its end
+	if reached == nil {
+		reached = map[plumbing.Hash]bool{}
+		if err := r.walk([]plumbing.Hash{b.Hash}, func(*object.Commit) bool { return true }, reached); err != nil {
 			return "", err
 		}
-		commits[i] = c
+		r.reached = map[plumbing.Hash]map[plumbing.Hash]bool{b.Hash: reached}
 	}
-	bases, err := commits[0].MergeBase(commits[1])
-	if err != nil {
-		return "", fmt.Errorf("merge base of %s and %s: %w", base, head, err)
+	seen := map[plumbing.Hash]bool{h.Hash: true}
+	for queue := []plumbing.Hash{h.Hash}; len(queue) > 0; queue = queue[1:] {
+		if reached[queue[0]] {
+			return queue[0].String(), nil
+		}
+		c, err := r.readCommit(queue[0])
+		if err != nil {
+			return "", fmt.Errorf("commit %s cannot be read (%w); the repository is incomplete or damaged", queue[0], err)
+		}
+		for _, p := range r.parents(c) {
+			if !seen[p] {
+				seen[p] = true
+				queue = append(queue, p)
+			}
+		}
 	}
-	if len(bases) == 0 {
-		return base, nil
-	}
-	return bases[0].Hash.String(), nil
+	return base, nil
 }
 
 // commitAt returns the commit rev names (through annotated tags), or an

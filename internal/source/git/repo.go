@@ -40,6 +40,10 @@ type Repo struct {
 	objects *objectStorage
 	packs   *packSet               // shared by every handle on the repository
 	shallow map[plumbing.Hash]bool // commits at a shallow boundary
+	// reached holds the commits one commit reaches, as the last walk that
+	// needed them found them (a range's base), for ForkPoint; the walks
+	// that set it run one at a time
+	reached map[plumbing.Hash]map[plumbing.Hash]bool
 }
 
 const (
