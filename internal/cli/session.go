@@ -344,6 +344,9 @@ func (s *session) finish(ctx context.Context, hint string) error {
 	return s.outcome(kept, interrupted)
 }
 
+// minMaskedInNames is the shortest secret masked in paths and messages.
+const minMaskedInNames = 8
+
 // redactPaths hides every secret found in the paths reports show (a file
 // named after the token it holds): in findings, the scanned paths a JUnit
 // report lists, and the scope, notes and problems, which name refs and
@@ -353,7 +356,9 @@ func (s *session) finish(ctx context.Context, hint string) error {
 func (s *session) redactPaths() {
 	var pairs []string
 	for _, f := range s.found {
-		if sec := f.Secret.Reveal(); sec != "" {
+		// a match of a few characters (a rule that matches anything) is
+		// no name's secret, and masking it would garble every message
+		if sec := f.Secret.Reveal(); len(sec) >= minMaskedInNames {
 			pairs = append(pairs, sec, f.Secret.String())
 		}
 	}
