@@ -49,7 +49,8 @@ func runCI(ctx context.Context, e *env, args []string) error {
 	}
 	// the description names the pushed branch or tag, which may be a
 	// token: masked before it is printed, as findings are
-	plan.Why, plan.FallbackWhy = maskDefaultSecrets(plan.Why), maskDefaultSecrets(plan.FallbackWhy)
+	masked := maskDefaultSecrets(plan.Why, plan.FallbackWhy)
+	plan.Why, plan.FallbackWhy = masked[0], masked[1]
 	fmt.Fprintf(e.io.Err, "leakhound: %s\n", iostreams.Escape(plan.Why))
 	if len(plan.Revs) == 0 {
 		// said in plan.Why: nothing can be new
@@ -162,12 +163,12 @@ func choosePolicy(e *env, o *commonOpts, repo *git.Repo, plan ciplan.Plan) ([]st
 	var notes []string
 	for _, c := range changes {
 		note := fmt.Sprintf("policy change in the range: %s; it is not applied to the commits it comes with (policy is read from %s)", c, o.policy.where)
-		fmt.Fprintf(e.io.Err, "leakhound: %s\n", note)
+		fmt.Fprintf(e.io.Err, "leakhound: %s\n", iostreams.Escape(note))
 		notes = append(notes, note)
 	}
 	for _, c := range defChanges {
 		note := fmt.Sprintf("CI definition change in the range: %s; this job runs the changed version, which can weaken or skip this check: review it, and require the check from a ruleset or the base branch (see the README's \"Who decides the policy\")", c)
-		fmt.Fprintf(e.io.Err, "leakhound: warning: %s\n", note)
+		fmt.Fprintf(e.io.Err, "leakhound: warning: %s\n", iostreams.Escape(note))
 		if line := report.Warning(plan.Platform, "leakhound: CI definition changed", note); line != "" {
 			fmt.Fprintln(e.io.Err, line)
 		}
@@ -210,24 +211,25 @@ func ciCommits(repo *git.Repo, plan *ciplan.Plan, e *env) (*git.History, error) 
 	return h, nil
 }
 
-// maskDefaultSecrets masks what the default rules find in text shown
+// maskDefaultSecrets masks what the default rules find in texts shown
 // before any scan (a range's description, which names refs).
-func maskDefaultSecrets(text string) string {
-	if text == "" {
-		return text
-	}
+func maskDefaultSecrets(texts ...string) []string {
 	cfg, err := config.Load(config.LoadOptions{})
 	if err != nil {
-		return text
+		return texts
 	}
 	engine, err := detect.Compile(cfg.Rules, cfg.Allow, detect.Options{Lazy: true})
 	if err != nil {
-		return text
+		return texts
 	}
-	for _, f := range engine.Detect(source.Fragment{Content: []byte(text)}) {
-		if sec := f.Secret.Reveal(); sec != "" {
-			text = strings.ReplaceAll(text, sec, f.Secret.String())
+	out := make([]string, len(texts))
+	for i, text := range texts {
+		for _, f := range engine.Detect(source.Fragment{Content: []byte(text)}) {
+			if sec := f.Secret.Reveal(); sec != "" {
+				text = strings.ReplaceAll(text, sec, f.Secret.String())
+			}
 		}
+		out[i] = text
 	}
-	return text
+	return out
 }
