@@ -7,6 +7,7 @@ import (
 
 	"github.com/leakhound/leakhound/internal/ciplan"
 	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/iostreams"
 )
 
 // Annotation renders a finding as the CI platform's log command (GitHub
@@ -48,16 +49,23 @@ func Warning(platform ciplan.Platform, title, msg string) string {
 	return ""
 }
 
+// The log commands below carry names and messages that scanned content
+// chose (a file name, a path in a workflow): what the command syntax
+// reserves is encoded as the platform decodes it (a file's name keeps its
+// line breaks, so the annotation lands on that file), then any other
+// control character, bidi override and the like is escaped
+// (iostreams.Escape, as on every other line leakhound prints).
+
 func ghData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+	return iostreams.Escape(strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s))
 }
 
 func ghProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+	return iostreams.Escape(strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s))
 }
 
 func azProperty(s string) string {
-	return strings.NewReplacer("%", "%AZP25", ";", "%3B", "\r", "%0D", "\n", "%0A", "]", "%5D").Replace(s)
+	return iostreams.Escape(strings.NewReplacer("%", "%AZP25", ";", "%3B", "\r", "%0D", "\n", "%0A", "]", "%5D").Replace(s))
 }
 
 // Group returns the lines that open and close a collapsible log section

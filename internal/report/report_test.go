@@ -157,6 +157,15 @@ func TestAnnotationEscapesAndRedacts(t *testing.T) {
 	if strings.Contains(gh, fakeToken) || strings.Contains(gh, "\n") || !strings.Contains(gh, "file=dir%2Cwith%3Aodd%25chars%0Ax.env") {
 		t.Errorf("GitHub annotation: %s", gh)
 	}
+	// other control characters are escaped: a log viewer would run them
+	f.Path = "evil\x1b[2J.env"
+	if gh := Annotation("github", &f); strings.Contains(gh, "\x1b") || !strings.Contains(gh, `file=evil\x1b[2J.env`) {
+		t.Errorf("GitHub annotation with an escape sequence: %q", gh)
+	}
+	if az := Annotation("azure", &f); strings.Contains(az, "\x1b") {
+		t.Errorf("Azure annotation with an escape sequence: %q", az)
+	}
+	f.Path = "dir,with:odd%chars\nx.env"
 	az := Annotation("azure", &f)
 	if strings.Contains(az, fakeToken) || strings.Contains(az, "\n") || !strings.HasPrefix(az, "##vso[task.logissue type=error;") {
 		t.Errorf("Azure annotation: %s", az)

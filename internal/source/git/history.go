@@ -1,6 +1,7 @@
 package git
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -704,20 +705,23 @@ func (r *Repo) FileAt(rev, path string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	tree, err := commit.Tree()
+	// this package's tree reader, not go-git's lookup, which refuses
+	// names git accepts (control characters, ".git" components) as if
+	// they were not there
+	t, err := r.readTree(commit.TreeHash)
 	if err != nil {
 		return nil, fmt.Errorf("commit %s: %w", commit.Hash, err)
 	}
-	f, err := tree.File(path)
-	if errors.Is(err, object.ErrFileNotFound) || errors.Is(err, object.ErrDirectoryNotFound) || errors.Is(err, object.ErrEntryNotFound) {
+	e, ok, err := r.findEntry(t, path)
+	if err != nil {
+		return nil, fmt.Errorf("%s:%s: %w", rev, path, err)
+	}
+	if !ok || !isBlob(e.mode) {
 		return nil, fmt.Errorf("%s:%s: %w", rev, path, os.ErrNotExist)
 	}
+	data, err := r.objects.readObject(e.hash, plumbing.BlobObject)
 	if err != nil {
-		return nil, fmt.Errorf("%s:%s: %w", rev, path, err)
+		return nil, fmt.Errorf("%s:%s: blob %s: %w", rev, path, e.hash, err)
 	}
-	text, err := f.Contents()
-	if err != nil {
-		return nil, fmt.Errorf("%s:%s: %w", rev, path, err)
-	}
-	return []byte(text), nil
+	return bytes.Clone(data), nil // packed data may be the delta cache's
 }
