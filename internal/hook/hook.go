@@ -86,15 +86,27 @@ func Dir(dir string) (string, error) {
 	return gitPath(dir, "hooks")
 }
 
+// commonDir returns `git rev-parse --git-common-dir`, absolute: where the
+// hooks are when core.hooksPath is not set.
+func commonDir(dir string) (string, error) {
+	return gitRevParse(dir, "--git-common-dir")
+}
+
 // gitPath returns `git rev-parse --git-path name`, absolute.
 func gitPath(dir, name string) (string, error) {
-	cmd := exec.Command("git", "rev-parse", "--git-path", name)
+	return gitRevParse(dir, "--git-path", name)
+}
+
+// gitRevParse runs git rev-parse with args in dir and returns the path it
+// prints, absolute.
+func gitRevParse(dir string, args ...string) (string, error) {
+	cmd := exec.Command("git", append([]string{"rev-parse"}, args...)...)
 	cmd.Dir = dir
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return "", fmt.Errorf("asking git where its hooks are (git rev-parse --git-path %s): %w: %s", name, err, strings.TrimSpace(stderr.String()))
+		return "", fmt.Errorf("asking git where its hooks are (git rev-parse %s): %w: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
 	}
 	p := strings.TrimRight(string(out), "\n")
 	if !filepath.IsAbs(p) {
@@ -202,6 +214,63 @@ func confirm(dir, name, path string) error {
 		return fmt.Errorf("wrote %s, but git runs its %s hook from %s: the hook would never run", path, name, resolved)
 	}
 	return nil
+}
+
+// Status reports, one line each, whether the hooks run leakhound where git,
+// run in dir, runs hooks: each is leakhound's and executable there. ok is
+// false when one is not. Hooks it wrote where git no longer looks (a tool
+// set core.hooksPath after they were installed) are named too: git says
+// nothing when it stops running them.
+func Status(dir string, hooks []Hook) (lines []string, ok bool, err error) {
+	hooksDir, err := Dir(dir)
+	if err != nil {
+		return nil, false, err
+	}
+	ok = true
+	for _, h := range hooks {
+		path := filepath.Join(hooksDir, h.Name)
+		st, err := inspect(path)
+		if err != nil {
+			return lines, false, err
+		}
+		switch st {
+		case absent:
+			lines, ok = append(lines, fmt.Sprintf("%s: no hook at %s, where git runs hooks; run 'leakhound hook install'", h.Name, path)), false
+		case foreign:
+			lines, ok = append(lines, fmt.Sprintf("%s: the hook at %s was not written by leakhound; it scans nothing unless it runs 'leakhound %s'", h.Name, path, h.command())), false
+		default:
+			if info, err := os.Stat(path); err != nil || info.Mode()&0o111 == 0 {
+				lines, ok = append(lines, fmt.Sprintf("%s: %s is not executable: git skips it; run 'leakhound hook install'", h.Name, path)), false
+				continue
+			}
+			lines = append(lines, fmt.Sprintf("the %s hook at %s is leakhound's and runs", h.Name, path))
+		}
+	}
+	// leakhound's hooks left in the common directory's hooks, which git
+	// no longer reads
+	common, err := commonDir(dir)
+	if err == nil {
+		if own := filepath.Join(common, "hooks"); own != hooksDir {
+			for _, h := range hooks {
+				if st, _ := inspect(filepath.Join(own, h.Name)); st == ours {
+					lines = append(lines, fmt.Sprintf("the leakhound hooks in %s are not run: git runs hooks from %s (core.hooksPath)", own, hooksDir))
+					break
+				}
+			}
+		}
+	}
+	return lines, ok, nil
+}
+
+// command is what the hook runs leakhound with, for messages.
+func (h Hook) command() string {
+	if h.Name == CommitMsg.Name {
+		return "scan \"$1\""
+	}
+	if h.Name == PrePush.Name {
+		return "history"
+	}
+	return "staged"
 }
 
 // freeName returns base, or base.N for the first N that does not exist:
