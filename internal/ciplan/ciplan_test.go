@@ -118,32 +118,27 @@ func TestUnreadablePayloadIsAnError(t *testing.T) {
 // TestDefinition names the files that define the running job when the
 // revision being built supplies them, and none when it does not.
 func TestDefinition(t *testing.T) {
-	env := func(kv ...string) func(string) string {
-		m := map[string]string{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			m[kv[i]] = kv[i+1]
-		}
-		return func(k string) string { return m[k] }
-	}
+	type vars = map[string]string
 	cases := []struct {
 		name     string
 		platform Platform
-		getenv   func(string) string
+		vars     vars
 		want     string
 	}{
-		{"github pull request", GitHub, env("GITHUB_EVENT_NAME", "pull_request", "GITHUB_REPOSITORY", "acme/app", "GITHUB_WORKFLOW_REF", "acme/app/.github/workflows/scan.yml@refs/pull/7/merge"), ".github/workflows/scan.yml"},
-		{"github push", GitHub, env("GITHUB_EVENT_NAME", "push", "GITHUB_REPOSITORY", "acme/app", "GITHUB_WORKFLOW_REF", "acme/app/.github/workflows/ci.yaml@refs/heads/main"), ".github/workflows/ci.yaml"},
-		{"github pull_request_target runs the base's workflow", GitHub, env("GITHUB_EVENT_NAME", "pull_request_target", "GITHUB_REPOSITORY", "acme/app", "GITHUB_WORKFLOW_REF", "acme/app/.github/workflows/scan.yml@refs/heads/main"), ""},
-		{"github workflow of another repository", GitHub, env("GITHUB_EVENT_NAME", "pull_request", "GITHUB_REPOSITORY", "acme/app", "GITHUB_WORKFLOW_REF", "acme/policy/.github/workflows/scan.yml@refs/heads/main"), ""},
-		{"github without a workflow ref", GitHub, env("GITHUB_EVENT_NAME", "pull_request", "GITHUB_REPOSITORY", "acme/app"), ""},
-		{"gitlab default", GitLab, env(), ".gitlab-ci.yml"},
-		{"gitlab custom path", GitLab, env("CI_CONFIG_PATH", "ci/pipeline.yml"), "ci/pipeline.yml"},
-		{"gitlab config in another project", GitLab, env("CI_CONFIG_PATH", ".gitlab-ci.yml@acme/ci-templates"), ""},
-		{"azure", Azure, env(), "azure-pipelines.yml .azure-pipelines.yml"},
-		{"local", Local, env(), ""},
+		{"github pull request", GitHub, vars{"GITHUB_EVENT_NAME": "pull_request", "GITHUB_REPOSITORY": "acme/app", "GITHUB_WORKFLOW_REF": "acme/app/.github/workflows/scan.yml@refs/pull/7/merge"}, ".github/workflows/scan.yml"},
+		{"github push", GitHub, vars{"GITHUB_EVENT_NAME": "push", "GITHUB_REPOSITORY": "acme/app", "GITHUB_WORKFLOW_REF": "acme/app/.github/workflows/ci.yaml@refs/heads/main"}, ".github/workflows/ci.yaml"},
+		{"github pull_request_target runs the base's workflow", GitHub, vars{"GITHUB_EVENT_NAME": "pull_request_target", "GITHUB_REPOSITORY": "acme/app", "GITHUB_WORKFLOW_REF": "acme/app/.github/workflows/scan.yml@refs/heads/main"}, ""},
+		{"github workflow of another repository", GitHub, vars{"GITHUB_EVENT_NAME": "pull_request", "GITHUB_REPOSITORY": "acme/app", "GITHUB_WORKFLOW_REF": "acme/policy/.github/workflows/scan.yml@refs/heads/main"}, ""},
+		{"github without a workflow ref", GitHub, vars{"GITHUB_EVENT_NAME": "pull_request", "GITHUB_REPOSITORY": "acme/app"}, ""},
+		{"gitlab default", GitLab, vars{}, ".gitlab-ci.yml"},
+		{"gitlab custom path", GitLab, vars{"CI_CONFIG_PATH": "ci/pipeline.yml"}, "ci/pipeline.yml"},
+		{"gitlab config in another project", GitLab, vars{"CI_CONFIG_PATH": ".gitlab-ci.yml@acme/ci-templates"}, ""},
+		{"azure", Azure, vars{}, "azure-pipelines.yml .azure-pipelines.yml"},
+		{"local", Local, vars{}, ""},
 	}
 	for _, c := range cases {
-		if got := strings.Join(definition(c.platform, c.getenv), " "); got != c.want {
+		getenv := func(k string) string { return c.vars[k] }
+		if got := strings.Join(definition(c.platform, getenv), " "); got != c.want {
 			t.Errorf("%s: %q, want %q", c.name, got, c.want)
 		}
 	}
