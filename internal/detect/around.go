@@ -264,7 +264,8 @@ func anchorOf(lowerNeedle []byte) int {
 	return best
 }
 
-// textRank ranks ASCII bytes (upper case counted as lower) by how often
+// textRank ranks ASCII bytes (upper case counted as lower; needles are
+// lower case) by how often
 // they occur in text, rarest lowest: the order measured over the files of
 // Go, Python and conda recipe repositories (cobra, golang/tools, pytest,
 // requests, numpy's and the pinning feedstock). Bytes not listed are
@@ -273,9 +274,6 @@ var textRank = func() (r [128]byte) {
 	const byFrequency = "?^$~|@&<%#;!+z>'9jq\\8746*3][5`201{}wkx_v-:b=y()/,h\"gmu.fdpcl\t\noiansrte "
 	for i := 0; i < len(byFrequency); i++ {
 		r[byFrequency[i]] = byte(1 + i)
-	}
-	for c := 'A'; c <= 'Z'; c++ {
-		r[c] = r[c+'a'-'A']
 	}
 	return r
 }()

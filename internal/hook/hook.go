@@ -22,6 +22,8 @@ type Hook struct {
 	Name string
 	// Covers says what the hook guards, for messages and the README.
 	Covers string
+	// runs is the leakhound command the hook runs, for messages.
+	runs string
 	// body is the shell that runs once $lh names the leakhound binary.
 	body string
 }
@@ -30,13 +32,13 @@ type Hook struct {
 // merge runs pre-merge-commit, not pre-commit); commit-msg scans the message
 // being written; pre-push, optional, scans the commits being pushed.
 var (
-	PreCommit = Hook{Name: "pre-commit", Covers: "commits (git commit, -a, PATHS, --amend)",
+	PreCommit = Hook{Name: "pre-commit", Covers: "commits (git commit, -a, PATHS, --amend)", runs: "staged",
 		body: `exec "$lh" staged`}
-	PreMergeCommit = Hook{Name: "pre-merge-commit", Covers: "merges that commit without conflicts",
+	PreMergeCommit = Hook{Name: "pre-merge-commit", Covers: "merges that commit without conflicts", runs: "staged",
 		body: `exec "$lh" staged`}
-	CommitMsg = Hook{Name: "commit-msg", Covers: "commit messages",
+	CommitMsg = Hook{Name: "commit-msg", Covers: "commit messages", runs: `scan "$1"`,
 		body: `exec "$lh" scan "$1"`}
-	PrePush = Hook{Name: "pre-push", Covers: "the commits being pushed, whatever made them (rebase, cherry-pick, a commit made with --no-verify)",
+	PrePush = Hook{Name: "pre-push", Covers: "the commits being pushed, whatever made them (rebase, cherry-pick, a commit made with --no-verify)", runs: "history",
 		body: `zero=0000000000000000000000000000000000000000
 status=0
 while read -r local_ref local_sha remote_ref remote_sha; do
@@ -237,7 +239,7 @@ func Status(dir string, hooks []Hook) (lines []string, ok bool, err error) {
 		case absent:
 			lines, ok = append(lines, fmt.Sprintf("%s: no hook at %s, where git runs hooks; run 'leakhound hook install'", h.Name, path)), false
 		case foreign:
-			lines, ok = append(lines, fmt.Sprintf("%s: the hook at %s was not written by leakhound; it scans nothing unless it runs 'leakhound %s'", h.Name, path, h.command())), false
+			lines, ok = append(lines, fmt.Sprintf("%s: the hook at %s was not written by leakhound; it scans nothing unless it runs 'leakhound %s'", h.Name, path, h.runs)), false
 		default:
 			if info, err := os.Stat(path); err != nil || info.Mode()&0o111 == 0 {
 				lines, ok = append(lines, fmt.Sprintf("%s: %s is not executable: git skips it; run 'leakhound hook install'", h.Name, path)), false
@@ -260,17 +262,6 @@ func Status(dir string, hooks []Hook) (lines []string, ok bool, err error) {
 		}
 	}
 	return lines, ok, nil
-}
-
-// command is what the hook runs leakhound with, for messages.
-func (h Hook) command() string {
-	if h.Name == CommitMsg.Name {
-		return "scan \"$1\""
-	}
-	if h.Name == PrePush.Name {
-		return "history"
-	}
-	return "staged"
 }
 
 // freeName returns base, or base.N for the first N that does not exist:
