@@ -22,6 +22,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/leakhound/leakhound/internal/archivetest"
 	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/testnet"
 	"github.com/leakhound/leakhound/internal/tokengen"
@@ -618,4 +619,15 @@ func cmdDeepTree(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	fmt.Fprintf(&b, "%s\ndata %d\n%s\n", filepath.Base(args[2]), len(data), data)
 	ts.Check(os.WriteFile(ts.MkAbs(args[3]), []byte(b.String()), 0o644))
+}
+
+// cmdArchive writes IN as the member NAME of an archive of FORM
+// (archivetest.Build: zip, zip-stored, tar, gz, tgz, zst) to OUT.
+func cmdArchive(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 4 {
+		ts.Fatalf("usage: archive FORM NAME IN OUT")
+	}
+	data, err := archivetest.Build(args[0], args[1], []byte(ts.ReadFile(args[2])))
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[3]), data, 0o644))
 }

@@ -85,6 +85,7 @@ func TestScripts(t *testing.T) {
 			"interrupt":  cmdInterrupt,
 			"junitparse": cmdJUnitParse,
 			"deeptree":   cmdDeepTree,
+			"archive":    cmdArchive,
 			"crlf":       cmdRewrite(func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") }),
 			"chomp":      cmdRewrite(func(s string) string { return strings.TrimSuffix(s, "\n") }),
 		},

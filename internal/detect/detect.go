@@ -102,6 +102,10 @@ type streamState struct {
 	wordRules []*compiledRule
 	pathRules []*compiledRule
 	pathDone  bool
+	// archiveDepth is how many archives hold the stream (archive.go);
+	// expansion is what they may still expand to, shared by their members
+	archiveDepth int
+	expansion    *expansion
 }
 
 // mention reports whether the file's path, the window being scanned (or

@@ -56,7 +56,7 @@ func (e *Engine) DetectPart(ctx context.Context, path string, file []byte, start
 // start and end: only occurrences of a word that overlap the text between
 // can differ, so the whole texts are searched only when those differ.
 func (e *Engine) PartsExact(path string, prev, cur []byte, prefix, suffix int) bool {
-	if e.wordSet {
+	if e.wordSet || sniffArchive(cur) != notArchive {
 		return false
 	}
 	for _, r := range e.rules {
@@ -119,6 +119,9 @@ func (e *Engine) detectStream(ctx context.Context, st *streamState, r io.Reader,
 	// its cut, which another rule may find again from the next window
 	var seamEnd map[string]int64
 	var seamSecrets map[[2]int64]bool
+	// an archive is captured as its raw bytes are scanned, then opened
+	var archive *archiveCapture
+	sniffed := false
 	for {
 		if err := ctx.Err(); err != nil {
 			return out, base + int64(len(buf)), err
@@ -142,6 +145,10 @@ func (e *Engine) detectStream(ctx context.Context, st *streamState, r io.Reader,
 		})
 		if err != nil {
 			return out, base + int64(len(buf)), err
+		}
+		if !sniffed {
+			sniffed = true
+			archive, r = e.captureArchive(st, buf, r)
 		}
 		st.windowBase = base
 		st.streaming = st.streaming || !last
@@ -185,7 +192,11 @@ func (e *Engine) detectStream(ctx context.Context, st *streamState, r io.Reader,
 			e.rememberWords(st, buf)
 		}
 		if last {
-			return e.releasePending(out, st), base + int64(len(buf)), nil
+			out = e.releasePending(out, st)
+			if archive != nil {
+				out = e.expandArchive(ctx, st, archive, out, hook)
+			}
+			return out, base + int64(len(buf)), nil
 		}
 		for id, end := range ends {
 			if seamEnd == nil {

@@ -84,6 +84,16 @@ type blobResult struct {
 	findings []finding.Finding
 	keys     map[string]bool // rule + NUL + secret
 	err      error
+	path     string // the path the blob was scanned as
+}
+
+// pathAt returns where f, found in the blob scanned as r.path, is when the
+// blob is at path: path itself, or a member of the archive at path.
+func (r *blobResult) pathAt(f *finding.Finding, path string) string {
+	if member, ok := strings.CutPrefix(f.Path, r.path+"!"); ok {
+		return path + "!" + member
+	}
+	return path
 }
 
 func newBlobScanner(opts ScanOptions) *blobScanner {
@@ -113,7 +123,7 @@ func (b *blobScanner) scan(repo *Repo, h plumbing.Hash, path string) *blobResult
 
 // read streams blob h through the detector, as seen at path.
 func (b *blobScanner) read(repo *Repo, h plumbing.Hash, path string) *blobResult {
-	res := &blobResult{}
+	res := &blobResult{path: path}
 	rd, err := repo.openBlob(h, b.opts.MaxBlobSize)
 	if err != nil {
 		res.err = err
@@ -185,7 +195,7 @@ func (b *blobScanner) introduced(repo *Repo, c Change) []finding.Finding {
 		if old[findingKey(&f)] {
 			continue
 		}
-		f.Path = c.Path
+		f.Path = res.pathAt(&f, c.Path)
 		f.Commit = c.Commit
 		out = append(out, f)
 	}

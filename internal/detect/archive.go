@@ -1,0 +1,439 @@
+package detect
+
+// Archives and compressed files. A token zipped or gzipped into a
+// repository is as published as one written in plain text, but its bytes
+// are compressed: no rule sees it. A stream that starts like a gzip, bzip2
+// or zstd stream, or holds a zip local file header or a tar header, is
+// therefore scanned as it is and then opened: each member (a compressed
+// stream's content, a zip's or tar's files) is scanned as a stream of its
+// own, at "archive!member" (a tar inside a compressed stream is opened in
+// the same step: "x.tar.gz!dir/file"), and archives inside members are
+// opened in turn, up to MaxArchiveDepth. A secret found both in the raw
+// bytes and in a member (a zip's stored file, a tar) is reported once, at
+// the member.
+//
+// What cannot be opened is said, never skipped quietly: an archive over
+// MaxArchiveBytes, nesting past MaxArchiveDepth, members expanding past
+// MaxExpandedBytes or more than MaxArchiveMembers members are problems
+// (the run cannot pass); an encrypted member, a compression method not
+// supported here or damaged data are warnings (the raw bytes were scanned).
+
+import (
+	"archive/tar"
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"compress/bzip2"
+	"compress/flate"
+	"compress/gzip"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/leakhound/leakhound/internal/finding"
+)
+
+// Bounds on opening archives.
+const (
+	// MaxArchiveDepth is how many archives deep members are opened
+	// (a zip in a tar.gz is two).
+	MaxArchiveDepth = 4
+	// MaxArchiveBytes bounds an archive held in memory to be opened.
+	MaxArchiveBytes = 256 << 20
+	// MaxExpandedBytes bounds what one file's archives expand to, members
+	// of nested archives included.
+	MaxExpandedBytes = 1 << 30
+	// MaxArchiveMembers bounds the members of one file's archives.
+	MaxArchiveMembers = 100_000
+)
+
+type archiveKind int
+
+const (
+	notArchive archiveKind = iota
+	gzipStream
+	bzip2Stream
+	zstdStream
+	zipArchive
+	tarArchive
+)
+
+var kindNames = [...]string{"", "gzip", "bzip2", "zstd", "zip", "tar"}
+
+func (k archiveKind) String() string { return kindNames[k] }
+
+// streamSuffixes maps a compressed file's suffix to its content's: a
+// stream without a recorded name is named after its file.
+var streamSuffixes = map[archiveKind][][2]string{
+	gzipStream:  {{".tgz", ".tar"}, {".gz", ""}, {".gzip", ""}, {".z", ""}},
+	bzip2Stream: {{".tbz2", ".tar"}, {".tbz", ".tar"}, {".bz2", ""}, {".bzip2", ""}},
+	zstdStream:  {{".tzst", ".tar"}, {".zst", ""}, {".zstd", ""}},
+}
+
+// contentName names the content of a compressed stream at p.
+func contentName(kind archiveKind, p string) string {
+	name := path.Base(p[strings.LastIndexByte(p, '!')+1:])
+	lower := strings.ToLower(name)
+	for _, s := range streamSuffixes[kind] {
+		if strings.HasSuffix(lower, s[0]) && len(name) > len(s[0]) {
+			return name[:len(name)-len(s[0])] + s[1]
+		}
+	}
+	return name
+}
+
+// zstdMaxMemory bounds what a zstd frame may make the decoder allocate
+// (its window or declared size): a frame asking more is an error, said as
+// a warning, not an allocation.
+const zstdMaxMemory = 256 << 20
+
+// Bounds as applied; tests lower them.
+var (
+	maxArchiveBytes   = MaxArchiveBytes
+	maxExpandedBytes  = int64(MaxExpandedBytes)
+	maxArchiveMembers = MaxArchiveMembers
+)
+
+var zipLocalHeader = []byte("PK\x03\x04")
+
+// sniffArchive says what archive the start of a stream is. A zip may
+// follow other bytes (a self-extracting program, a polyglot file): its
+// local file header anywhere in head counts.
+func sniffArchive(head []byte) archiveKind {
+	switch {
+	case len(head) >= 3 && head[0] == 0x1f && head[1] == 0x8b && head[2] == 8:
+		return gzipStream
+	case len(head) >= 4 && head[0] == 0x28 && head[1] == 0xb5 && head[2] == 0x2f && head[3] == 0xfd:
+		return zstdStream
+	case len(head) >= 10 && string(head[:3]) == "BZh" && head[3] >= '1' && head[3] <= '9' && string(head[4:10]) == "\x31\x41\x59\x26\x53\x59":
+		return bzip2Stream
+	case isTarHeader(head):
+		return tarArchive
+	case bytes.IndexByte(head, 0) >= 0 && bytes.Contains(head, zipLocalHeader):
+		// a member's header holds its method, stored or deflate, as two
+		// bytes, the second of them 0: text without a NUL byte holds no
+		// member (and is searched for one at memchr speed)
+		return zipArchive
+	}
+	return notArchive
+}
+
+// isTarHeader reports whether head starts with a ustar or GNU tar header.
+func isTarHeader(head []byte) bool {
+	return len(head) >= 512 && (string(head[257:263]) == "ustar\x00" || string(head[257:265]) == "ustar  \x00")
+}
+
+// expansion is what one top-level stream's archives may still expand to.
+type expansion struct {
+	bytes   int64
+	members int
+	stopped bool // a bound was reached and said
+}
+
+// archiveCapture holds the bytes of a stream to be opened as an archive
+// once its raw scan is done, up to MaxArchiveBytes.
+type archiveCapture struct {
+	kind archiveKind
+	data []byte
+	over bool
+}
+
+func (c *archiveCapture) Write(p []byte) (int, error) {
+	if !c.over && len(c.data)+len(p) <= maxArchiveBytes {
+		c.data = append(c.data, p...)
+	} else {
+		c.over, c.data = true, nil
+	}
+	return len(p), nil
+}
+
+// captureArchive starts holding a stream whose first window is head when
+// it is an archive to open: the reader to go on with tees into the
+// capture. nil when there is nothing to open.
+func (e *Engine) captureArchive(st *streamState, head []byte, r io.Reader) (*archiveCapture, io.Reader) {
+	kind := sniffArchive(head)
+	if kind == notArchive || e.global.pathAllowed(st.path) {
+		return nil, r
+	}
+	if st.archiveDepth >= MaxArchiveDepth {
+		e.archiveProblem(st, fmt.Sprintf("%s archive nested more than %d archives deep: its members were not opened", kind, MaxArchiveDepth))
+		return nil, r
+	}
+	c := &archiveCapture{kind: kind}
+	c.Write(head)
+	return c, io.TeeReader(r, c)
+}
+
+// expandArchive scans the members of the archive captured from st's
+// stream and returns raw (the stream's own findings) with them, a secret
+// found in both reported at the member.
+func (e *Engine) expandArchive(ctx context.Context, st *streamState, c *archiveCapture, raw []finding.Finding, hook func([]byte, []finding.Finding)) []finding.Finding {
+	if c.over {
+		e.archiveProblem(st, fmt.Sprintf("%s archive larger than %d MiB: its members were not opened (allowlist the path to skip it)", c.kind, maxArchiveBytes>>20))
+		return raw
+	}
+	if st.expansion == nil {
+		st.expansion = &expansion{bytes: maxExpandedBytes, members: maxArchiveMembers}
+	}
+	o := opener{e: e, ctx: ctx, st: st, hook: hook}
+	switch c.kind {
+	case zipArchive:
+		o.zip(c.data)
+	case tarArchive:
+		o.tar(bytes.NewReader(c.data))
+	default:
+		o.stream(c.kind, bytes.NewReader(c.data))
+	}
+	if len(o.found) == 0 {
+		return raw
+	}
+	inMember := make(map[string]bool, len(o.found))
+	for i := range o.found {
+		inMember[o.found[i].RuleID+"\x00"+o.found[i].Secret.Reveal()] = true
+	}
+	out := raw[:0:0]
+	for _, f := range raw {
+		if !inMember[f.RuleID+"\x00"+f.Secret.Reveal()] {
+			out = append(out, f)
+		}
+	}
+	return append(out, o.found...)
+}
+
+// archiveProblem says that part of st's archive was not scanned.
+func (e *Engine) archiveProblem(st *streamState, reason string) {
+	if e.opts.OnProblem != nil {
+		e.opts.OnProblem(st.path, reason)
+	}
+}
+
+// archiveWarning says that a member could not be read; what the stream
+// held as it is was scanned.
+func (e *Engine) archiveWarning(st *streamState, reason string) {
+	if e.opts.OnWarning != nil {
+		e.opts.OnWarning(st.path, reason)
+	}
+}
+
+// opener scans the members of one archive.
+type opener struct {
+	e     *Engine
+	ctx   context.Context
+	st    *streamState
+	hook  func([]byte, []finding.Finding)
+	found []finding.Finding
+	// guessed is set while members are read from local file headers
+	// found by searching: one that yields nothing was not a member
+	guessed bool
+}
+
+// member scans r as the member name of the archive; false once a bound
+// stops the expansion.
+func (o *opener) member(name string, r io.Reader) bool {
+	x := o.st.expansion
+	if x.stopped {
+		return false
+	}
+	if x.members--; x.members < 0 {
+		x.stopped = true
+		o.e.archiveProblem(o.st, fmt.Sprintf("archive has more than %d members: the rest were not scanned", maxArchiveMembers))
+		return false
+	}
+	child := newStreamState(o.st.path + "!" + name)
+	child.archiveDepth = o.st.archiveDepth + 1
+	child.expansion = x
+	counted := &expandReader{r: r, x: x}
+	found, n, err := o.e.detectStream(o.ctx, child, counted, WindowSize, WindowOverlap, o.hook)
+	o.found = append(o.found, found...)
+	if err == nil {
+		err = counted.err
+	}
+	switch {
+	case o.guessed && n == 0:
+	case errors.Is(err, errExpansion):
+		x.stopped = true
+		o.e.archiveProblem(o.st, fmt.Sprintf("archive expands to more than %d MiB: members past that were not scanned (allowlist the path to skip it)", maxExpandedBytes>>20))
+		return false
+	case err != nil && o.ctx.Err() == nil:
+		o.e.archiveWarning(o.st, fmt.Sprintf("member %q could not be read whole: %v; the part read and the archive as it is were scanned", name, err))
+	}
+	return o.ctx.Err() == nil
+}
+
+var errExpansion = errors.New("archive expansion bound reached")
+
+// expandReader counts a member's bytes against the expansion bound. It
+// ends the member at an error, which it keeps in err, so that what was
+// read before is scanned.
+type expandReader struct {
+	r   io.Reader
+	x   *expansion
+	err error
+}
+
+func (r *expandReader) Read(p []byte) (int, error) {
+	if r.err != nil {
+		return 0, io.EOF
+	}
+	if r.x.bytes <= 0 {
+		r.err = errExpansion
+		return 0, io.EOF
+	}
+	if int64(len(p)) > r.x.bytes {
+		p = p[:r.x.bytes]
+	}
+	n, err := r.r.Read(p)
+	r.x.bytes -= int64(n)
+	if err != nil && err != io.EOF {
+		r.err, err = err, io.EOF
+	}
+	return n, err
+}
+
+// stream opens a compressed stream: its content is one member, named
+// after the stream's header or its file name, unless it is a tar, whose
+// files are the members.
+func (o *opener) stream(kind archiveKind, r io.Reader) {
+	var content io.Reader
+	name := contentName(kind, o.st.path)
+	switch kind {
+	case gzipStream:
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			o.e.archiveWarning(o.st, fmt.Sprintf("not a readable gzip stream (%v); scanned as it is", err))
+			return
+		}
+		if zr.Name != "" {
+			name = zr.Name
+		}
+		content = zr
+	case bzip2Stream:
+		content = bzip2.NewReader(r)
+	case zstdStream:
+		zr, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true), zstd.WithDecoderMaxMemory(zstdMaxMemory))
+		if err != nil {
+			o.e.archiveWarning(o.st, fmt.Sprintf("not a readable zstd stream (%v); scanned as it is", err))
+			return
+		}
+		defer zr.Close()
+		content = zr
+	}
+	if name == "" || name == "." || name == "/" {
+		name = "-"
+	}
+	br := bufio.NewReaderSize(content, 64<<10)
+	if head, _ := br.Peek(512); isTarHeader(head) {
+		o.tar(br)
+		return
+	}
+	o.member(name, br)
+}
+
+// tar scans a tar's regular files.
+func (o *opener) tar(r io.Reader) {
+	tr := tar.NewReader(r)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			o.e.archiveWarning(o.st, fmt.Sprintf("tar archive could not be read past its members so far (%v); the archive as it is was scanned", err))
+			return
+		}
+		if h.Typeflag != tar.TypeReg && h.Typeflag != tar.TypeGNUSparse {
+			continue
+		}
+		if !o.member(h.Name, tr) {
+			return
+		}
+	}
+}
+
+// zip scans a zip's files, found through its central directory, or, when
+// it has none that reads, through each local file header in data.
+func (o *opener) zip(data []byte) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		o.zipLocal(data)
+		return
+	}
+	for _, f := range zr.File {
+		if f.Mode().IsDir() {
+			continue
+		}
+		if f.Flags&1 != 0 {
+			o.e.archiveWarning(o.st, fmt.Sprintf("member %q is encrypted: not scanned", f.Name))
+			continue
+		}
+		if f.Method != zip.Store && f.Method != zip.Deflate {
+			o.e.archiveWarning(o.st, fmt.Sprintf("member %q uses compression method %d, which is not read here: not scanned", f.Name, f.Method))
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			o.e.archiveWarning(o.st, fmt.Sprintf("member %q: %v; not scanned", f.Name, err))
+			continue
+		}
+		more := o.member(f.Name, rc)
+		rc.Close()
+		if !more {
+			return
+		}
+	}
+}
+
+// zipLocal reads the members a zip's local file headers start: deflated
+// data ends itself; stored data is read for the size its header gives
+// (without one it was scanned as part of the archive's bytes).
+func (o *opener) zipLocal(data []byte) {
+	o.guessed = true
+	defer func() { o.guessed = false }()
+	for at := 0; ; {
+		i := bytes.Index(data[at:], zipLocalHeader)
+		if i < 0 {
+			return
+		}
+		h := data[at+i:]
+		at += i + len(zipLocalHeader)
+		if len(h) < 30 {
+			return
+		}
+		flags := binary.LittleEndian.Uint16(h[6:])
+		method := binary.LittleEndian.Uint16(h[8:])
+		size := int(binary.LittleEndian.Uint32(h[18:]))
+		nameLen, extraLen := int(binary.LittleEndian.Uint16(h[26:])), int(binary.LittleEndian.Uint16(h[28:]))
+		start := 30 + nameLen + extraLen
+		if start > len(h) {
+			return
+		}
+		name := string(h[30 : 30+nameLen])
+		body := h[start:]
+		switch {
+		case strings.HasSuffix(name, "/"):
+			continue
+		case flags&1 != 0:
+			o.e.archiveWarning(o.st, fmt.Sprintf("member %q is encrypted: not scanned", name))
+			continue
+		case method == zip.Deflate:
+			fr := flate.NewReader(bytes.NewReader(body))
+			more := o.member(name, fr)
+			fr.Close()
+			if !more {
+				return
+			}
+		case method == zip.Store && flags&8 == 0 && size <= len(body):
+			if !o.member(name, bytes.NewReader(body[:size])) {
+				return
+			}
+		case method != zip.Store:
+			o.e.archiveWarning(o.st, fmt.Sprintf("member %q uses compression method %d, which is not read here: not scanned", name, method))
+		}
+	}
+}

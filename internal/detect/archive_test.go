@@ -1,0 +1,236 @@
+package detect
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/leakhound/leakhound/internal/archivetest"
+	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/tokengen"
+)
+
+type archiveRun struct {
+	found              []finding.Finding
+	problems, warnings []string
+}
+
+func scanArchive(t testing.TB, path string, data []byte) archiveRun {
+	t.Helper()
+	var run archiveRun
+	e := defaultEngine(t, Options{MaxDecodeDepth: 2,
+		OnProblem: func(p, reason string) { run.problems = append(run.problems, p+": "+reason) },
+		OnWarning: func(p, msg string) { run.warnings = append(run.warnings, p+": "+msg) },
+	})
+	found, n, err := e.DetectReader(context.Background(), path, bytes.NewReader(data), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != int64(len(data)) {
+		t.Fatalf("read %d bytes of %d", n, len(data))
+	}
+	run.found = found
+	return run
+}
+
+func paths(found []finding.Finding) []string {
+	var out []string
+	for _, f := range found {
+		out = append(out, f.Path)
+	}
+	return out
+}
+
+func TestArchivedSecretsAreFoundInTheirMembers(t *testing.T) {
+	g := tokengen.New(t.Name())
+	tok := g.GitHub("ghp")
+	text := []byte("config:\n  token: " + tok + "\n")
+	file := archivetest.File{Name: "conf/app.yml", Data: text}
+	zipped := archivetest.Zip(zip.Deflate, file)
+	cases := []struct {
+		name, path string
+		data       []byte
+		want       string // the finding's path
+	}{
+		{"zip", "a.zip", zipped, "a.zip!conf/app.yml"},
+		{"zip, stored: reported once, at the member", "a.zip", archivetest.Zip(zip.Store, file), "a.zip!conf/app.yml"},
+		{"zip after other bytes (self-extracting)", "setup.exe", append([]byte("MZ\x90\x00 a stub program\n"), zipped...), "setup.exe!conf/app.yml"},
+		{"zip without its central directory", "cut.zip", zipped[:bytes.Index(zipped, []byte("PK\x01\x02"))], "cut.zip!conf/app.yml"},
+		{"wheel (a zip by another name)", "pkg-1.0-py3-none-any.whl", zipped, "pkg-1.0-py3-none-any.whl!conf/app.yml"},
+		{"tar", "a.tar", archivetest.Tar(file), "a.tar!conf/app.yml"},
+		{"gzip, named after its file", "app.yml.gz", archivetest.Gzip("", text), "app.yml.gz!app.yml"},
+		{"gzip, named by its header", "blob", archivetest.Gzip("settings.yml", text), "blob!settings.yml"},
+		{"tar.gz: the tar is opened in the same step", "a.tar.gz", archivetest.Gzip("", archivetest.Tar(file)), "a.tar.gz!conf/app.yml"},
+		{"tgz", "a.tgz", archivetest.Gzip("", archivetest.Tar(file)), "a.tgz!conf/app.yml"},
+		{"zstd", "app.yml.zst", archivetest.Zstd(text), "app.yml.zst!app.yml"},
+		{"zip in a tar.gz", "release.tar.gz", archivetest.Gzip("", archivetest.Tar(archivetest.File{Name: "dist/a.zip", Data: zipped})), "release.tar.gz!dist/a.zip!conf/app.yml"},
+		{"gzip in a zip", "a.zip", archivetest.Zip(zip.Store, archivetest.File{Name: "log.gz", Data: archivetest.Gzip("", text)}), "a.zip!log.gz!log"},
+		{"base64 in a gzip", "a.gz", archivetest.Gzip("", []byte("data: "+base64Of("GITHUB_TOKEN="+tok)+"\n")), "a.gz!a"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			run := scanArchive(t, c.path, c.data)
+			if got := paths(run.found); !slices.Equal(got, []string{c.want}) {
+				t.Fatalf("findings at %q, want one at %q", got, c.want)
+			}
+			if f := run.found[0]; f.Secret.Reveal() != tok || f.RuleID != "github-pat" {
+				t.Fatalf("found %s by %s", f.Secret, f.RuleID)
+			}
+			if len(run.problems)+len(run.warnings) > 0 {
+				t.Fatalf("problems %q, warnings %q", run.problems, run.warnings)
+			}
+		})
+	}
+}
+
+func TestArchiveMemberFindingsSayWhereInTheMember(t *testing.T) {
+	tok := tokengen.New(t.Name()).GitHub("ghp")
+	data := archivetest.Zip(zip.Deflate, archivetest.File{Name: "notes.txt", Data: []byte("one\ntwo\nkey = " + tok + " # why\n")})
+	run := scanArchive(t, "a.zip", data)
+	if len(run.found) != 1 {
+		t.Fatalf("found %d", len(run.found))
+	}
+	f := run.found[0]
+	if f.Line != 3 || f.Column != 7 || !strings.Contains(f.ContextAfter, "# why") {
+		t.Fatalf("at %d:%d, context %q", f.Line, f.Column, f.ContextAfter)
+	}
+}
+
+func base64Of(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+func TestBzip2MembersAreScanned(t *testing.T) {
+	bz, err := exec.LookPath("bzip2")
+	if err != nil {
+		t.Skip("no bzip2 here to make a bzip2 stream")
+	}
+	tok := tokengen.New(t.Name()).GitHub("ghp")
+	cmd := exec.Command(bz, "-c")
+	cmd.Stdin = strings.NewReader("token: " + tok + "\n")
+	data, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := scanArchive(t, "x.bz2", data)
+	if got := paths(run.found); !slices.Equal(got, []string{"x.bz2!x"}) {
+		t.Fatalf("findings at %q", got)
+	}
+}
+
+func TestArchivesThatCannotBeOpenedWholeAreSaid(t *testing.T) {
+	tok := tokengen.New(t.Name()).GitHub("ghp")
+	text := []byte("token: " + tok + "\n")
+	nest := text
+	for range MaxArchiveDepth + 1 {
+		nest = archivetest.Gzip("", nest)
+	}
+	t.Run("nested too deep", func(t *testing.T) {
+		run := scanArchive(t, "deep.gz", nest)
+		if len(run.found) != 0 || len(run.problems) != 1 || !strings.Contains(run.problems[0], "nested more than 4 archives deep") {
+			t.Fatalf("found %d, problems %q", len(run.found), run.problems)
+		}
+		if !strings.HasPrefix(run.problems[0], "deep.gz!deep!deep!deep!deep: ") {
+			t.Fatalf("problem at %q", run.problems[0])
+		}
+	})
+	t.Run("expanding past the bound", func(t *testing.T) {
+		defer func(n int64) { maxExpandedBytes = n }(maxExpandedBytes)
+		maxExpandedBytes = 1 << 20
+		bomb := archivetest.Gzip("", append(bytes.Repeat([]byte{'0'}, 2<<20), text...))
+		run := scanArchive(t, "bomb.gz", bomb)
+		if len(run.problems) != 1 || !strings.Contains(run.problems[0], "bomb.gz: archive expands to more than 1 MiB") {
+			t.Fatalf("problems %q", run.problems)
+		}
+	})
+	t.Run("too many members", func(t *testing.T) {
+		defer func(n int) { maxArchiveMembers = n }(maxArchiveMembers)
+		maxArchiveMembers = 3
+		var files []archivetest.File
+		for range 5 {
+			files = append(files, archivetest.File{Name: "f", Data: []byte("x")})
+		}
+		run := scanArchive(t, "many.zip", archivetest.Zip(zip.Deflate, files...))
+		if len(run.problems) != 1 || !strings.Contains(run.problems[0], "more than 3 members") {
+			t.Fatalf("problems %q", run.problems)
+		}
+	})
+	t.Run("larger than it may be held", func(t *testing.T) {
+		defer func(n int) { maxArchiveBytes = n }(maxArchiveBytes)
+		maxArchiveBytes = 64
+		run := scanArchive(t, "big.gz", archivetest.Gzip("", text))
+		if len(run.problems) != 1 || !strings.Contains(run.problems[0], "big.gz: gzip archive larger than") {
+			t.Fatalf("problems %q", run.problems)
+		}
+	})
+	t.Run("encrypted member", func(t *testing.T) {
+		data := archivetest.Zip(zip.Deflate, archivetest.File{Name: "secret.txt", Data: text})
+		// set the encrypted flag in both headers
+		for _, sig := range []string{"PK\x03\x04", "PK\x01\x02"} {
+			i := bytes.Index(data, []byte(sig))
+			off := 6
+			if sig == "PK\x01\x02" {
+				off = 8
+			}
+			data[i+off] |= 1
+		}
+		run := scanArchive(t, "enc.zip", data)
+		if len(run.warnings) != 1 || !strings.Contains(run.warnings[0], `member "secret.txt" is encrypted: not scanned`) {
+			t.Fatalf("warnings %q", run.warnings)
+		}
+	})
+	t.Run("damaged gzip: what it yields is scanned, and the damage said", func(t *testing.T) {
+		data := archivetest.Gzip("", append(text, bytes.Repeat([]byte("padding line\n"), 100)...))
+		data = data[:len(data)-20]
+		run := scanArchive(t, "cut.gz", data)
+		if got := paths(run.found); !slices.Equal(got, []string{"cut.gz!cut"}) {
+			t.Fatalf("findings at %q", got)
+		}
+		if len(run.warnings) != 1 || !strings.Contains(run.warnings[0], "could not be read whole") {
+			t.Fatalf("warnings %q", run.warnings)
+		}
+	})
+}
+
+func TestNotArchivesAreNotOpened(t *testing.T) {
+	for _, c := range []struct{ name, data string }{
+		{"text", "hello\n"},
+		{"gzip magic without the deflate method", "\x1f\x8b\x07rest"},
+		{"zip signature inside a binary file, not a member", "\x00\x01PK\x03\x04\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			run := scanArchive(t, "f", []byte(c.data))
+			if len(run.found)+len(run.problems)+len(run.warnings) != 0 {
+				t.Fatalf("found %d, problems %q, warnings %q", len(run.found), run.problems, run.warnings)
+			}
+		})
+	}
+}
+
+func TestArchivesAreNotScannedInParts(t *testing.T) {
+	e := defaultEngine(t, Options{})
+	prev := archivetest.Zip(zip.Deflate, archivetest.File{Name: "a", Data: []byte("one")})
+	cur := archivetest.Zip(zip.Deflate, archivetest.File{Name: "a", Data: []byte("two")})
+	if e.PartsExact("a.zip", prev, cur, 0, 0) {
+		t.Fatal("an archive's changed bytes say nothing of its members")
+	}
+}
+
+func FuzzArchive(f *testing.F) {
+	text := []byte("token: placeholder\n")
+	f.Add(archivetest.Zip(zip.Deflate, archivetest.File{Name: "a", Data: text}))
+	f.Add(archivetest.Zip(zip.Store, archivetest.File{Name: "a", Data: text}))
+	f.Add(archivetest.Gzip("n", archivetest.Tar(archivetest.File{Name: "t", Data: text})))
+	f.Add(archivetest.Zstd(text))
+	f.Add([]byte("BZh91AY&SY"))
+	e := defaultEngine(f, Options{MaxDecodeDepth: 2, OnProblem: func(string, string) {}, OnWarning: func(string, string) {}})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, n, err := e.DetectReader(context.Background(), "f", bytes.NewReader(data), nil)
+		if err != nil || n != int64(len(data)) {
+			t.Fatalf("read %d of %d: %v", n, len(data), err)
+		}
+	})
+}
