@@ -437,3 +437,41 @@ func (o *opener) zipLocal(data []byte) {
 		}
 	}
 }
+
+// compressedBase64 reports whether a base64 run starts with the encoding of
+// a gzip or zstd stream's magic ("H4sI", "KLUv/"): Helm keeps releases,
+// and many tools keep payloads, as gzip in base64, which decodes to binary
+// that no text test passes.
+func compressedBase64(run []byte) bool {
+	return bytes.HasPrefix(run, []byte("H4sI")) || bytes.HasPrefix(run, []byte("KLUv/"))
+}
+
+// decompressedSegment returns the text a gzip or zstd stream decoded from
+// start:end holds, at most limit bytes of it (the decode budget: a bomb
+// uses it up, and that is warned about).
+func decompressedSegment(data []byte, start, end int, how string, limit int) (segment, bool) {
+	var r io.Reader
+	switch sniffArchive(data) {
+	case gzipStream:
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			return segment{}, false
+		}
+		r, how = zr, how+", then gzip"
+	case zstdStream:
+		zr, err := zstd.NewReader(bytes.NewReader(data), zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true), zstd.WithDecoderMaxMemory(zstdMaxMemory))
+		if err != nil {
+			return segment{}, false
+		}
+		defer zr.Close()
+		r, how = zr, how+", then zstd"
+	default:
+		return segment{}, false
+	}
+	// what decompresses before damage is kept: it is what a reader gets
+	text, _ := io.ReadAll(io.LimitReader(r, int64(max(limit, 0))+1))
+	if len(text) > limit {
+		text = text[:limit]
+	}
+	return textSegment(text, start, end, how)
+}

@@ -234,3 +234,12 @@ func FuzzArchive(f *testing.F) {
 		}
 	})
 }
+
+func TestCompressedBase64BombUsesUpTheDecodeBudget(t *testing.T) {
+	tok := tokengen.New(t.Name()).GitHub("ghp")
+	bomb := archivetest.Gzip("", append(bytes.Repeat([]byte("a"), 8<<20), tok...))
+	run := scanArchive(t, "values.yaml", []byte("release: "+base64Of(string(bomb))+"\n"))
+	if len(run.found) != 0 || len(run.warnings) != 1 || !strings.Contains(run.warnings[0], "values.yaml: more than 4 MiB of encoded text") {
+		t.Fatalf("found %d, warnings %q", len(run.found), run.warnings)
+	}
+}

@@ -111,7 +111,7 @@ func scanBase64(content []byte, budget *budget, stride bool) []segment {
 		if n < minBase64Run {
 			continue
 		}
-		if seg, ok := decodeBase64(content, pieces, n, start, end, &budget.scratch); ok {
+		if seg, ok := decodeBase64(content, pieces, n, start, end, budget); ok {
 			budget.spend(len(seg.text))
 			out = append(out, seg)
 		}
@@ -227,10 +227,12 @@ func lineBreak(content []byte, i int) (int, bool) {
 // decodeBase64 decodes a run given as pieces (n characters in all) into
 // scratch, and returns it as a segment spanning start:end when it holds
 // text.
-func decodeBase64(content []byte, pieces []piece, n, start, end int, scratch *[]byte) (segment, bool) {
-	if !mayHoldText(content, pieces) {
+func decodeBase64(content []byte, pieces []piece, n, start, end int, budget *budget) (segment, bool) {
+	packed := compressedBase64(content[pieces[0].start:pieces[0].end])
+	if !packed && !mayHoldText(content, pieces) {
 		return segment{}, false
 	}
+	scratch := &budget.scratch
 	var std, url bool
 	for _, p := range pieces {
 		std = std || bytes.ContainsAny(content[p.start:p.end], "+/")
@@ -265,6 +267,9 @@ func decodeBase64(content []byte, pieces []piece, n, start, end int, scratch *[]
 			return segment{}, false
 		}
 		w += m
+	}
+	if packed {
+		return decompressedSegment(decoded[:w], start, end, how, budget.left())
 	}
 	return textSegment(decoded[:w], start, end, how)
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"unicode/utf16"
 
+	"github.com/leakhound/leakhound/internal/archivetest"
 	"github.com/leakhound/leakhound/internal/source"
 	"github.com/leakhound/leakhound/internal/tokengen"
 )
@@ -34,6 +35,10 @@ func TestDecodedSecretsPointAtTheEncodedSpan(t *testing.T) {
 	ana := g.Anaconda("an")
 	b64 := base64.StdEncoding.EncodeToString([]byte("GITHUB_TOKEN=" + tok + "\n"))
 	dockerAuth := base64.StdEncoding.EncodeToString([]byte(`{"auths":{"ghcr.io":{"auth":"` + base64.StdEncoding.EncodeToString([]byte("me:"+tok)) + `"}}}`))
+	release := []byte(`{"name":"app","config":{"github":{"token":"` + tok + `"}}}`)
+	gzipped64 := base64.StdEncoding.EncodeToString(archivetest.Gzip("", release))
+	helmRelease := base64.StdEncoding.EncodeToString([]byte(gzipped64))
+	zstd64 := base64.StdEncoding.EncodeToString(archivetest.Zstd(release))
 	cases := []struct {
 		name, content, how string
 		encoded            string // the span the finding must point at
@@ -46,6 +51,9 @@ func TestDecodedSecretsPointAtTheEncodedSpan(t *testing.T) {
 		{"hex", `seed = "` + hex.EncodeToString([]byte("GH_TOKEN="+tok)) + `"`, "hex", hex.EncodeToString([]byte("GH_TOKEN=" + tok))},
 		{"upper-case hex after a word ending in a hex letter", "name" + strings.ToUpper(hex.EncodeToString([]byte(tok))) + ";", "hex", "e" + strings.ToUpper(hex.EncodeToString([]byte(tok)))},
 		{"hex, then base64", "v=" + hex.EncodeToString([]byte(b64)), "hex, then base64", hex.EncodeToString([]byte(b64))},
+		{"gzip in base64", "payload: " + gzipped64 + "\n", "base64, then gzip", gzipped64},
+		{"a Helm release: gzip in base64 in a Secret's base64", "data:\n  release: " + helmRelease + "\n", "base64, then base64, then gzip", helmRelease},
+		{"zstd in base64", "blob=" + zstd64, "base64, then zstd", zstd64},
 	}
 	e := decodingEngine(t)
 	for _, c := range cases {
