@@ -409,16 +409,16 @@ func classifyText(b []byte) (mostly, hasRun bool) {
 // percentSegments decodes runs holding %XX escapes, and %uXXXX (what
 // JavaScript's escape() writes).
 func percentSegments(content []byte, budget *budget) []segment {
-	return escapedRuns(content, budget, []byte("%"), urlChar, urlChar, percentAt, "percent-encoding")
+	return escapedRuns(content, budget, []byte("%"), urlChar, urlChar, percentAt, 3, "percent-encoding")
 }
 
 // escapedRuns finds runs of text that hold escapes: each run starts at an
 // occurrence of marker that at decodes, reaches back over the bytes back
 // accepts and forward over those fwd accepts, and is decoded escape by
 // escape (other bytes kept as they are). at returns how many bytes an
-// escape took and what it stands for: a rune, or a single byte when n is
-// 3 and the marker is '%' (percent-encoding carries UTF-8 bytes).
-func escapedRuns(content []byte, budget *budget, marker []byte, back, fwd func(byte) bool, at func([]byte) (int, rune), how string) []segment {
+// escape took and what it stands for: a rune, or a single byte when it
+// took byteLen bytes (%XX and octal escapes carry UTF-8 bytes).
+func escapedRuns(content []byte, budget *budget, marker []byte, back, fwd func(byte) bool, at func([]byte) (int, rune), byteLen int, how string) []segment {
 	var out []segment
 	for i := 0; i < len(content) && budget.left() > 0; i++ {
 		next := bytes.Index(content[i:], marker)
@@ -438,7 +438,7 @@ func escapedRuns(content []byte, budget *budget, marker []byte, back, fwd func(b
 		escapes := 0
 		for j < len(content) && fwd(content[j]) {
 			if n, r := at(content[j:]); n > 0 {
-				if marker[0] == '%' && n == 3 {
+				if n == byteLen {
 					text = append(text, byte(r))
 				} else {
 					text = utf8.AppendRune(text, r)
@@ -508,7 +508,22 @@ func urlChar(c byte) bool {
 // Swift), \x{X..} (Perl, PCRE) and CSS's \X.. (one to six hex digits and
 // an optional space).
 func escapeSegments(content []byte, budget *budget) []segment {
-	return escapedRuns(content, budget, []byte{'\\'}, literalChar, literalChar, escapeAt, "escapes")
+	return escapedRuns(content, budget, []byte{'\\'}, literalChar, literalChar, escapeAt, 0, "escapes")
+}
+
+// octalSegments decodes runs holding octal escapes of bytes (\147, as C,
+// shell printf and git's quoted paths write them), which escapeSegments
+// reads as CSS escapes.
+func octalSegments(content []byte, budget *budget) []segment {
+	return escapedRuns(content, budget, []byte{'\\'}, literalChar, literalChar, octalAt, 4, "octal escapes")
+}
+
+// octalAt decodes \NNN, three octal digits up to 377, at the start of b.
+func octalAt(b []byte) (int, rune) {
+	if len(b) < 4 || b[0] != '\\' || b[1] < '0' || b[1] > '3' || b[2] < '0' || b[2] > '7' || b[3] < '0' || b[3] > '7' {
+		return 0, 0
+	}
+	return 4, rune(b[1]-'0')<<6 | rune(b[2]-'0')<<3 | rune(b[3]-'0')
 }
 
 // literalChar is a byte that can be part of a quoted string literal's run.
@@ -570,7 +585,7 @@ func escapeAt(b []byte) (int, rune) {
 func entitySegments(content []byte, budget *budget) []segment {
 	back := func(c byte) bool { return urlChar(c) && c != '>' }
 	fwd := func(c byte) bool { return literalChar(c) && c != '<' }
-	return escapedRuns(content, budget, []byte("&#"), back, fwd, entityAt, "character references")
+	return escapedRuns(content, budget, []byte("&#"), back, fwd, entityAt, 0, "character references")
 }
 
 // entityAt decodes &#NNN; or &#xHH; at the start of b (the ';' may be

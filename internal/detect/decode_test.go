@@ -18,6 +18,15 @@ func decodingEngine(t testing.TB) *Engine {
 	return defaultEngine(t, Options{MaxDecodeDepth: 2})
 }
 
+// octal writes s as \NNN escapes, as printf's %o and C write bytes.
+func octal(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		fmt.Fprintf(&b, "\\%03o", s[i])
+	}
+	return b.String()
+}
+
 func utf16le(s string, bom bool) []byte {
 	var out []byte
 	if bom {
@@ -54,6 +63,7 @@ func TestDecodedSecretsPointAtTheEncodedSpan(t *testing.T) {
 		{"gzip in base64", "payload: " + gzipped64 + "\n", "base64, then gzip", gzipped64},
 		{"a Helm release: gzip in base64 in a Secret's base64", "data:\n  release: " + helmRelease + "\n", "base64, then base64, then gzip", helmRelease},
 		{"zstd in base64", "blob=" + zstd64, "base64, then zstd", zstd64},
+		{"octal escapes", `printf "GH_TOKEN=` + octal(tok) + `"`, "octal escapes", `GH_TOKEN=` + octal(tok)},
 	}
 	e := decodingEngine(t)
 	for _, c := range cases {
@@ -199,9 +209,12 @@ func FuzzPercentSegments(f *testing.F) {
 func FuzzEscapeSegments(f *testing.F) {
 	f.Add([]byte(`"\u0041\u0042\x43defghij"`))
 	f.Add([]byte(`\u12\x`))
+	f.Add([]byte(`"\147\150\160\137\101\102\103\104"`))
+	f.Add([]byte(`\377\4\400`))
 	f.Fuzz(func(t *testing.T, content []byte) {
 		b := budget{n: 1 << 20}
 		checkSegments(t, content, escapeSegments(content, &b))
+		checkSegments(t, content, octalSegments(content, &b))
 	})
 }
 

@@ -354,6 +354,7 @@ func (e *Engine) segments(content []byte, depth int, st *streamState) []segment 
 	out = append(out, hexSegments(content, &st.budget)...)
 	out = append(out, percentSegments(content, &st.budget)...)
 	out = append(out, escapeSegments(content, &st.budget)...)
+	out = append(out, octalSegments(content, &st.budget)...)
 	out = append(out, entitySegments(content, &st.budget)...)
 	out = append(out, codePointSegments(content, &st.budget)...)
 	return out
