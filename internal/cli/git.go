@@ -40,6 +40,7 @@ func (s *session) gitScanOptions(ctx context.Context, stats *git.Stats, history 
 		MaxBlobSize: int64(s.opts.maxFileSize),
 		Problem:     s.problem,
 		Target:      s.target,
+		Warning:     s.warnOnce,
 		Stats:       stats,
 		Parts:       history && s.env.getenv("LEAKHOUND_WHOLE_BLOBS") != "1",
 	}

@@ -376,21 +376,22 @@ func (r *Repo) Clone() (*Repo, error) {
 	return c, c.open(nil) // shares r's packs and alternates
 }
 
-// openBlob opens a blob for streaming, or says why not: an error naming
-// the object, or TooLargeError for blobs over maxSize (when positive).
-func (r *Repo) openBlob(h plumbing.Hash, maxSize int64) (io.ReadCloser, error) {
+// openBlob opens a blob for streaming and says its size, or says why not:
+// an error naming the object, or TooLargeError for blobs over maxSize
+// (when positive).
+func (r *Repo) openBlob(h plumbing.Hash, maxSize int64) (io.ReadCloser, int64, error) {
 	blob, err := r.repo.BlobObject(h)
 	if err != nil {
-		return nil, fmt.Errorf("object %s: %w", h, err)
+		return nil, 0, fmt.Errorf("object %s: %w", h, err)
 	}
 	if maxSize > 0 && blob.Size > maxSize {
-		return nil, &TooLargeError{Size: blob.Size, Max: maxSize}
+		return nil, 0, &TooLargeError{Size: blob.Size, Max: maxSize}
 	}
 	rd, err := blob.Reader()
 	if err != nil {
-		return nil, fmt.Errorf("object %s: %w", h, err)
+		return nil, 0, fmt.Errorf("object %s: %w", h, err)
 	}
-	return rd, nil
+	return rd, blob.Size, nil
 }
 
 // TooLargeError says a blob was not read because of --max-file-size.

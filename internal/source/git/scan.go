@@ -45,6 +45,9 @@ type ScanOptions struct {
 	Problem     func(source.Problem)
 	// Target, when set, is told each path scanned.
 	Target func(path string)
+	// Warning, when set, is told of content that could not be scanned
+	// without that being an error (a Git LFS object not in the clone).
+	Warning func(path, msg string)
 	// Stats, when set, counts the work done (for progress and summaries).
 	Stats *Stats
 	// Parts scans only the changed part of a blob edited in place (see
@@ -70,6 +73,7 @@ type blobScanner struct {
 	blobs     memo.Map[blobKey, *blobResult]
 	sensitive memo.Map[string, bool] // paths whose findings depend on the path
 	recent    recentBlobs            // for part scans (part.go)
+	lfs       lfsStore
 	// partial is set in a partial clone, where a missing blob is most
 	// likely one the clone's filter left out.
 	partial bool
@@ -85,6 +89,7 @@ type blobResult struct {
 	keys     map[string]bool // rule + NUL + secret
 	err      error
 	path     string // the path the blob was scanned as
+	warning  string // what could not be scanned without it being an error
 }
 
 // pathAt returns where f, found in the blob scanned as r.path, is when the
@@ -121,29 +126,38 @@ func (b *blobScanner) scan(repo *Repo, h plumbing.Hash, path string) *blobResult
 	return b.blobs.Do(key, func() *blobResult { return b.read(repo, h, path) })
 }
 
-// read streams blob h through the detector, as seen at path.
+// read streams blob h through the detector, as seen at path; a Git LFS
+// pointer is scanned as the content it names (lfs.go).
 func (b *blobScanner) read(repo *Repo, h plumbing.Hash, path string) *blobResult {
 	res := &blobResult{path: path}
-	rd, err := repo.openBlob(h, b.opts.MaxBlobSize)
+	rd, size, err := repo.openBlob(h, b.opts.MaxBlobSize)
 	if err != nil {
 		res.err = err
 		return res
 	}
-	found, n, err := b.opts.Detector.DetectStream(path, rd)
-	rd.Close()
+	defer rd.Close()
+	var r io.Reader = rd
+	if size < lfsPointerMax {
+		small, err := io.ReadAll(rd)
+		if err != nil {
+			res.err = fmt.Errorf("object %s: %w", h, err)
+			return res
+		}
+		if oid, size, ok := lfsPointer(small); ok {
+			b.opts.Stats.Blobs.Add(1)
+			b.readLFS(repo, res, path, oid, size)
+			return res
+		}
+		r = bytes.NewReader(small)
+	}
+	found, n, err := b.opts.Detector.DetectStream(path, r)
 	if err != nil {
 		res.err = fmt.Errorf("object %s: reading failed after %d bytes: %w", h, n, err)
 		return res
 	}
 	b.opts.Stats.Blobs.Add(1)
 	b.opts.Stats.BlobBytes.Add(n)
-	res.findings = found
-	if len(found) > 0 {
-		res.keys = make(map[string]bool, len(found))
-		for i := range found {
-			res.keys[findingKey(&found[i])] = true
-		}
-	}
+	res.found(found)
 	return res
 }
 
@@ -175,6 +189,9 @@ func (b *blobScanner) introduced(repo *Repo, c Change) []finding.Finding {
 	if res.err != nil {
 		b.problem(c, res.err)
 		return nil
+	}
+	if res.warning != "" && b.opts.Warning != nil {
+		b.opts.Warning(c.Path, res.warning)
 	}
 	if len(res.findings) == 0 {
 		return nil
