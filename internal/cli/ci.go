@@ -85,7 +85,10 @@ func runCI(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.io.Err, open)
 	}
 	var stats git.Stats
-	found, err := repo.ScanHistory(ctx, h, o.threads, s.gitScanOptions(ctx, &stats, true))
+	scan := s.gitScanOptions(ctx, &stats, true)
+	// the range adds what an LFS pointer names: unscanned, it cannot pass
+	scan.MissingLFSIsProblem = true
+	found, err := repo.ScanHistory(ctx, h, o.threads, scan)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}

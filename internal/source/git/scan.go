@@ -48,6 +48,9 @@ type ScanOptions struct {
 	// Warning, when set, is told of content that could not be scanned
 	// without that being an error (a Git LFS object not in the clone).
 	Warning func(path, msg string)
+	// MissingLFSIsProblem makes a Git LFS object not in the clone a
+	// problem: in CI, the change being judged adds it.
+	MissingLFSIsProblem bool
 	// Stats, when set, counts the work done (for progress and summaries).
 	Stats *Stats
 	// Parts scans only the changed part of a blob edited in place (see
@@ -190,7 +193,12 @@ func (b *blobScanner) introduced(repo *Repo, c Change) []finding.Finding {
 		b.problem(c, res.err)
 		return nil
 	}
-	if res.warning != "" && b.opts.Warning != nil {
+	switch {
+	case res.warning == "":
+	case b.opts.MissingLFSIsProblem:
+		b.problem(c, errors.New(res.warning))
+		return nil
+	case b.opts.Warning != nil:
 		b.opts.Warning(c.Path, res.warning)
 	}
 	if len(res.findings) == 0 {
