@@ -129,6 +129,10 @@ func (b *blobScanner) scan(repo *Repo, h plumbing.Hash, path string) *blobResult
 	return b.blobs.Do(key, func() *blobResult { return b.read(repo, h, path) })
 }
 
+// smallBlobs holds the buffers blobs that may be LFS pointers are read
+// into: the detector copies what it scans, so each is free again after.
+var smallBlobs = sync.Pool{New: func() any { return new([lfsPointerMax]byte) }}
+
 // read streams blob h through the detector, as seen at path; a Git LFS
 // pointer is scanned as the content it names (lfs.go).
 func (b *blobScanner) read(repo *Repo, h plumbing.Hash, path string) *blobResult {
@@ -141,8 +145,10 @@ func (b *blobScanner) read(repo *Repo, h plumbing.Hash, path string) *blobResult
 	defer rd.Close()
 	var r io.Reader = rd
 	if size < lfsPointerMax {
-		small, err := io.ReadAll(rd)
-		if err != nil {
+		buf := smallBlobs.Get().(*[lfsPointerMax]byte)
+		defer smallBlobs.Put(buf)
+		small := buf[:size]
+		if _, err := io.ReadFull(rd, small); err != nil {
 			res.err = fmt.Errorf("object %s: %w", h, err)
 			return res
 		}
