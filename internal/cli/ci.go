@@ -88,6 +88,7 @@ func runCI(ctx context.Context, e *env, args []string) error {
 	scan := s.gitScanOptions(ctx, &stats, true)
 	// the range adds what an LFS pointer names: unscanned, it cannot pass
 	scan.MissingLFSIsProblem = true
+	warmHeap(repo)
 	found, err := repo.ScanHistory(ctx, h, o.threads, scan)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err

@@ -50,6 +50,13 @@ const (
 	maxDeltaCache = 32 << 20
 )
 
+// HistoryHeap is about how much heap a history scan of r uses at most: its
+// delta cache, which the collector lets grow to twice its size, and the
+// blobs being scanned.
+func (r *Repo) HistoryHeap() int {
+	return int(2*r.packs.cache.budget) + 16<<20
+}
+
 // deltaCacheBudget sizes the delta cache for packs of packBytes in all.
 func deltaCacheBudget(packBytes int64) int64 {
 	return min(max(packBytes, minDeltaCache), maxDeltaCache)
