@@ -293,7 +293,8 @@ type looseRef struct {
 // the refs that point at blobs or trees, and the metadata to scan besides
 // commits: annotated tags' messages and taggers, and the refs' names.
 // Notes (refs/notes/*) are refs like any other: pushed, they publish what
-// their commits hold.
+// their commits hold. Every worktree's HEAD counts, as git's --all counts
+// it (worktrees.go).
 func (r *Repo) allRefs() ([]plumbing.Hash, []looseRef, []Change, error) {
 	var out []plumbing.Hash
 	var loose []looseRef
@@ -347,6 +348,19 @@ func (r *Repo) allRefs() ([]plumbing.Hash, []looseRef, []Change, error) {
 		}
 	case !errors.Is(err, plumbing.ErrReferenceNotFound):
 		return nil, nil, nil, fmt.Errorf("reading HEAD: %w", err)
+	}
+	worktrees, err := r.worktreeRefs()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, w := range worktrees {
+		h, typ, err := r.peel(w.hash, func(*object.Tag) {})
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("%s: %w", w.name, err)
+		}
+		if typ == plumbing.CommitObject {
+			out = append(out, h)
+		}
 	}
 	return out, loose, tags, nil
 }
