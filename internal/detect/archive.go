@@ -12,7 +12,9 @@ package detect
 // bytes and in a member (a zip's stored file, a tar) is reported once, at
 // the member.
 //
-// What cannot be opened is said, never skipped quietly: an archive over
+// What cannot be opened is said, never skipped quietly: xz, 7z and rar
+// files are recognised and warned about (their formats are not read
+// here); an archive over
 // MaxArchiveBytes, nesting past MaxArchiveDepth, members expanding past
 // MaxExpandedBytes or more than MaxArchiveMembers members are problems
 // (the run cannot pass); an encrypted member, a compression method not
@@ -62,9 +64,16 @@ const (
 	zstdStream
 	zipArchive
 	tarArchive
+	// formats recognised but not opened here: said, not passed quietly
+	xzStream
+	sevenZipArchive
+	rarArchive
 )
 
-var kindNames = [...]string{"", "gzip", "bzip2", "zstd", "zip", "tar"}
+var kindNames = [...]string{"", "gzip", "bzip2", "zstd", "zip", "tar", "xz", "7z", "rar"}
+
+// opened reports whether members of kind are read here.
+func (k archiveKind) opened() bool { return k < xzStream }
 
 func (k archiveKind) String() string { return kindNames[k] }
 
@@ -113,6 +122,12 @@ func sniffArchive(head []byte) archiveKind {
 		return zstdStream
 	case len(head) >= 10 && string(head[:3]) == "BZh" && head[3] >= '1' && head[3] <= '9' && string(head[4:10]) == "\x31\x41\x59\x26\x53\x59":
 		return bzip2Stream
+	case len(head) >= 6 && string(head[:6]) == "\xfd7zXZ\x00":
+		return xzStream
+	case len(head) >= 6 && string(head[:6]) == "7z\xbc\xaf\x27\x1c":
+		return sevenZipArchive
+	case len(head) >= 6 && string(head[:6]) == "Rar!\x1a\x07":
+		return rarArchive
 	case isTarHeader(head):
 		return tarArchive
 	case bytes.IndexByte(head, 0) >= 0 && bytes.Contains(head, zipLocalHeader):
@@ -159,6 +174,10 @@ func (c *archiveCapture) Write(p []byte) (int, error) {
 func (e *Engine) captureArchive(st *streamState, head []byte, r io.Reader) (*archiveCapture, io.Reader) {
 	kind := sniffArchive(head)
 	if kind == notArchive || e.global.pathAllowed(st.path) {
+		return nil, r
+	}
+	if !kind.opened() {
+		e.archiveWarning(st, fmt.Sprintf("%s archive: not opened here, so what it holds compressed was not scanned (only its bytes as they are)", kind))
 		return nil, r
 	}
 	if st.archiveDepth >= MaxArchiveDepth {

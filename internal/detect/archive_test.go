@@ -182,6 +182,18 @@ func TestArchivesThatCannotBeOpenedWholeAreSaid(t *testing.T) {
 			t.Fatalf("warnings %q", run.warnings)
 		}
 	})
+	for _, c := range []struct{ kind, magic string }{
+		{"xz", "\xfd7zXZ\x00\x00\x04"},
+		{"7z", "7z\xbc\xaf\x27\x1c\x00\x04"},
+		{"rar", "Rar!\x1a\x07\x01\x00"},
+	} {
+		t.Run(c.kind+" archives are said not to be opened", func(t *testing.T) {
+			run := scanArchive(t, "a."+c.kind, []byte(c.magic+"compressed bytes"))
+			if len(run.warnings) != 1 || !strings.Contains(run.warnings[0], "a."+c.kind+": "+c.kind+" archive: not opened here") {
+				t.Fatalf("warnings %q", run.warnings)
+			}
+		})
+	}
 	t.Run("damaged gzip: what it yields is scanned, and the damage said", func(t *testing.T) {
 		data := archivetest.Gzip("", append(text, bytes.Repeat([]byte("padding line\n"), 100)...))
 		data = data[:len(data)-20]
