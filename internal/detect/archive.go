@@ -209,6 +209,7 @@ func (e *Engine) expandArchive(ctx context.Context, st *streamState, c *archiveC
 	default:
 		o.stream(c.kind, bytes.NewReader(c.data))
 	}
+	o.scanMeta()
 	if len(o.found) == 0 {
 		return raw
 	}
@@ -250,7 +251,22 @@ type opener struct {
 	// guessed is set while members are read from local file headers
 	// found by searching: one that yields nothing was not a member
 	guessed bool
+	// meta is the archive's own text, a line each: member and link
+	// names, comments, PAX records, which are published with it
+	meta bytes.Buffer
 }
+
+// note adds text the archive holds beside its members to o.meta.
+func (o *opener) note(text string) {
+	if text != "" && o.meta.Len() < maxArchiveMeta {
+		o.meta.WriteString(text)
+		o.meta.WriteByte('\n')
+	}
+}
+
+// maxArchiveMeta bounds the archive text scanned beside the members
+// (names and comments of MaxArchiveMembers members fit).
+const maxArchiveMeta = 64 << 20
 
 // member scans r as the member name of the archive; false once a bound
 // stops the expansion.
@@ -331,6 +347,8 @@ func (o *opener) stream(kind archiveKind, r io.Reader) {
 		if zr.Name != "" {
 			name = zr.Name
 		}
+		o.note(zr.Name)
+		o.note(zr.Comment)
 		content = zr
 	case bzip2Stream:
 		content = bzip2.NewReader(r)
@@ -366,6 +384,13 @@ func (o *opener) tar(r io.Reader) {
 			o.e.archiveWarning(o.st, fmt.Sprintf("tar archive could not be read past its members so far (%v); the archive as it is was scanned", err))
 			return
 		}
+		o.note(h.Linkname)
+		o.note(h.Uname)
+		o.note(h.Gname)
+		for k, v := range h.PAXRecords {
+			o.note(k + "=" + v)
+		}
+		o.note(h.Name)
 		if h.Typeflag != tar.TypeReg && h.Typeflag != tar.TypeGNUSparse {
 			continue
 		}
@@ -383,7 +408,10 @@ func (o *opener) zip(data []byte) {
 		o.zipLocal(data)
 		return
 	}
+	o.note(zr.Comment)
 	for _, f := range zr.File {
+		o.note(f.Name)
+		o.note(f.Comment)
 		if f.Mode().IsDir() {
 			continue
 		}
@@ -433,6 +461,7 @@ func (o *opener) zipLocal(data []byte) {
 			return
 		}
 		name := string(h[30 : 30+nameLen])
+		o.note(name)
 		body := h[start:]
 		switch {
 		case strings.HasSuffix(name, "/"):
@@ -493,4 +522,22 @@ func decompressedSegment(data []byte, start, end int, how string, limit int) (se
 		text = text[:limit]
 	}
 	return textSegment(text, start, end, how)
+}
+
+// scanMeta scans the archive's own text (o.meta): its findings are at the
+// archive's path, in the "archive" location, lines counted in that text.
+func (o *opener) scanMeta() {
+	if o.meta.Len() == 0 || o.ctx.Err() != nil {
+		return
+	}
+	st := newStreamState(o.st.path)
+	st.archiveDepth = MaxArchiveDepth // names are not archives
+	found, _, err := o.e.detectStream(o.ctx, st, bytes.NewReader(o.meta.Bytes()), WindowSize, WindowOverlap, o.hook)
+	if err != nil {
+		return // only cancellation: the text is in memory
+	}
+	for i := range found {
+		found[i].Location = "archive"
+	}
+	o.found = append(o.found, found...)
 }

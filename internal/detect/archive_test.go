@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"archive/tar"
 	"archive/zip"
 	"bytes"
 	"context"
@@ -253,5 +254,32 @@ func TestCompressedBase64BombUsesUpTheDecodeBudget(t *testing.T) {
 	run := scanArchive(t, "values.yaml", []byte("release: "+base64Of(string(bomb))+"\n"))
 	if len(run.found) != 0 || len(run.warnings) != 1 || !strings.Contains(run.warnings[0], "values.yaml: more than 4 MiB of encoded text") {
 		t.Fatalf("found %d, warnings %q", len(run.found), run.warnings)
+	}
+}
+
+func TestArchivesOwnTextIsScanned(t *testing.T) {
+	g := tokengen.New(t.Name())
+	tok := g.GitHub("ghp")
+	var tarred bytes.Buffer
+	tw := tar.NewWriter(&tarred)
+	if err := tw.WriteHeader(&tar.Header{Name: "notes.txt", Mode: 0o644, Typeflag: tar.TypeReg, PAXRecords: map[string]string{"comment": "GITHUB_TOKEN=" + tok}}); err != nil {
+		t.Fatal(err)
+	}
+	tw.Close()
+	cases := []struct {
+		name, path string
+		data       []byte
+	}{
+		{"a PAX record in a tar.gz", "a.tar.gz", archivetest.Gzip("", tarred.Bytes())},
+		{"a member's name in a tar.gz", "b.tar.gz", archivetest.Gzip("", archivetest.Tar(archivetest.File{Name: "keys/GH_TOKEN=" + tok, Data: []byte("x")}))},
+		{"a zip member's name, once", "c.zip", archivetest.Zip(zip.Deflate, archivetest.File{Name: "GH_TOKEN=" + tok, Data: []byte("x")})},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			run := scanArchive(t, c.path, c.data)
+			if len(run.found) != 1 || run.found[0].Path != c.path || run.found[0].Location != "archive" || run.found[0].Secret.Reveal() != tok {
+				t.Fatalf("found %+v", run.found)
+			}
+		})
 	}
 }

@@ -102,11 +102,13 @@ type Finding struct {
 	// Offset:End ("base64", "percent-encoding, then base64", ...); empty
 	// for secrets found as written.
 	Decoded string
-	// Location says what a finding in git history is in when it is not a
-	// file's content: "message", "author", "committer" or "header" (a
+	// Location says what a finding is in when it is not a file's content:
+	// in git history "message", "author", "committer" or "header" (a
 	// merged tag's text, an extra header) of its commit, "path" (the file's
 	// name), "tag" (an annotated tag's message or tagger), or "ref" (a
-	// branch's or tag's name). Empty for file content.
+	// branch's or tag's name); in any scan "archive" (an archive's own
+	// text: member names, comments, PAX records, lines counted in that
+	// text). Empty for file content.
 	Location string
 
 	Commit       *Commit
