@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -10,6 +14,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/leakhound/leakhound/internal/lfs"
 	"github.com/leakhound/leakhound/internal/source"
 	"github.com/leakhound/leakhound/internal/source/git"
 )
@@ -73,6 +78,15 @@ func scanPaths(ctx context.Context, e *env, o *commonOpts, paths []string) (*ses
 		return nil, err
 	}
 	s.scope = "files: " + strings.Join(paths, " ")
+	if root != "" {
+		s.lfs = lfs.NewStore(func() (string, string, error) {
+			repo, err := git.Open(root, e.getenv)
+			if err != nil {
+				return "", "", err
+			}
+			return repo.GitDir, repo.CommonDir, nil
+		})
+	}
 	base := root
 	if base == "" {
 		base, _ = os.Getwd()
@@ -126,7 +140,53 @@ func (s *session) scanFile(ctx context.Context, f source.File) {
 	}
 	defer fh.Close()
 	s.target(f.Path)
-	s.scanReader(ctx, f.Path, fh)
+	r, obj, err := s.lfsContent(f.Path, fh)
+	if err != nil {
+		s.problem(source.Problem{Path: f.Path, Reason: err.Error()})
+		return
+	}
+	if obj != nil {
+		defer obj.Close()
+	}
+	if r != nil {
+		s.scanReader(ctx, f.Path, r)
+	}
+}
+
+// lfsContent returns what to scan for the file fh at path: the file, or,
+// when it is a Git LFS pointer in a work tree, the object it names from
+// the repository's LFS store; nil, after a warning, when that object is
+// not in the clone. obj, when set, is the object's file, to be closed.
+func (s *session) lfsContent(path string, fh *os.File) (r io.Reader, obj *os.File, err error) {
+	if s.lfs == nil {
+		return fh, nil, nil
+	}
+	var head [lfs.PointerMax]byte
+	n, err := io.ReadFull(fh, head[:])
+	switch {
+	case err == io.ErrUnexpectedEOF || err == io.EOF:
+	case err != nil:
+		return nil, nil, err
+	default:
+		return io.MultiReader(bytes.NewReader(head[:n]), fh), nil, nil
+	}
+	oid, _, ok := lfs.Pointer(head[:n])
+	if !ok {
+		return bytes.NewReader(head[:n]), nil, nil
+	}
+	name, err := s.lfs.Object(oid)
+	if err != nil {
+		return nil, nil, fmt.Errorf("Git LFS object %s: %w", oid, err)
+	}
+	obj, err = os.Open(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		s.warnOnce(path, lfs.Missing(oid))
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("Git LFS object %s: %w", oid, err)
+	}
+	return obj, obj, nil
 }
 
 func scanStdin(ctx context.Context, e *env, o *commonOpts) error {

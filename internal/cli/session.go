@@ -17,6 +17,7 @@ import (
 	"github.com/leakhound/leakhound/internal/detect"
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/iostreams"
+	"github.com/leakhound/leakhound/internal/lfs"
 	"github.com/leakhound/leakhound/internal/report"
 	"github.com/leakhound/leakhound/internal/source"
 	"github.com/leakhound/leakhound/internal/suppress"
@@ -29,6 +30,9 @@ type session struct {
 	opts   *commonOpts
 	engine *detect.Engine
 	start  time.Time
+	// lfs, set when files of a git work tree are scanned, finds the
+	// content of Git LFS pointers (a checkout made without LFS objects)
+	lfs *lfs.Store
 	// githubAPI is the config's GitHub Enterprise Server API, if any
 	githubAPI config.Setting
 

@@ -14,6 +14,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/leakhound/leakhound/internal/finding"
+	"github.com/leakhound/leakhound/internal/lfs"
 	"github.com/leakhound/leakhound/internal/memo"
 	"github.com/leakhound/leakhound/internal/source"
 )
@@ -76,7 +77,8 @@ type blobScanner struct {
 	blobs     memo.Map[blobKey, *blobResult]
 	sensitive memo.Map[string, bool] // paths whose findings depend on the path
 	recent    recentBlobs            // for part scans (part.go)
-	lfs       lfsStore
+	lfsOnce   sync.Once
+	lfs       *lfs.Store
 	// partial is set in a partial clone, where a missing blob is most
 	// likely one the clone's filter left out.
 	partial bool
@@ -131,7 +133,7 @@ func (b *blobScanner) scan(repo *Repo, h plumbing.Hash, path string) *blobResult
 
 // smallBlobs holds the buffers blobs that may be LFS pointers are read
 // into: the detector copies what it scans, so each is free again after.
-var smallBlobs = sync.Pool{New: func() any { return new([lfsPointerMax]byte) }}
+var smallBlobs = sync.Pool{New: func() any { return new([lfs.PointerMax]byte) }}
 
 // read streams blob h through the detector, as seen at path; a Git LFS
 // pointer is scanned as the content it names (lfs.go).
@@ -144,15 +146,15 @@ func (b *blobScanner) read(repo *Repo, h plumbing.Hash, path string) *blobResult
 	}
 	defer rd.Close()
 	var r io.Reader = rd
-	if size < lfsPointerMax {
-		buf := smallBlobs.Get().(*[lfsPointerMax]byte)
+	if size < lfs.PointerMax {
+		buf := smallBlobs.Get().(*[lfs.PointerMax]byte)
 		defer smallBlobs.Put(buf)
 		small := buf[:size]
 		if _, err := io.ReadFull(rd, small); err != nil {
 			res.err = fmt.Errorf("object %s: %w", h, err)
 			return res
 		}
-		if oid, size, ok := lfsPointer(small); ok {
+		if oid, size, ok := lfs.Pointer(small); ok {
 			b.opts.Stats.Blobs.Add(1)
 			b.readLFS(repo, res, path, oid, size)
 			return res

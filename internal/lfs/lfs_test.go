@@ -1,11 +1,11 @@
-package git
+package lfs
 
 import (
 	"strings"
 	"testing"
 )
 
-func TestLFSPointer(t *testing.T) {
+func TestPointer(t *testing.T) {
 	oid := strings.Repeat("ab", 32)
 	for _, c := range []struct {
 		name, text string
@@ -23,7 +23,7 @@ func TestLFSPointer(t *testing.T) {
 		{"text", "version https://git-lfs.github.com/spec/v1 is a spec\n", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got, _, ok := lfsPointer([]byte(c.text))
+			got, _, ok := Pointer([]byte(c.text))
 			if ok != c.ok || (ok && got != oid) {
 				t.Fatalf("lfsPointer = %q, %v", got, ok)
 			}
@@ -31,10 +31,10 @@ func TestLFSPointer(t *testing.T) {
 	}
 }
 
-func FuzzLFSPointer(f *testing.F) {
+func FuzzPointer(f *testing.F) {
 	f.Add([]byte("version https://git-lfs.github.com/spec/v1\noid sha256:" + strings.Repeat("0", 64) + "\nsize 1\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		oid, size, ok := lfsPointer(data)
+		oid, size, ok := Pointer(data)
 		if ok && (len(oid) != 64 || strings.Trim(oid, "0123456789abcdef") != "" || size < 0) {
 			t.Fatalf("accepted oid %q, size %d", oid, size)
 		}
