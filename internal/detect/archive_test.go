@@ -71,6 +71,7 @@ func TestArchivedSecretsAreFoundInTheirMembers(t *testing.T) {
 		{"zstd", "app.yml.zst", archivetest.Zstd(text), "app.yml.zst!app.yml"},
 		{"zip in a tar.gz", "release.tar.gz", archivetest.Gzip("", archivetest.Tar(archivetest.File{Name: "dist/a.zip", Data: zipped})), "release.tar.gz!dist/a.zip!conf/app.yml"},
 		{"gzip in a zip", "a.zip", archivetest.Zip(zip.Store, archivetest.File{Name: "log.gz", Data: archivetest.Gzip("", text)}), "a.zip!log.gz!log"},
+		{"a .conda package: a zip holding a .tar.zst", "pkg-1.0-0.conda", archivetest.Zip(zip.Store, archivetest.File{Name: "pkg-pkg-1.0-0.tar.zst", Data: archivetest.Zstd(archivetest.Tar(file))}), "pkg-1.0-0.conda!pkg-pkg-1.0-0.tar.zst!conf/app.yml"},
 		{"base64 in a gzip", "a.gz", archivetest.Gzip("", []byte("data: "+base64Of("GITHUB_TOKEN="+tok)+"\n")), "a.gz!a"},
 	}
 	for _, c := range cases {
