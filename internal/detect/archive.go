@@ -130,13 +130,18 @@ func sniffArchive(head []byte) archiveKind {
 		return rarArchive
 	case isTarHeader(head):
 		return tarArchive
-	case bytes.IndexByte(head, 0) >= 0 && bytes.Contains(head, zipLocalHeader):
-		// a member's header holds its method, stored or deflate, as two
-		// bytes, the second of them 0: text without a NUL byte holds no
-		// member (and is searched for one at memchr speed)
+	case holdsZipMember(head):
 		return zipArchive
 	}
 	return notArchive
+}
+
+// holdsZipMember reports whether b holds a zip local file header. A
+// member's header holds its method, stored or deflate, as two bytes, the
+// second of them 0: text without a NUL byte holds no member (and is
+// searched for one at memchr speed).
+func holdsZipMember(b []byte) bool {
+	return bytes.IndexByte(b, 0) >= 0 && bytes.Contains(b, zipLocalHeader)
 }
 
 // isTarHeader reports whether head starts with a ustar or GNU tar header.
@@ -172,7 +177,20 @@ func (c *archiveCapture) Write(p []byte) (int, error) {
 // it is an archive to open: the reader to go on with tees into the
 // capture. nil when there is nothing to open.
 func (e *Engine) captureArchive(st *streamState, head []byte, r io.Reader) (*archiveCapture, io.Reader) {
-	kind := sniffArchive(head)
+	return e.capture(st, sniffArchive(head), head, r)
+}
+
+// captureZipFrom starts holding a stream from a later window that holds a
+// zip local file header: the bytes before it are gone, so the members are
+// read from their local headers (zip.NewReader finds the central
+// directory's offsets off, and the local headers serve).
+func (e *Engine) captureZipFrom(st *streamState, window []byte, r io.Reader) (*archiveCapture, io.Reader) {
+	return e.capture(st, zipArchive, window, r)
+}
+
+// capture holds the stream from window on, to open it as an archive of
+// kind after its raw scan, or says why it will not be opened.
+func (e *Engine) capture(st *streamState, kind archiveKind, window []byte, r io.Reader) (*archiveCapture, io.Reader) {
 	if kind == notArchive || e.global.pathAllowed(st.path) {
 		return nil, r
 	}
@@ -185,7 +203,7 @@ func (e *Engine) captureArchive(st *streamState, head []byte, r io.Reader) (*arc
 		return nil, r
 	}
 	c := &archiveCapture{kind: kind}
-	c.Write(head)
+	c.Write(window)
 	return c, io.TeeReader(r, c)
 }
 

@@ -284,3 +284,17 @@ func TestArchivesOwnTextIsScanned(t *testing.T) {
 		})
 	}
 }
+
+func TestZipAfterMoreThanAWindowIsOpened(t *testing.T) {
+	tok := tokengen.New(t.Name()).GitHub("ghp")
+	zipped := archivetest.Zip(zip.Deflate, archivetest.File{Name: "conf/app.yml", Data: []byte("token: " + tok + "\n")})
+	data := append(bytes.Repeat([]byte("a line of text before the archive\n"), 8<<10), zipped...)
+	e := defaultEngine(t, Options{OnProblem: func(p, r string) { t.Errorf("problem %s: %s", p, r) }, OnWarning: func(p, m string) { t.Errorf("warning %s: %s", p, m) }})
+	found, _, err := e.detectWindows(context.Background(), "polyglot.txt", bytes.NewReader(data), 64<<10, 4<<10, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := paths(found); !slices.Equal(got, []string{"polyglot.txt!conf/app.yml"}) {
+		t.Fatalf("findings at %q", got)
+	}
+}

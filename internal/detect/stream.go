@@ -121,7 +121,7 @@ func (e *Engine) detectStream(ctx context.Context, st *streamState, r io.Reader,
 	var seamSecrets map[[2]int64]bool
 	// an archive is captured as its raw bytes are scanned, then opened
 	var archive *archiveCapture
-	sniffed := false
+	sniffed, zipLater := false, false
 	for {
 		if err := ctx.Err(); err != nil {
 			return out, base + int64(len(buf)), err
@@ -146,9 +146,15 @@ func (e *Engine) detectStream(ctx context.Context, st *streamState, r io.Reader,
 		if err != nil {
 			return out, base + int64(len(buf)), err
 		}
-		if !sniffed {
+		switch {
+		case !sniffed:
 			sniffed = true
 			archive, r = e.captureArchive(st, buf, r)
+		case archive == nil && !zipLater && holdsZipMember(buf):
+			// a zip after more than a window of other bytes: its
+			// members are read from their local headers on
+			zipLater = true
+			archive, r = e.captureZipFrom(st, buf, r)
 		}
 		st.windowBase = base
 		st.streaming = st.streaming || !last
