@@ -233,11 +233,11 @@ func (e *Engine) expandArchive(ctx context.Context, st *streamState, c *archiveC
 	}
 	inMember := make(map[string]bool, len(o.found))
 	for i := range o.found {
-		inMember[o.found[i].RuleID+"\x00"+o.found[i].Secret.Reveal()] = true
+		inMember[o.found[i].SecretKey()] = true
 	}
 	out := raw[:0:0]
 	for _, f := range raw {
-		if !inMember[f.RuleID+"\x00"+f.Secret.Reveal()] {
+		if !inMember[f.SecretKey()] {
 			out = append(out, f)
 		}
 	}

@@ -118,6 +118,10 @@ type Finding struct {
 	Accepted Acceptance
 }
 
+// SecretKey identifies what a finding found, wherever it is: its rule and
+// its secret. Two findings with one key are the same leak seen twice.
+func (f *Finding) SecretKey() string { return f.RuleID + "\x00" + string(f.Secret) }
+
 // IsAccepted reports whether a team accepted the finding: it is reported
 // only on request and does not fail the run.
 func (f *Finding) IsAccepted() bool { return f.Accepted.By != NotAccepted }

@@ -12,7 +12,6 @@ import (
 	"io/fs"
 	"os"
 
-	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/lfs"
 )
 
@@ -48,15 +47,4 @@ func (b *blobScanner) readLFS(repo *Repo, res *blobResult, path, oid string, siz
 	}
 	b.opts.Stats.BlobBytes.Add(n)
 	res.found(found)
-}
-
-// found records a blob's findings.
-func (r *blobResult) found(found []finding.Finding) {
-	r.findings = found
-	if len(found) > 0 {
-		r.keys = make(map[string]bool, len(found))
-		for i := range found {
-			r.keys[findingKey(&found[i])] = true
-		}
-	}
 }

@@ -100,7 +100,7 @@ func (b *blobScanner) introducedPart(repo *Repo, c Change) ([]finding.Finding, e
 					b.problem(c, fmt.Errorf("previous version: %w", old.err))
 				}
 			}
-			if old.keys[findingKey(&f)] {
+			if old.keys[f.SecretKey()] {
 				continue
 			}
 		}

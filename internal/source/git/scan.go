@@ -116,8 +116,6 @@ func newBlobScanner(opts ScanOptions) *blobScanner {
 	return b
 }
 
-func findingKey(f *finding.Finding) string { return f.RuleID + "\x00" + f.Secret.Reveal() }
-
 // scan returns the findings of blob h as seen at path, reading it with repo
 // unless another worker already did.
 func (b *blobScanner) scan(repo *Repo, h plumbing.Hash, path string) *blobResult {
@@ -129,6 +127,17 @@ func (b *blobScanner) scan(repo *Repo, h plumbing.Hash, path string) *blobResult
 		key.path = path
 	}
 	return b.blobs.Do(key, func() *blobResult { return b.read(repo, h, path) })
+}
+
+// found records a blob's findings.
+func (r *blobResult) found(found []finding.Finding) {
+	r.findings = found
+	if len(found) > 0 {
+		r.keys = make(map[string]bool, len(found))
+		for i := range found {
+			r.keys[found[i].SecretKey()] = true
+		}
+	}
 }
 
 // smallBlobs holds the buffers blobs that may be LFS pointers are read
@@ -225,7 +234,7 @@ func (b *blobScanner) introduced(repo *Repo, c Change) []finding.Finding {
 	}
 	var out []finding.Finding
 	for _, f := range res.findings {
-		if old[findingKey(&f)] {
+		if old[f.SecretKey()] {
 			continue
 		}
 		f.Path = res.pathAt(&f, c.Path)
