@@ -1,7 +1,8 @@
 // Package atoms derives from a regular expression what every match of it
 // holds: literal strings ("atoms", each to be looked for exactly or, when
 // the regex ignores case there, in lower case with ASCII case ignored) one
-// of which occurs in every match, and a bound on a match's length in bytes. The detection engine uses both to run a rule's
+// of which occurs in every match, a bound on a match's length in bytes,
+// and the longest run of one class of bytes (run.go). The detection engine uses both to run a rule's
 // regex only around the places its matches can be, or not at all when
 // none of the atoms occurs.
 //
@@ -34,6 +35,8 @@ type Facts struct {
 	Atoms []Atom
 	// MaxLen bounds a match's length in bytes; -1 when unbounded.
 	MaxLen int
+	// Run is the longest run of one class of bytes every match holds.
+	Run Run
 }
 
 // maxExact bounds the sets of strings tracked exactly (a class of four
@@ -47,13 +50,30 @@ func Parse(expr string) (Facts, error) {
 	if err != nil {
 		return Facts{MaxLen: -1}, err
 	}
-	return Analyze(re), nil
+	f := Analyze(re)
+	if !isASCII(expr) {
+		// RE2 reads a pattern's other bytes as Latin-1 characters, one
+		// each, where the parser read UTF-8: its classes are not the
+		// parser's
+		f.Run = Run{}
+	}
+	return f, nil
 }
 
-// Analyze returns the facts about re's matches.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// Analyze returns the facts about re's matches. Its Run holds for a
+// pattern written in ASCII (Parse leaves it out for others).
 func Analyze(re *syntax.Regexp) Facts {
 	in := analyze(re)
-	return Facts{Atoms: in.required(), MaxLen: in.max}
+	return Facts{Atoms: in.required(), MaxLen: in.max, Run: longestRun(re)}
 }
 
 // info is what is known of a sub-expression: either exact, the whole set

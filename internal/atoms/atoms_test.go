@@ -83,6 +83,58 @@ func check(t *testing.T, expr string, text string) {
 		if f.Atoms != nil && !slices.ContainsFunc(f.Atoms, func(a Atom) bool { return holds(s, a) }) {
 			t.Fatalf("%q matched %q in %q, which holds none of %v", expr, s, text, f.Atoms)
 		}
+		if f.Run.Min > 0 && !holdsRun(s, f.Run) {
+			t.Fatalf("%q matched %q in %q, which holds no run of %d of its class", expr, s, text, f.Run.Min)
+		}
+	}
+}
+
+// holdsRun reports whether s holds r.Min bytes of r.Class in a row.
+func holdsRun(s string, r Run) bool {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if n = n + 1; !r.Class[s[i]] {
+			n = 0
+		}
+		if n >= r.Min {
+			return true
+		}
+	}
+	return false
+}
+
+func TestLongestRun(t *testing.T) {
+	for _, c := range []struct {
+		expr string
+		min  int
+		in   string // bytes the class holds
+		out  string // bytes it does not
+	}{
+		{`(?i)(?:github|gh)[a-z0-9_.-]{0,25}token[ \t]*=[ \t]*([a-f0-9]{40})`, 40, "0aAfF", "gGz-"},
+		{`ghp_[A-Za-z0-9]{36}`, 36, "aZ9", "_-"},
+		{`(?:ab|cd)+`, 0, "", ""},
+		{`x[a-c]{8}|y[0-9]{12}`, 8, "ab09", "dx"},
+		{`x[a-c]{8}|y`, 0, "", ""},
+		{`[^\n]{5}`, 5, "a\x80\xff", "\n"},
+		{`a[0-9]*b`, 0, "", ""},
+	} {
+		f, err := Parse(c.expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Run.Min != c.min {
+			t.Fatalf("%q: run of %d, want %d", c.expr, f.Run.Min, c.min)
+		}
+		for _, b := range []byte(c.in) {
+			if !f.Run.Class[b] {
+				t.Fatalf("%q: class lacks %q", c.expr, b)
+			}
+		}
+		for _, b := range []byte(c.out) {
+			if f.Run.Class[b] {
+				t.Fatalf("%q: class holds %q", c.expr, b)
+			}
+		}
 	}
 }
 

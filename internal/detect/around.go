@@ -44,9 +44,8 @@ const maxWindowedLen = 4 << 10
 
 // aroundAtoms analyses expr. Atoms shorter than two bytes are not worth
 // looking for (an "=" is everywhere), so a regex with one gets none.
-func aroundAtoms(expr string) around {
-	f, err := atoms.Parse(expr)
-	if err != nil || len(f.Atoms) == 0 {
+func aroundAtoms(f atoms.Facts) around {
+	if len(f.Atoms) == 0 {
 		return around{}
 	}
 	a := around{maxLen: f.MaxLen}

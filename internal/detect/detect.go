@@ -381,7 +381,7 @@ func (e *Engine) candidateRules(content []byte) (rules []*compiledRule, exact bo
 		}
 		var out []*compiledRule
 		for _, r := range e.rules {
-			if r.mayMatchWords(content, e.words, seen) {
+			if r.mayMatchWords(content, e.words, seen) && r.mayMatchShape(content) {
 				out = append(out, r)
 			}
 		}

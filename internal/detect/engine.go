@@ -17,6 +17,7 @@ import (
 	re2 "github.com/wasilibs/go-re2"
 	"github.com/wasilibs/go-re2/experimental"
 
+	"github.com/leakhound/leakhound/internal/atoms"
 	"github.com/leakhound/leakhound/internal/rule"
 )
 
@@ -105,6 +106,8 @@ type compiledRule struct {
 	re         *re2.Regexp // set by compile
 	around     around      // set by atoms
 	aroundOnce sync.Once
+	facts      atoms.Facts // set by factsOf
+	factsOnce  sync.Once
 	reErr      error
 	reOnce     sync.Once
 	group      int
@@ -281,11 +284,52 @@ func (r *compiledRule) compile() error {
 	return r.reErr
 }
 
+// factsOf returns what every match of the rule's regex holds, worked out
+// on first use (nothing known when Go's parser refuses the regex: RE2's
+// verdict is the rule's, given where it compiles).
+func (r *compiledRule) factsOf() atoms.Facts {
+	r.factsOnce.Do(func() {
+		f, err := atoms.Parse(r.Regex)
+		if err != nil {
+			f = atoms.Facts{MaxLen: -1}
+		}
+		r.facts = f
+	})
+	return r.facts
+}
+
+// minShapeRun is the shortest run of a class worth looking for before a
+// small text compiles a rule (see mayMatchShape).
+const minShapeRun = 8
+
+// mayMatchShape reports whether content can hold a match of the rule by
+// what every match holds: one of its literals (atoms), and its longest
+// run of one class of bytes (a token's body). A lazy engine asks before
+// compiling a rule's regex for a small text: most texts that hold a
+// rule's keyword ("github", "token") hold no 40 hex digits in a row.
+func (r *compiledRule) mayMatchShape(content []byte) bool {
+	f := r.factsOf()
+	if f.Run.Min >= minShapeRun {
+		if _, _, ok := nextRun(content, 0, &f.Run.Class, f.Run.Min, true); !ok {
+			return false
+		}
+	}
+	if len(f.Atoms) == 0 {
+		return true
+	}
+	for _, a := range f.Atoms {
+		if a.Fold && containsFold(content, []byte(a.Text)) || !a.Fold && bytes.Contains(content, []byte(a.Text)) {
+			return true
+		}
+	}
+	return false
+}
+
 // atoms returns where the rule's regex need run (see around), worked out
 // from the regex on first use: a small text does without (aroundMinContent).
 func (r *compiledRule) atoms() around {
 	r.aroundOnce.Do(func() {
-		r.around = aroundAtoms(r.Regex)
+		r.around = aroundAtoms(r.factsOf())
 		if r.around.maxLen < 0 && (!r.byWords || r.around.impliedBy(r.fileKeywords)) {
 			// atoms would only say whether to run, and the Set (the
 			// regex matched) or the words (each holds an atom) said so
