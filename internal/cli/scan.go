@@ -176,7 +176,7 @@ func (s *session) lfsContent(path string, fh *os.File) (r io.Reader, obj *os.Fil
 	}
 	name, err := s.lfs.Object(oid)
 	if err != nil {
-		return nil, nil, fmt.Errorf("Git LFS object %s: %w", oid, err)
+		return nil, nil, fmt.Errorf("git lfs object %s: %w", oid, err)
 	}
 	obj, err = os.Open(name)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -184,7 +184,7 @@ func (s *session) lfsContent(path string, fh *os.File) (r io.Reader, obj *os.Fil
 		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("Git LFS object %s: %w", oid, err)
+		return nil, nil, fmt.Errorf("git lfs object %s: %w", oid, err)
 	}
 	return obj, obj, nil
 }

@@ -19,7 +19,7 @@ import (
 // holds it: res gets its findings, or a warning when it is not here.
 func (b *blobScanner) readLFS(repo *Repo, res *blobResult, path, oid string, size int64) {
 	if b.opts.MaxBlobSize > 0 && size > b.opts.MaxBlobSize {
-		res.err = fmt.Errorf("Git LFS object %s: %w", oid, &TooLargeError{Size: size, Max: b.opts.MaxBlobSize})
+		res.err = fmt.Errorf("git lfs object %s: %w", oid, &TooLargeError{Size: size, Max: b.opts.MaxBlobSize})
 		return
 	}
 	b.lfsOnce.Do(func() {
@@ -27,7 +27,7 @@ func (b *blobScanner) readLFS(repo *Repo, res *blobResult, path, oid string, siz
 	})
 	name, err := b.lfs.Object(oid)
 	if err != nil {
-		res.err = fmt.Errorf("Git LFS object %s: %w", oid, err)
+		res.err = fmt.Errorf("git lfs object %s: %w", oid, err)
 		return
 	}
 	f, err := os.Open(name)
@@ -36,13 +36,13 @@ func (b *blobScanner) readLFS(repo *Repo, res *blobResult, path, oid string, siz
 		return
 	}
 	if err != nil {
-		res.err = fmt.Errorf("Git LFS object %s: %w", oid, err)
+		res.err = fmt.Errorf("git lfs object %s: %w", oid, err)
 		return
 	}
 	defer f.Close()
 	found, n, err := b.opts.Detector.DetectStream(path, f)
 	if err != nil {
-		res.err = fmt.Errorf("Git LFS object %s: reading failed after %d bytes: %w", oid, n, err)
+		res.err = fmt.Errorf("git lfs object %s: reading failed after %d bytes: %w", oid, n, err)
 		return
 	}
 	b.opts.Stats.BlobBytes.Add(n)
