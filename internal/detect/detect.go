@@ -505,6 +505,11 @@ func (r *compiledRule) findAllIn(content []byte, n int) [][]int {
 }
 
 func (e *Engine) matchRule(cands []candidate, r *compiledRule, content []byte, st *streamState) []candidate {
+	if r.byWords && !r.holdsRun(content) {
+		// the Set saw the rule's words, not its regex: text without the
+		// run of bytes every match holds cannot match
+		return cands
+	}
 	if err := r.compile(); err != nil {
 		// a lazy engine met a regex RE2 refuses: the rule was not applied
 		e.limit(st, r.ID, fmt.Sprintf("%v; the rule was not applied", err))

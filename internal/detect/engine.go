@@ -308,12 +308,10 @@ const minShapeRun = 8
 // compiling a rule's regex for a small text: most texts that hold a
 // rule's keyword ("github", "token") hold no 40 hex digits in a row.
 func (r *compiledRule) mayMatchShape(content []byte) bool {
-	f := r.factsOf()
-	if f.Run.Min >= minShapeRun {
-		if _, _, ok := nextRun(content, 0, &f.Run.Class, f.Run.Min, true); !ok {
-			return false
-		}
+	if !r.holdsRun(content) {
+		return false
 	}
+	f := r.factsOf()
 	if len(f.Atoms) == 0 {
 		return true
 	}
@@ -323,6 +321,18 @@ func (r *compiledRule) mayMatchShape(content []byte) bool {
 		}
 	}
 	return false
+}
+
+// holdsRun reports whether content holds the longest run of one class of
+// bytes every match of the rule holds, when that run is long enough to be
+// worth looking for (true otherwise).
+func (r *compiledRule) holdsRun(content []byte) bool {
+	f := r.factsOf()
+	if f.Run.Min < minShapeRun {
+		return true
+	}
+	_, _, ok := nextRun(content, 0, &f.Run.Class, f.Run.Min, true)
+	return ok
 }
 
 // atoms returns where the rule's regex need run (see around), worked out
