@@ -133,6 +133,17 @@ func (s *session) scanFile(ctx context.Context, f source.File) {
 			s.problem(source.Problem{Path: f.Path, Reason: fmt.Sprintf("internal error: %v\n%s", r, debug.Stack())})
 		}
 	}()
+	if f.Link {
+		// git stores a link as its target's text, which is published
+		target, err := os.Readlink(f.OSPath)
+		if err != nil {
+			s.problem(source.Problem{Path: f.Path, Reason: err.Error()})
+			return
+		}
+		s.target(f.Path)
+		s.scanReader(ctx, f.Path, strings.NewReader(target))
+		return
+	}
 	fh, err := source.Open(f)
 	if err != nil {
 		s.problem(source.Problem{Path: f.Path, Reason: err.Error()})

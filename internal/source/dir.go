@@ -16,6 +16,9 @@ type File struct {
 	// below it, slash-separated.
 	Path   string
 	OSPath string
+	// Link is set for a symbolic link: its target, the text git stores
+	// for it, is what is scanned; the link is not followed.
+	Link bool
 }
 
 // Problem is something that could not be scanned. Every problem makes a
@@ -46,8 +49,9 @@ func (o WalkOptions) display(p string) string {
 	return display(p)
 }
 
-// Walk sends every regular file under roots to files, in lexical order per
-// directory. It skips .git directories, does not follow symbolic links and
+// Walk sends every regular file and symbolic link under roots to files, in
+// lexical order per directory. It skips .git directories, does not follow
+// symbolic links (their target text is scanned, as git stores it) and
 // never opens devices, pipes or sockets. Problems (unreadable directories,
 // files over the size limit) go to problem. Walk returns ctx.Err() when
 // cancelled.
@@ -56,6 +60,14 @@ func Walk(ctx context.Context, roots []string, opts WalkOptions, files chan<- Fi
 		info, err := os.Lstat(root)
 		if err != nil {
 			problem(Problem{Path: root, Reason: describe(err)})
+			continue
+		}
+		if info.Mode()&fs.ModeSymlink != 0 {
+			if opts.Skip == nil || !opts.Skip(opts.display(root)) {
+				if err := send(ctx, files, File{Path: opts.display(root), OSPath: root, Link: true}); err != nil {
+					return err
+				}
+			}
 			continue
 		}
 		if !info.IsDir() {
@@ -83,7 +95,13 @@ func Walk(ctx context.Context, roots []string, opts WalkOptions, files chan<- Fi
 				}
 				return nil
 			}
-			if d.Type()&fs.ModeSymlink != 0 || !d.Type().IsRegular() {
+			if d.Type()&fs.ModeSymlink != 0 {
+				if opts.Skip != nil && opts.Skip(opts.display(p)) {
+					return nil
+				}
+				return send(ctx, files, File{Path: opts.display(p), OSPath: p, Link: true})
+			}
+			if !d.Type().IsRegular() {
 				return nil
 			}
 			info, err := d.Info()
