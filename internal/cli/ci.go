@@ -14,7 +14,6 @@ import (
 	"github.com/leakhound/leakhound/internal/finding"
 	"github.com/leakhound/leakhound/internal/iostreams"
 	"github.com/leakhound/leakhound/internal/report"
-	"github.com/leakhound/leakhound/internal/source"
 	"github.com/leakhound/leakhound/internal/source/git"
 )
 
@@ -228,12 +227,7 @@ func maskDefaultSecrets(texts ...string) []string {
 	}
 	out := make([]string, len(texts))
 	for i, text := range texts {
-		for _, f := range engine.Detect(source.Fragment{Content: []byte(text)}) {
-			if sec := f.Secret.Reveal(); sec != "" {
-				text = strings.ReplaceAll(text, sec, f.Secret.String())
-			}
-		}
-		out[i] = text
+		out[i] = engine.Redacted(text)
 	}
 	return out
 }

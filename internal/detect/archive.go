@@ -245,19 +245,11 @@ func (e *Engine) expandArchive(ctx context.Context, st *streamState, c *archiveC
 }
 
 // archiveProblem says that part of st's archive was not scanned.
-func (e *Engine) archiveProblem(st *streamState, reason string) {
-	if e.opts.OnProblem != nil {
-		e.opts.OnProblem(st.path, reason)
-	}
-}
+func (e *Engine) archiveProblem(st *streamState, reason string) { e.problem(st.path, reason) }
 
 // archiveWarning says that a member could not be read; what the stream
 // held as it is was scanned.
-func (e *Engine) archiveWarning(st *streamState, reason string) {
-	if e.opts.OnWarning != nil {
-		e.opts.OnWarning(st.path, reason)
-	}
-}
+func (e *Engine) archiveWarning(st *streamState, reason string) { e.warn(st.path, reason) }
 
 // opener scans the members of one archive.
 type opener struct {

@@ -298,3 +298,28 @@ func TestZipAfterMoreThanAWindowIsOpened(t *testing.T) {
 		t.Fatalf("findings at %q", got)
 	}
 }
+
+func TestArchiveWarningsNeverPrintASecretWhole(t *testing.T) {
+	tok := tokengen.New(t.Name()).GitHub("ghp")
+	data := archivetest.Zip(zip.Deflate, archivetest.File{Name: "GH_TOKEN=" + tok, Data: []byte("x")})
+	for _, sig := range []string{"PK\x03\x04", "PK\x01\x02"} {
+		i := bytes.Index(data, []byte(sig))
+		off := 6
+		if sig == "PK\x01\x02" {
+			off = 8
+		}
+		data[i+off] |= 1 // encrypted: a warning that names the member
+	}
+	run := scanArchive(t, "enc.zip", data)
+	if len(run.warnings) != 1 || strings.Contains(run.warnings[0], tok) || !strings.Contains(run.warnings[0], "is encrypted") {
+		t.Fatalf("warnings %q", run.warnings)
+	}
+	nested := archivetest.Gzip("", []byte("x"))
+	for range MaxArchiveDepth {
+		nested = archivetest.Zip(zip.Store, archivetest.File{Name: "GH_TOKEN=" + tok, Data: nested})
+	}
+	run = scanArchive(t, "deep.zip", nested)
+	if len(run.problems) != 1 || strings.Contains(run.problems[0], tok) {
+		t.Fatalf("problems %q", run.problems)
+	}
+}

@@ -106,6 +106,8 @@ type streamState struct {
 	// expansion is what they may still expand to, shared by their members
 	archiveDepth int
 	expansion    *expansion
+	// quiet streams (Redacted's) report no problems or warnings
+	quiet bool
 }
 
 // mention reports whether the file's path, the window being scanned (or
@@ -204,16 +206,54 @@ func (e *Engine) limit(st *streamState, ruleID, reason string) {
 		return
 	}
 	st.capped[ruleID] = true
-	if e.opts.OnProblem != nil {
-		e.opts.OnProblem(st.path, reason)
+	if !st.quiet {
+		e.problem(st.path, reason)
 	}
 }
 
 // finishStream reports what a stream's scan could not look at.
 func (e *Engine) finishStream(st *streamState) {
-	if st.budget.exhausted && e.opts.OnWarning != nil {
-		e.opts.OnWarning(st.path, fmt.Sprintf("more than %d MiB of encoded text; decoding stopped there, so secrets encoded past that point were not looked for", MaxDecodedBytes>>20))
+	if st.budget.exhausted && !st.quiet {
+		e.warn(st.path, fmt.Sprintf("more than %d MiB of encoded text; decoding stopped there, so secrets encoded past that point were not looked for", MaxDecodedBytes>>20))
 	}
+}
+
+// problem tells OnProblem that part of path went unexamined, and warn
+// tells OnWarning what was not looked at. Both are said as the engine
+// meets them, before any report, so they are said redacted (Redacted): a
+// path, a file's or an archive member's name, is whatever whoever wrote
+// the content chose.
+func (e *Engine) problem(path, reason string) {
+	if e.opts.OnProblem != nil {
+		e.opts.OnProblem(e.Redacted(path), e.Redacted(reason))
+	}
+}
+
+func (e *Engine) warn(path, msg string) {
+	if e.opts.OnWarning != nil {
+		e.opts.OnWarning(e.Redacted(path), e.Redacted(msg))
+	}
+}
+
+// minRedacted is the shortest secret Redacted hides: a rule that matches
+// anything would otherwise leave no message readable.
+const minRedacted = 8
+
+// Redacted returns text with every secret of minRedacted bytes or more
+// that the engine finds in it shown as Secret.String shows it.
+func (e *Engine) Redacted(text string) string {
+	if len(e.rules) == 0 || text == "" {
+		return text
+	}
+	st := newStreamState("")
+	st.quiet = true
+	found, _ := e.detect(source.Fragment{Content: []byte(text)}, st)
+	for _, f := range found {
+		if sec := f.Secret.Reveal(); len(sec) >= minRedacted {
+			text = strings.ReplaceAll(text, sec, f.Secret.String())
+		}
+	}
+	return text
 }
 
 // scan finds candidates in content and, within the decoding depth and byte
