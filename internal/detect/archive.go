@@ -497,15 +497,16 @@ func (o *opener) zipLocal(data []byte) {
 }
 
 // compressedBase64 reports whether a base64 run starts with the encoding of
-// a gzip or zstd stream's magic ("H4sI", "KLUv/"): Helm keeps releases,
+// a gzip or zstd stream's or a zip's magic ("H4sI", "KLUv/", "UEsDB"): Helm
+// keeps releases,
 // and many tools keep payloads, as gzip in base64, which decodes to binary
 // that no text test passes.
 func compressedBase64(run []byte) bool {
-	return bytes.HasPrefix(run, []byte("H4sI")) || bytes.HasPrefix(run, []byte("KLUv/"))
+	return bytes.HasPrefix(run, []byte("H4sI")) || bytes.HasPrefix(run, []byte("KLUv/")) || bytes.HasPrefix(run, []byte("UEsDB"))
 }
 
-// decompressedSegment returns the text a gzip or zstd stream decoded from
-// start:end holds, at most limit bytes of it (the decode budget: a bomb
+// decompressedSegment returns the text a gzip or zstd stream (or a zip's
+// members, one after another) decoded from start:end holds, at most limit bytes of it (the decode budget: a bomb
 // uses it up, and that is warned about).
 func decompressedSegment(data []byte, start, end int, how string, limit int) (segment, bool) {
 	var r io.Reader
@@ -523,6 +524,14 @@ func decompressedSegment(data []byte, start, end int, how string, limit int) (se
 		}
 		defer zr.Close()
 		r, how = zr, how+", then zstd"
+	case zipArchive:
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			return segment{}, false
+		}
+		m := &zipMembers{files: zr.File}
+		defer m.close()
+		r, how = m, how+", then zip"
 	default:
 		return segment{}, false
 	}
@@ -550,4 +559,46 @@ func (o *opener) scanMeta() {
 		found[i].Location = "archive"
 	}
 	o.found = append(o.found, found...)
+}
+
+// zipMembers reads a zip's readable members one after another, each
+// opened when the one before is done, a newline between them.
+type zipMembers struct {
+	files []*zip.File
+	cur   io.ReadCloser
+}
+
+func (m *zipMembers) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	for {
+		if m.cur != nil {
+			n, err := m.cur.Read(p)
+			if err == nil || n > 0 {
+				return n, nil
+			}
+			m.close()
+			p[0] = '\n'
+			return 1, nil
+		}
+		if len(m.files) == 0 {
+			return 0, io.EOF
+		}
+		f := m.files[0]
+		m.files = m.files[1:]
+		if f.Flags&1 != 0 || (f.Method != zip.Store && f.Method != zip.Deflate) {
+			continue
+		}
+		if rc, err := f.Open(); err == nil {
+			m.cur = rc
+		}
+	}
+}
+
+func (m *zipMembers) close() {
+	if m.cur != nil {
+		m.cur.Close()
+		m.cur = nil
+	}
 }

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/base64"
 	"encoding/hex"
@@ -48,6 +49,7 @@ func TestDecodedSecretsPointAtTheEncodedSpan(t *testing.T) {
 	gzipped64 := base64.StdEncoding.EncodeToString(archivetest.Gzip("", release))
 	helmRelease := base64.StdEncoding.EncodeToString([]byte(gzipped64))
 	zstd64 := base64.StdEncoding.EncodeToString(archivetest.Zstd(release))
+	zip64 := base64.StdEncoding.EncodeToString(archivetest.Zip(zip.Deflate, archivetest.File{Name: "release.json", Data: release}))
 	cases := []struct {
 		name, content, how string
 		encoded            string // the span the finding must point at
@@ -63,6 +65,7 @@ func TestDecodedSecretsPointAtTheEncodedSpan(t *testing.T) {
 		{"gzip in base64", "payload: " + gzipped64 + "\n", "base64, then gzip", gzipped64},
 		{"a Helm release: gzip in base64 in a Secret's base64", "data:\n  release: " + helmRelease + "\n", "base64, then base64, then gzip", helmRelease},
 		{"zstd in base64", "blob=" + zstd64, "base64, then zstd", zstd64},
+		{"a zip in base64", "binaryData:\n  conf.zip: " + zip64 + "\n", "base64, then zip", zip64},
 		{"octal escapes", `printf "GH_TOKEN=` + octal(tok) + `"`, "octal escapes", `GH_TOKEN=` + octal(tok)},
 	}
 	e := decodingEngine(t)
