@@ -226,9 +226,14 @@ func (s *session) suppress() {
 	}
 }
 
-// warnOnce prints a warning about path once, even under --quiet: it says
-// what was not looked at.
+// warnOnce prints a warning about path once, redacted, even under
+// --quiet: it says what was not looked at.
 func (s *session) warnOnce(path, msg string) {
+	if s.engine != nil {
+		// printed now, before reports mask what was found: a path
+		// or a message may name a secret
+		path, msg = s.engine.Redacted(path), s.engine.Redacted(msg)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.warned == nil {

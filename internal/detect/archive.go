@@ -425,12 +425,8 @@ func (o *opener) zip(data []byte) {
 		if f.Mode().IsDir() {
 			continue
 		}
-		if f.Flags&1 != 0 {
-			o.e.archiveWarning(o.st, fmt.Sprintf("member %q is encrypted: not scanned", f.Name))
-			continue
-		}
-		if f.Method != zip.Store && f.Method != zip.Deflate {
-			o.e.archiveWarning(o.st, fmt.Sprintf("member %q uses compression method %d, which is not read here: not scanned", f.Name, f.Method))
+		if why := unreadable(f); why != "" {
+			o.e.archiveWarning(o.st, why)
 			continue
 		}
 		rc, err := f.Open()
@@ -508,7 +504,8 @@ func compressedBase64(run []byte) bool {
 // decompressedSegment returns the text a gzip or zstd stream (or a zip's
 // members, one after another) decoded from start:end holds, at most limit bytes of it (the decode budget: a bomb
 // uses it up, and that is warned about).
-func decompressedSegment(data []byte, start, end int, how string, limit int) (segment, bool) {
+func decompressedSegment(data []byte, start, end int, how string, b *budget) (segment, bool) {
+	limit := b.left()
 	var r io.Reader
 	switch sniffArchive(data) {
 	case gzipStream:
@@ -530,7 +527,11 @@ func decompressedSegment(data []byte, start, end int, how string, limit int) (se
 			return segment{}, false
 		}
 		m := &zipMembers{files: zr.File}
-		defer m.close()
+		defer func() {
+			m.close()
+			// said when the stream ends (finishStream)
+			b.skipped = append(b.skipped, m.skipped...)
+		}()
 		r, how = m, how+", then zip"
 	default:
 		return segment{}, false
@@ -564,8 +565,20 @@ func (o *opener) scanMeta() {
 // zipMembers reads a zip's readable members one after another, each
 // opened when the one before is done, a newline between them.
 type zipMembers struct {
-	files []*zip.File
-	cur   io.ReadCloser
+	files   []*zip.File
+	cur     io.ReadCloser
+	skipped []string // why members were not read
+}
+
+// unreadable says why a zip member is not read here, or "".
+func unreadable(f *zip.File) string {
+	switch {
+	case f.Flags&1 != 0:
+		return fmt.Sprintf("member %q is encrypted: not scanned", f.Name)
+	case f.Method != zip.Store && f.Method != zip.Deflate:
+		return fmt.Sprintf("member %q uses compression method %d, which is not read here: not scanned", f.Name, f.Method)
+	}
+	return ""
 }
 
 func (m *zipMembers) Read(p []byte) (int, error) {
@@ -587,7 +600,8 @@ func (m *zipMembers) Read(p []byte) (int, error) {
 		}
 		f := m.files[0]
 		m.files = m.files[1:]
-		if f.Flags&1 != 0 || (f.Method != zip.Store && f.Method != zip.Deflate) {
+		if why := unreadable(f); why != "" {
+			m.skipped = append(m.skipped, why)
 			continue
 		}
 		if rc, err := f.Open(); err == nil {

@@ -323,3 +323,20 @@ func TestArchiveWarningsNeverPrintASecretWhole(t *testing.T) {
 		t.Fatalf("problems %q", run.problems)
 	}
 }
+
+func TestUnreadableZipMembersInEncodedTextAreSaid(t *testing.T) {
+	tok := tokengen.New(t.Name()).GitHub("ghp")
+	data := archivetest.Zip(zip.Deflate, archivetest.File{Name: "secret.txt", Data: []byte("GH_TOKEN=" + tok)})
+	for _, sig := range []string{"PK\x03\x04", "PK\x01\x02"} {
+		i := bytes.Index(data, []byte(sig))
+		off := 6
+		if sig == "PK\x01\x02" {
+			off = 8
+		}
+		data[i+off] |= 1
+	}
+	run := scanArchive(t, "values.yaml", []byte("blob: "+base64Of(string(data))+"\n"))
+	if len(run.warnings) != 1 || !strings.Contains(run.warnings[0], `values.yaml: a zip in encoded text: member "secret.txt" is encrypted`) {
+		t.Fatalf("warnings %q", run.warnings)
+	}
+}

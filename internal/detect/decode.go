@@ -269,7 +269,7 @@ func decodeBase64(content []byte, pieces []piece, n, start, end int, budget *bud
 		w += m
 	}
 	if packed {
-		return decompressedSegment(decoded[:w], start, end, how, budget.left())
+		return decompressedSegment(decoded[:w], start, end, how, budget)
 	}
 	return textSegment(decoded[:w], start, end, how)
 }

@@ -52,6 +52,7 @@ type budget struct {
 	n         int
 	exhausted bool
 	scratch   []byte
+	skipped   []string // zip members in decoded text not read, and why
 }
 
 func (b *budget) left() int { return b.n }
@@ -213,8 +214,14 @@ func (e *Engine) limit(st *streamState, ruleID, reason string) {
 
 // finishStream reports what a stream's scan could not look at.
 func (e *Engine) finishStream(st *streamState) {
-	if st.budget.exhausted && !st.quiet {
+	if st.quiet {
+		return
+	}
+	if st.budget.exhausted {
 		e.warn(st.path, fmt.Sprintf("more than %d MiB of encoded text; decoding stopped there, so secrets encoded past that point were not looked for", MaxDecodedBytes>>20))
+	}
+	for _, why := range st.budget.skipped {
+		e.warn(st.path, "a zip in encoded text: "+why)
 	}
 }
 
