@@ -103,6 +103,10 @@ type streamState struct {
 	wordRules []*compiledRule
 	pathRules []*compiledRule
 	pathDone  bool
+	// pathGated are the rules kept out of the Set for their path
+	// (Engine.pathGated) that the stream's path matches
+	pathGated     []*compiledRule
+	pathGatedDone bool
 	// archiveDepth is how many archives hold the stream (archive.go);
 	// expansion is what they may still expand to, shared by their members
 	archiveDepth int
@@ -272,6 +276,7 @@ func (e *Engine) scan(path string, content []byte, depth int, st *streamState) [
 	if e.wordSet {
 		rules = e.withWordRules(rules, exact, content, depth, st)
 	}
+	rules = union(rules, e.pathGatedRules(st))
 	for _, r := range rules {
 		if r.path != nil && !r.path.MatchString(path) {
 			continue
@@ -359,6 +364,20 @@ func (e *Engine) pathRules(st *streamState) []*compiledRule {
 	return st.pathRules
 }
 
+// pathGatedRules are the rules kept out of the Set for their path that
+// the stream's path matches: they run on all of its text.
+func (e *Engine) pathGatedRules(st *streamState) []*compiledRule {
+	if !st.pathGatedDone {
+		st.pathGatedDone = true
+		for _, r := range e.pathGated {
+			if r.path.MatchString(st.path) {
+				st.pathGated = append(st.pathGated, r)
+			}
+		}
+	}
+	return st.pathGated
+}
+
 // union merges two lists of rules ordered by index, without repeats.
 func union(a, b []*compiledRule) []*compiledRule {
 	if len(b) == 0 {
@@ -434,11 +453,21 @@ func (e *Engine) candidateRules(content []byte) (rules []*compiledRule, exact bo
 		}
 		return out, true
 	}
-	set, err := e.ruleSet()
-	if err != nil {
-		return e.selectRules(nil, err)
+	if err := e.compileSet(); err != nil {
+		return e.everyRule()
 	}
-	return e.selectRules(set.FindAllWithError(content, len(e.rules)))
+	var out []*compiledRule
+	if e.set != nil {
+		ids, err := e.set.set.FindAllWithError(content, len(e.set.rules))
+		if err != nil {
+			return e.everyRule()
+		}
+		out = e.set.selected(ids)
+	}
+	if e.wordPass != nil {
+		out = union(out, e.wordPass.rulesIn(content))
+	}
+	return out, true
 }
 
 // direct reports whether content is scanned without the Set.
@@ -468,18 +497,21 @@ func (r *compiledRule) mayMatchWords(content []byte, words [][]byte, seen []int8
 	return false
 }
 
-// selectRules maps the Set's answer to rules; on error every rule runs.
-func (e *Engine) selectRules(ids []int, err error) ([]*compiledRule, bool) {
-	if err != nil {
-		e.stats.setFallbacks.Add(1)
-		return e.rules, false
-	}
+// everyRule is what runs where the Set gave up: every rule.
+func (e *Engine) everyRule() ([]*compiledRule, bool) {
+	e.stats.setFallbacks.Add(1)
+	return e.rules, false
+}
+
+// selected lists the rules whose expressions the Set matched, in the
+// engine's order.
+func (p *setPass) selected(ids []int) []*compiledRule {
 	sort.Ints(ids)
 	out := make([]*compiledRule, 0, len(ids))
 	for _, id := range ids {
-		out = append(out, e.rules[id])
+		out = append(out, p.rules[id])
 	}
-	return out, true
+	return out
 }
 
 // findAll returns up to n matches of r in content. A match can run past its
@@ -807,6 +839,9 @@ func (e *Engine) mask(text string) string {
 			// a context line is masked for every value any rule matches
 			rules = union(rules, e.byWords)
 		}
+		// and for every value a rule kept out of the Set for its path
+		// captures
+		rules = union(rules, e.pathGated)
 	}
 	for _, r := range rules {
 		if r.compile() != nil {

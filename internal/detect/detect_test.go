@@ -115,13 +115,14 @@ func TestConcurrentUse(t *testing.T) {
 
 func TestSetErrorRunsEveryRule(t *testing.T) {
 	e := defaultEngine(t, Options{})
-	if got, exact := e.selectRules(nil, errors.New("out of memory")); len(got) != len(e.rules) || exact {
+	if got, exact := e.everyRule(); len(got) != len(e.rules) || exact {
 		t.Fatalf("fallback ran %d of %d rules", len(got), len(e.rules))
 	}
 	if e.Stats().SetFallbacks != 1 {
 		t.Fatal("fallback not counted")
 	}
-	if got, exact := e.selectRules([]int{3, 1}, nil); len(got) != 2 || got[0].index != 1 || got[1].index != 3 || !exact {
+	p := &setPass{rules: e.rules}
+	if got := p.selected([]int{3, 1}); len(got) != 2 || got[0].index != 1 || got[1].index != 3 {
 		t.Fatalf("selected %v", got)
 	}
 }
@@ -516,6 +517,8 @@ func TestManyFileKeywordRules(t *testing.T) {
 	}
 	rules = append(rules, rule.Rule{ID: "infile", Regex: `\b(key[0-9]{4})\b`, FileKeywords: []string{"widget"}, Source: "x.toml"})
 	rules = append(rules, rule.Rule{ID: "builtin", Regex: `\b(bin[0-9]{4})\b`, FileKeywords: []string{"gadget"}, Source: "rules/x.toml", BuiltIn: true})
+	// a word outside ASCII is looked for on its own, with Unicode folding
+	rules = append(rules, rule.Rule{ID: "cyrillic", Regex: `\b(pw[0-9]{4})\b`, FileKeywords: []string{"Пароль", "mot-de-passe"}, Source: "x.toml"})
 	e, err := Compile(rules, rule.Allow{}, Options{MaxDecodeDepth: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -523,9 +526,17 @@ func TestManyFileKeywordRules(t *testing.T) {
 	if !e.wordSet {
 		t.Fatal("the Set should hold words for this many gated rules")
 	}
-	for i, r := range e.rules {
-		if r.byWords == r.BuiltIn || (e.exprs[i] == r.Regex) != r.BuiltIn {
-			t.Errorf("rule %s (built in: %v): by words %v, Set expression %q", r.ID, r.BuiltIn, r.byWords, e.exprs[i])
+	if e.set == nil || e.wordPass == nil || len(e.wordPass.rules) != len(e.byWords) {
+		t.Fatal("want a Set for regexes and a word pass for the rules going by their words")
+	}
+	for _, r := range e.rules {
+		if r.byWords == r.BuiltIn {
+			t.Errorf("rule %s (built in: %v): by words %v", r.ID, r.BuiltIn, r.byWords)
+		}
+	}
+	for _, r := range e.set.rules {
+		if r.byWords {
+			t.Errorf("rule %s goes by its words and is in the Set", r.ID)
 		}
 	}
 	encoded := base64.StdEncoding.EncodeToString([]byte("value=key4321 and more text to make it long enough"))
@@ -542,6 +553,11 @@ func TestManyFileKeywordRules(t *testing.T) {
 		{"a", "bin1234\n...\ngadgets: 3", 1},
 		{"gadget/config", "bin1234", 1},
 		{"a", "gadget config\nblob: " + base64.StdEncoding.EncodeToString([]byte("value=bin4321 and more text to make it long enough")) + "\n", 1},
+		{"a", "pw1234 in a file about nothing", 0},
+		{"a", "ПАРОЛЬ: pw1234", 1},
+		{"a", "MOT-DE-PASSE: pw1234", 1},
+		{"a", "key1234 WIDGET", 1},
+		{"a", "key1234 \u212aey wid\u017fget", 0}, // no Unicode folding of ASCII words
 	} {
 		got := e.Detect(source.Fragment{Path: tc.path, Content: []byte(tc.text)})
 		if len(got) != tc.want {
@@ -847,6 +863,38 @@ func TestFileKeywordInALaterWindow(t *testing.T) {
 		for i := range got {
 			if got[i].Line != one[i].Line || got[i].Offset != one[i].Offset {
 				t.Errorf("finding %d: windows %d@%d, one pass %d@%d", i, got[i].Line, got[i].Offset, one[i].Line, one[i].Offset)
+			}
+		}
+	}
+}
+
+// A rule with a path regex stays out of the Set and runs on every text of
+// a file whose path it matches: what is found is the same, lazy or not.
+func TestPathRulesRunOutsideTheSet(t *testing.T) {
+	rules := []rule.Rule{
+		{ID: "token-file", Regex: `\A\s*([a-z0-9]{20})\s*\z`, Path: `(^|/)[^/]+\.token$`, Source: "x.toml"},
+		{ID: "other", Regex: `\b(zz[0-9]{8})\b`, Source: "x.toml"},
+	}
+	for _, lazy := range []bool{false, true} {
+		e, err := Compile(rules, rule.Allow{}, Options{MaxDecodeDepth: 2, Lazy: lazy})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(e.pathGated) != 1 || e.set == nil || len(e.set.rules) != 1 || e.set.rules[0].ID != "other" {
+			t.Fatalf("path-gated %d, Set %v", len(e.pathGated), e.set)
+		}
+		for _, tc := range []struct {
+			path, text string
+			want       int
+		}{
+			{"home/.conda/a.token", "abcdefghij0123456789\n", 1},
+			{"home/.conda/a.txt", "abcdefghij0123456789\n", 0},
+			{"home/.conda/a.token", "abcdefghij0123456789 zz12345678\n", 1},
+			{"b.token", strings.Repeat(" ", 2*DirectMax) + "abcdefghij0123456789", 1},
+		} {
+			got := e.Detect(source.Fragment{Path: tc.path, Content: []byte(tc.text)})
+			if len(got) != tc.want {
+				t.Errorf("lazy %v: %s %q: %d findings, want %d: %v", lazy, tc.path, tc.text, len(got), tc.want, got)
 			}
 		}
 	}

@@ -25,17 +25,24 @@ import (
 type Engine struct {
 	warnings []string
 	rules    []*compiledRule
-	// set is the RE2 Set over exprs, compiled at once or, for a lazy
-	// engine, on first use (setReady then says it is there).
-	set      *experimental.Set
+	// set is the RE2 Set over the regexes of the rules that do not go by
+	// their words, compiled at once or, for a lazy engine, on first use
+	// (setReady then says it is there); nil when there are none.
+	set      *setPass
 	setErr   error
 	setOnce  sync.Once
 	setReady atomic.Bool
-	exprs    []string
-	// wordSet: the Set holds the words of some rules with file keywords,
-	// not their regexes (see setExpr); byWords lists those rules.
-	wordSet bool
-	byWords []*compiledRule
+	// wordSet: some rules with file keywords go by their words (see
+	// setExpr); byWords lists those rules, and wordPass finds their words.
+	wordSet  bool
+	byWords  []*compiledRule
+	wordPass *wordPass
+	// pathGated are the rules (not going by their words) that only run on
+	// files whose path their path regex matches: the Set leaves them out
+	// (a few path-only rules, such as a file holding nothing but a token,
+	// match most texts and multiplied the Set's automaton states), and
+	// they run on every text of a file their path matches.
+	pathGated []*compiledRule
 	global  allowlist
 	opts    Options
 	// words are the rules' distinct keywords, lower case
@@ -141,7 +148,7 @@ func Compile(rules []rule.Rule, global rule.Allow, opts Options) (*Engine, error
 	e := &Engine{opts: opts}
 	var errs []error
 	seen := map[string]string{}
-	exprs := make([]string, 0, len(rules))
+	regexes := &setPass{}
 	gated := 0
 	for _, r := range rules {
 		if len(r.FileKeywords) > 0 {
@@ -165,9 +172,13 @@ func Compile(rules []rule.Rule, global rule.Allow, opts Options) (*Engine, error
 		// stay in the Set, which then runs them only where they match
 		cr.byWords = e.wordSet && len(cr.fileKeywords) > 0 && !r.BuiltIn
 		e.rules = append(e.rules, cr)
-		exprs = append(exprs, setExpr(cr, e.wordSet))
-		if cr.byWords {
+		switch {
+		case cr.byWords:
 			e.byWords = append(e.byWords, cr)
+		case cr.path != nil:
+			e.pathGated = append(e.pathGated, cr)
+		default:
+			regexes.add(cr, setRegex(cr))
 		}
 		if w := broadRule(cr); w != "" {
 			e.warnings = append(e.warnings, fmt.Sprintf("%s: rule %q %s; a file where it has more than %d findings fails the scan", r.Source, r.ID, w, MaxMatchesPerRule))
@@ -181,7 +192,12 @@ func Compile(rules []rule.Rule, global rule.Allow, opts Options) (*Engine, error
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	e.exprs = exprs
+	if len(regexes.exprs) > 0 {
+		e.set = regexes
+	}
+	if len(e.byWords) > 0 {
+		e.wordPass = newWordPass(e.byWords)
+	}
 	ids := map[string]int{}
 	for _, r := range e.rules {
 		for _, k := range r.keywords {
@@ -224,8 +240,8 @@ func CompileNow(rules []rule.Rule, global rule.Allow, opts Options) (*Engine, er
 // content through to them: most rules never match most repositories.
 func (e *Engine) prepare() {
 	defer close(e.ready)
-	if len(e.exprs) > 0 {
-		_, e.readyErr = e.ruleSet()
+	if e.set != nil {
+		e.readyErr = e.compileSet()
 	}
 }
 
@@ -241,22 +257,38 @@ func (e *Engine) Ready() error {
 	return e.readyErr
 }
 
-// ruleSet returns the Set, compiling it on first use.
-func (e *Engine) ruleSet() (*experimental.Set, error) {
+// setPass is the RE2 Set of the Set pass: exprs[i] is what it looks for
+// on behalf of rules[i].
+type setPass struct {
+	exprs []string
+	rules []*compiledRule
+	set   *experimental.Set
+}
+
+func (p *setPass) add(r *compiledRule, expr string) {
+	p.exprs = append(p.exprs, expr)
+	p.rules = append(p.rules, r)
+}
+
+// compileSet compiles the Set on first use and says whether RE2 refused
+// it.
+func (e *Engine) compileSet() error {
 	e.setOnce.Do(func() {
 		mem := e.opts.SetMaxMem
 		if mem <= 0 {
 			mem = defaultSetMaxMem
 		}
-		set, err := experimental.CompileSetWithOptions(e.exprs, experimental.CompileOptions{Latin1: true, MaxMem: mem})
-		if err != nil {
-			e.setErr = fmt.Errorf("compiling the rule set: %w", err)
-			return
+		if e.set != nil {
+			set, err := experimental.CompileSetWithOptions(e.set.exprs, experimental.CompileOptions{Latin1: true, MaxMem: mem})
+			if err != nil {
+				e.setErr = fmt.Errorf("compiling the rule set: %w", err)
+				return
+			}
+			e.set.set = set
 		}
-		e.set = set
 		e.setReady.Store(true)
 	})
-	return e.set, e.setErr
+	return e.setErr
 }
 
 // compile compiles the rule's regex with RE2, once.
@@ -356,29 +388,21 @@ func (r *compiledRule) atoms() around {
 // automaton, and every fragment would then run every rule.
 const maxGatedInSet = 32
 
-// setExpr is what the Set pass looks for on a rule's behalf: its regex
-// (relaxed for a built-in rule, see rule.Rule.SetRegex, unless the Set
-// also looks for words), or,
-// for a rule that goes by its words (byWords), those words. The rule's own
-// regex then runs only where one of them occurs, as gitleaks' keywords
-// work. Either way the words are checked before a rule's regex runs, so
-// what is found is the same.
-func setExpr(r *compiledRule, wordSet bool) string {
-	switch {
-	case !r.byWords && (wordSet || r.SetRegex == ""):
-		// beside hundreds of words, an unbounded x* keeps a state alive
-		// to the end of the fragment for each word it meets: bounded
-		// counts build fewer states there (gitleaks' pack: 108 MB/s with
-		// them, 92 without)
+// setRegex is what the Set looks for on behalf of a rule that does not go
+// by its words: its regex, relaxed for a built-in rule (see
+// rule.Rule.SetRegex). A rule that goes by its words (byWords) is left to
+// the word pass, which looks for its file keywords instead: beside the
+// regexes, hundreds of words multiplied the states of RE2's automaton
+// (gitleaks' pack built it in 590 ms, and RE2's pass over words ran at
+// a third of the word pass's speed). The rule's own regex then runs only
+// where one of them occurs, as gitleaks' keywords work. Either way the
+// words are checked before a rule's regex runs, so what is found is the
+// same.
+func setRegex(r *compiledRule) string {
+	if r.SetRegex == "" {
 		return r.Regex
-	case !r.byWords:
-		return r.SetRegex
 	}
-	words := make([]string, len(r.FileKeywords))
-	for i, k := range r.FileKeywords {
-		words[i] = regexp.QuoteMeta(k)
-	}
-	return "(?i:" + strings.Join(words, "|") + ")"
+	return r.SetRegex
 }
 
 func compileRule(r rule.Rule, index int) (*compiledRule, error) {
