@@ -43,8 +43,8 @@ type Engine struct {
 	// match most texts and multiplied the Set's automaton states), and
 	// they run on every text of a file their path matches.
 	pathGated []*compiledRule
-	global  allowlist
-	opts    Options
+	global    allowlist
+	opts      Options
 	// words are the rules' distinct keywords, lower case
 	words [][]byte
 	stats stats
