@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 
@@ -390,13 +391,15 @@ func ParseSize(s string) (int64, error) {
 	return n * mult, nil
 }
 
-var decodeTypeError = regexp.MustCompile(`^toml: line ([0-9]+) \(last key "([^"]+)"\): incompatible types: TOML value has type ([a-z]+); destination has type (.+)$`)
+var decodeTypeError = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^toml: line ([0-9]+) \(last key "([^"]+)"\): incompatible types: TOML value has type ([a-z]+); destination has type (.+)$`)
+})
 
 // typeError rewrites the decoder's "incompatible types" error as the file,
 // line, rule and key it is about, in words, with the line; a nil error
 // when err is another error.
 func typeError(name string, err error, loc *locator) (int, error) {
-	m := decodeTypeError.FindStringSubmatch(err.Error())
+	m := decodeTypeError().FindStringSubmatch(err.Error())
 	if m == nil {
 		return 0, nil
 	}

@@ -3,6 +3,7 @@ package config
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // locator finds the lines of [[rules]] headers and of keys in a TOML text, so
@@ -12,7 +13,7 @@ type locator struct {
 	ruleHdrs []int // 1-based lines of [[rules]] headers
 }
 
-var rulesHeader = regexp.MustCompile(`^\s*\[\[\s*rules\s*\]\]`)
+var rulesHeader = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*\[\[\s*rules\s*\]\]`) })
 
 func newLocator(data []byte) *locator {
 	l := &locator{lines: strings.Split(string(data), "\n")}
@@ -29,7 +30,7 @@ func newLocator(data []byte) *locator {
 				inMulti = q
 			}
 		}
-		if rulesHeader.MatchString(line) {
+		if rulesHeader().MatchString(line) {
 			l.ruleHdrs = append(l.ruleHdrs, i+1)
 		}
 	}
@@ -55,7 +56,7 @@ func (l *locator) ruleAt(line int) int {
 	return idx
 }
 
-var tableHeader = regexp.MustCompile(`^\s*\[\[?\s*([A-Za-z0-9_.-]+)\s*\]\]?`)
+var tableHeader = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*\[\[?\s*([A-Za-z0-9_.-]+)\s*\]\]?`) })
 
 // keyLine is the first line that assigns the last part of key inside the
 // table named by the rest of key (or opens that table), or 0.
@@ -63,7 +64,7 @@ func (l *locator) keyLine(key []string) int {
 	full := strings.Join(key, ".")
 	current := ""
 	for i, line := range l.lines {
-		if m := tableHeader.FindStringSubmatch(line); m != nil {
+		if m := tableHeader().FindStringSubmatch(line); m != nil {
 			current = m[1]
 			if current == full {
 				return i + 1
@@ -118,7 +119,7 @@ func (l *locator) ruleKeyLine(i int, key string) int {
 	return start
 }
 
-var idAssign = regexp.MustCompile(`^\s*id\s*=\s*["']([^"']*)["']`)
+var idAssign = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*id\s*=\s*["']([^"']*)["']`) })
 
 // ruleID is the id assigned in the i-th [[rules]] table, or "".
 func (l *locator) ruleID(i int) string {
@@ -126,7 +127,7 @@ func (l *locator) ruleID(i int) string {
 		return ""
 	}
 	if n := l.ruleKeyLine(i, "id"); n > 0 && n <= len(l.lines) {
-		if m := idAssign.FindStringSubmatch(l.lines[n-1]); m != nil {
+		if m := idAssign().FindStringSubmatch(l.lines[n-1]); m != nil {
 			return m[1]
 		}
 	}

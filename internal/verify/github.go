@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/leakhound/leakhound/internal/finding"
@@ -162,7 +163,7 @@ const maxProviderText = 120
 // like a token (the provider may echo what it was sent) is cut out, control
 // characters dropped, and the text cut short.
 func providerText(s string) string {
-	s = tokenShaped.ReplaceAllString(s, "[redacted]")
+	s = tokenShaped().ReplaceAllString(s, "[redacted]")
 	s = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
 			return ' '
@@ -177,4 +178,6 @@ func providerText(s string) string {
 
 // tokenShaped matches what a provider might echo back: a prefixed GitHub
 // token, an anaconda.org token, a JWT, or any long run of token characters.
-var tokenShaped = regexp.MustCompile(`(?:gh[pousr]_|github_pat_)[A-Za-z0-9_]+|[a-z]{2}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|eyJ[A-Za-z0-9_.-]+|[A-Za-z0-9_+/=.-]{24,}`)
+var tokenShaped = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:gh[pousr]_|github_pat_)[A-Za-z0-9_]+|[a-z]{2}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|eyJ[A-Za-z0-9_.-]+|[A-Za-z0-9_+/=.-]{24,}`)
+})
