@@ -6,7 +6,6 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/leakhound/leakhound/internal/finding"
 )
@@ -57,7 +56,7 @@ func (m *metaBuilder) add(location, path, text string) {
 
 // commitMetaChange is the text a commit adds besides its blobs: message,
 // author, committer and the paths of the files it adds.
-func commitMetaChange(c *object.Commit, added []Change, meta *finding.Commit) Change {
+func commitMetaChange(c *commit, added []Change, meta *finding.Commit) Change {
 	m := metaBuilder{c: Change{Commit: meta}}
 	m.add("message", "(commit message)", c.Message)
 	m.add("author", "(commit author)", c.Author.Name+" <"+c.Author.Email+">")
@@ -293,7 +292,7 @@ func (d *treeDiff) finish() []Change {
 // commitChanges lists what commit c introduces relative to its parents,
 // whose trees treeOf finds. For a merge, a path counts only when its blob
 // differs from every parent's.
-func (r *Repo) commitChanges(c *object.Commit, treeOf func(commit plumbing.Hash) (plumbing.Hash, error), meta *finding.Commit) ([]Change, error) {
+func (r *Repo) commitChanges(c *commit, treeOf func(commit plumbing.Hash) (plumbing.Hash, error), meta *finding.Commit) ([]Change, error) {
 	t, err := r.readTree(c.TreeHash)
 	if err != nil {
 		return nil, fmt.Errorf("commit %s: %w", c.Hash, err)

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/leakhound/leakhound/internal/finding"
 )
@@ -45,13 +44,13 @@ type History struct {
 	trees   map[plumbing.Hash]plumbing.Hash // commit -> its tree
 	// decoded holds commits as the walk decoded them, decodedSize bytes
 	// in all (an estimate); ScanHistory takes each out as it uses it
-	decoded     map[plumbing.Hash]*object.Commit
+	decoded     map[plumbing.Hash]*commit
 	decodedSize int
 	// walk, for a streamed History, walks the commits with repo, calling
 	// emit with each commit visited (included: selected for the scan);
 	// emit returning false stops the walk. excluded are the commits a
 	// range excludes: their trees are read when a child needs them.
-	walk     func(repo *Repo, emit func(c *object.Commit, included bool) bool) error
+	walk     func(repo *Repo, emit func(c *commit, included bool) bool) error
 	excluded map[plumbing.Hash]bool
 }
 
@@ -61,21 +60,21 @@ const decodedBudget = 64 << 20
 
 // keep holds c (as readCommit returns it, without signatures) for the
 // scan if the budget allows.
-func (h *History) keep(c *object.Commit) {
+func (h *History) keep(c *commit) {
 	size := 256 + len(c.Message) + len(c.Author.Name) + len(c.Author.Email) +
 		len(c.Committer.Name) + len(c.Committer.Email) + len(c.Encoding) + 20*len(c.ParentHashes)
 	if h.decodedSize+size > decodedBudget {
 		return
 	}
 	if h.decoded == nil {
-		h.decoded = map[plumbing.Hash]*object.Commit{}
+		h.decoded = map[plumbing.Hash]*commit{}
 	}
 	h.decoded[c.Hash] = c
 	h.decodedSize += size
 }
 
 // take returns the decoded commit id if the walk kept it, and lets it go.
-func (h *History) take(id plumbing.Hash) (*object.Commit, bool) {
+func (h *History) take(id plumbing.Hash) (*commit, bool) {
 	c, ok := h.decoded[id]
 	if ok {
 		delete(h.decoded, id)
@@ -119,7 +118,7 @@ func (r *Repo) Commits(opts HistoryOptions) (*History, error) {
 		return nil, err
 	}
 	excluded := map[plumbing.Hash]bool{}
-	if err := r.walk(exclude, func(*object.Commit) bool { return true }, excluded); err != nil {
+	if err := r.walk(exclude, func(*commit) bool { return true }, excluded); err != nil {
 		return nil, err
 	}
 	if len(exclude) == 1 {
@@ -134,12 +133,12 @@ func (r *Repo) Commits(opts HistoryOptions) (*History, error) {
 		h.Loose = append(h.Loose, changes...)
 	}
 	h.excluded = excluded
-	h.walk = func(repo *Repo, emit func(c *object.Commit, included bool) bool) error {
+	h.walk = func(repo *Repo, emit func(c *commit, included bool) bool) error {
 		seen := map[plumbing.Hash]bool{}
 		for k := range excluded {
 			seen[k] = true
 		}
-		err := repo.walk(include, func(c *object.Commit) bool {
+		err := repo.walk(include, func(c *commit) bool {
 			if repo.shallow[c.Hash] && len(c.ParentHashes) > 0 {
 				h.Shallow++
 			}
@@ -161,7 +160,7 @@ func (r *Repo) Commits(opts HistoryOptions) (*History, error) {
 	if opts.Stream {
 		return h, nil
 	}
-	err = h.walk(r, func(c *object.Commit, included bool) bool {
+	err = h.walk(r, func(c *commit, included bool) bool {
 		if included {
 			h.trees[c.Hash] = c.TreeHash
 			h.keep(c)
@@ -191,7 +190,7 @@ func (r *Repo) loadShallow() error {
 
 // parents returns the parents of c that belong to this clone: none for a
 // commit at a shallow boundary.
-func (r *Repo) parents(c *object.Commit) []plumbing.Hash {
+func (r *Repo) parents(c *commit) []plumbing.Hash {
 	if r.shallow[c.Hash] {
 		return nil
 	}
@@ -200,7 +199,7 @@ func (r *Repo) parents(c *object.Commit) []plumbing.Hash {
 
 // walk visits every commit reachable from starts that is not in seen, marking
 // each in seen. Parents missing from the clone (shallow) end the walk there.
-func (r *Repo) walk(starts []plumbing.Hash, visit func(*object.Commit) bool, seen map[plumbing.Hash]bool) error {
+func (r *Repo) walk(starts []plumbing.Hash, visit func(*commit) bool, seen map[plumbing.Hash]bool) error {
 	stack := append([]plumbing.Hash(nil), starts...)
 	for len(stack) > 0 {
 		h := stack[len(stack)-1]
@@ -239,7 +238,7 @@ func (r *Repo) resolveRevs(s RevSpec) (include, exclude []plumbing.Hash, loose [
 			return plumbing.ZeroHash, err
 		}
 		// an annotated tag names its commit
-		c, typ, err := r.peel(h, func(*object.Tag) {})
+		c, typ, err := r.peel(h, func(*tag) {})
 		if err != nil || typ != plumbing.CommitObject {
 			return plumbing.ZeroHash, &UnknownRevisionError{Rev: rev, NotCommit: err == nil}
 		}
@@ -268,16 +267,12 @@ func (r *Repo) resolveRevs(s RevSpec) (include, exclude []plumbing.Hash, loose [
 		if err != nil {
 			return nil, nil, nil, nil, err
 		}
-		ca, _ := r.repo.CommitObject(a)
-		cb, _ := r.repo.CommitObject(b)
-		bases, err := ca.MergeBase(cb)
+		bases, err := r.repo.mergeBases(a, b)
 		if err != nil {
 			return nil, nil, nil, nil, fmt.Errorf("merge base of %s...%s: %w", pair[0], pair[1], err)
 		}
 		include = append(include, a, b)
-		for _, base := range bases {
-			exclude = append(exclude, base.Hash)
-		}
+		exclude = append(exclude, bases...)
 	}
 	return include, exclude, nil, nil, nil
 }
@@ -313,7 +308,7 @@ func (r *Repo) allRefs() ([]plumbing.Hash, []looseRef, []Change, error) {
 		if ref.Type() != plumbing.HashReference {
 			return nil
 		}
-		h, typ, err := r.peel(ref.Hash(), func(tag *object.Tag) {
+		h, typ, err := r.peel(ref.Hash(), func(tag *tag) {
 			if !seenTags[tag.Hash] {
 				seenTags[tag.Hash] = true
 				tags = append(tags, tagMetaChange(name, tag))
@@ -339,7 +334,7 @@ func (r *Repo) allRefs() ([]plumbing.Hash, []looseRef, []Change, error) {
 	head, err := r.repo.Head()
 	switch {
 	case err == nil:
-		h, typ, err := r.peel(head.Hash(), func(*object.Tag) {})
+		h, typ, err := r.peel(head.Hash(), func(*tag) {})
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("HEAD: %w", err)
 		}
@@ -354,7 +349,7 @@ func (r *Repo) allRefs() ([]plumbing.Hash, []looseRef, []Change, error) {
 		return nil, nil, nil, err
 	}
 	for _, w := range worktrees {
-		h, typ, err := r.peel(w.hash, func(*object.Tag) {})
+		h, typ, err := r.peel(w.hash, func(*tag) {})
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("%s: %w", w.name, err)
 		}
@@ -367,7 +362,7 @@ func (r *Repo) allRefs() ([]plumbing.Hash, []looseRef, []Change, error) {
 
 // tagMetaChange is the text an annotated tag adds: its message, tagger
 // and recorded name.
-func tagMetaChange(ref string, tag *object.Tag) Change {
+func tagMetaChange(ref string, tag *tag) Change {
 	m := metaBuilder{}
 	m.add("tag", ref, tag.Message)
 	m.add("tag", ref, tag.Tagger.Name+" <"+tag.Tagger.Email+">")
@@ -398,7 +393,7 @@ func (r *Repo) looseChanges(l looseRef) ([]Change, error) {
 
 // peel follows annotated tags (each shown to visit) to the object they name
 // and returns it with its type; an object that cannot be read is an error.
-func (r *Repo) peel(h plumbing.Hash, visit func(*object.Tag)) (plumbing.Hash, plumbing.ObjectType, error) {
+func (r *Repo) peel(h plumbing.Hash, visit func(*tag)) (plumbing.Hash, plumbing.ObjectType, error) {
 	for i := 0; i < 16; i++ {
 		obj, err := r.repo.Storer.EncodedObject(plumbing.AnyObject, h)
 		if err != nil {
@@ -407,18 +402,18 @@ func (r *Repo) peel(h plumbing.Hash, visit func(*object.Tag)) (plumbing.Hash, pl
 		if obj.Type() != plumbing.TagObject {
 			return h, obj.Type(), nil
 		}
-		tag, err := r.repo.TagObject(h)
+		t, err := r.readTag(h)
 		if err != nil {
 			return h, 0, fmt.Errorf("tag %s cannot be read: %w", h, err)
 		}
-		visit(tag)
-		h = tag.Target
+		visit(t)
+		h = t.Target
 	}
 	return h, 0, fmt.Errorf("tag %s: more than 16 levels of tags", h)
 }
 
 // CommitMeta describes a commit for findings.
-func CommitMeta(c *object.Commit) *finding.Commit {
+func CommitMeta(c *commit) *finding.Commit {
 	msg, _, _ := strings.Cut(strings.TrimSpace(c.Message), "\n")
 	return &finding.Commit{
 		ID:      c.Hash.String(),
@@ -448,7 +443,7 @@ func (r *Repo) ScanHistory(ctx context.Context, h *History, workers int, opts Sc
 		if t, ok := trees[c]; ok {
 			return t, nil
 		}
-		commit, err := differ.repo.CommitObject(c)
+		commit, err := differ.readCommit(c)
 		if err != nil {
 			return plumbing.ZeroHash, err
 		}
@@ -465,7 +460,7 @@ func (r *Repo) ScanHistory(ctx context.Context, h *History, workers int, opts Sc
 		}
 		return true
 	}
-	diff := func(c *object.Commit) error {
+	diff := func(c *commit) error {
 		chs, err := differ.commitChanges(c, treeOf, CommitMeta(c))
 		if err != nil {
 			return err
@@ -497,7 +492,7 @@ func (r *Repo) ScanHistory(ctx context.Context, h *History, workers int, opts Sc
 			}
 			c, ok := h.take(id)
 			if !ok {
-				if c, err = differ.repo.CommitObject(id); err != nil {
+				if c, err = differ.readCommit(id); err != nil {
 					diffErr = fmt.Errorf("commit %s cannot be read (%w); the repository is incomplete or damaged", id, err)
 					return
 				}
@@ -522,13 +517,13 @@ func (r *Repo) ScanHistory(ctx context.Context, h *History, workers int, opts Sc
 // before its parents; a merge's first parent may come long after), noting
 // every walked commit's tree in trees. What still waits when the walk ends
 // (a parent outside the walk) is diffed then, its parents' trees read.
-func (r *Repo) diffWalk(ctx context.Context, h *History, trees map[plumbing.Hash]plumbing.Hash, diff func(*object.Commit) error, stats *Stats) error {
+func (r *Repo) diffWalk(ctx context.Context, h *History, trees map[plumbing.Hash]plumbing.Hash, diff func(*commit) error, stats *Stats) error {
 	walker, err := r.Clone()
 	if err != nil {
 		return err
 	}
 	type walked struct {
-		c        *object.Commit
+		c        *commit
 		included bool
 	}
 	feed := make(chan walked, 1024)
@@ -537,7 +532,7 @@ func (r *Repo) diffWalk(ctx context.Context, h *History, trees map[plumbing.Hash
 	defer stop()
 	go func() {
 		defer close(feed)
-		walkErr = h.walk(walker, func(c *object.Commit, included bool) bool {
+		walkErr = h.walk(walker, func(c *commit, included bool) bool {
 			select {
 			case feed <- walked{c, included}:
 				return true
@@ -546,9 +541,9 @@ func (r *Repo) diffWalk(ctx context.Context, h *History, trees map[plumbing.Hash
 			}
 		})
 	}()
-	waiting := map[plumbing.Hash][]*object.Commit{} // by the parent they wait for
+	waiting := map[plumbing.Hash][]*commit{} // by the parent they wait for
 	// try diffs c if its parents are known, or has it wait for one
-	try := func(c *object.Commit) error {
+	try := func(c *commit) error {
 		for _, p := range r.parents(c) {
 			if _, ok := trees[p]; !ok && !h.excluded[p] {
 				waiting[p] = append(waiting[p], c)
@@ -664,7 +659,7 @@ func (r *Repo) ForkPoint(base, head string) (string, error) {
 	reached := r.reached[b.Hash] // what the range's walk found, when base was its end
 	if reached == nil {
 		reached = map[plumbing.Hash]bool{}
-		if err := r.walk([]plumbing.Hash{b.Hash}, func(*object.Commit) bool { return true }, reached); err != nil {
+		if err := r.walk([]plumbing.Hash{b.Hash}, func(*commit) bool { return true }, reached); err != nil {
 			return "", err
 		}
 		r.reached = map[plumbing.Hash]map[plumbing.Hash]bool{b.Hash: reached}
@@ -690,7 +685,7 @@ func (r *Repo) ForkPoint(base, head string) (string, error) {
 
 // commitAt returns the commit rev names (through annotated tags), or an
 // UnknownRevisionError.
-func (r *Repo) commitAt(rev string) (*object.Commit, error) {
+func (r *Repo) commitAt(rev string) (*commit, error) {
 	h, err := r.repo.ResolveRevision(rev)
 	if errors.Is(err, errNoSuchRevision) {
 		return nil, &UnknownRevisionError{Rev: rev}
@@ -698,14 +693,14 @@ func (r *Repo) commitAt(rev string) (*object.Commit, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, typ, err := r.peel(h, func(*object.Tag) {})
+	c, typ, err := r.peel(h, func(*tag) {})
 	if err != nil {
 		return nil, err
 	}
 	if typ != plumbing.CommitObject {
 		return nil, &UnknownRevisionError{Rev: rev, NotCommit: true}
 	}
-	commit, err := r.repo.CommitObject(c)
+	commit, err := r.readCommit(c)
 	if err != nil {
 		return nil, fmt.Errorf("commit %s: %w", c, err)
 	}

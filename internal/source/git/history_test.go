@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 // A commit whose parent the walk never reaches (it is neither walked nor
@@ -25,7 +24,7 @@ func TestDiffWalkDiffsWhatStillWaits(t *testing.T) {
 	h := &History{
 		excluded: map[plumbing.Hash]bool{},
 		// a walk that stops before the parent
-		walk: func(repo *Repo, emit func(*object.Commit, bool) bool) error {
+		walk: func(repo *Repo, emit func(*commit, bool) bool) error {
 			c, err := repo.readCommit(second)
 			if err != nil {
 				return err
@@ -37,7 +36,7 @@ func TestDiffWalkDiffsWhatStillWaits(t *testing.T) {
 	trees := map[plumbing.Hash]plumbing.Hash{}
 	var diffed []plumbing.Hash
 	var stats Stats
-	err = r.diffWalk(context.Background(), h, trees, func(c *object.Commit) error {
+	err = r.diffWalk(context.Background(), h, trees, func(c *commit) error {
 		if len(c.ParentHashes) != 1 || c.ParentHashes[0] != first {
 			t.Errorf("commit %s with parents %v", c.Hash, c.ParentHashes)
 		}

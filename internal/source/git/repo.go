@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	gitconfig "github.com/go-git/go-git/v5/plumbing/format/config"
-	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"io"
 	"os"
@@ -257,18 +256,6 @@ type repoObjects struct {
 	repo   *Repo
 }
 
-func (o *repoObjects) BlobObject(h plumbing.Hash) (*object.Blob, error) {
-	return object.GetBlob(o.Storer, h)
-}
-
-func (o *repoObjects) CommitObject(h plumbing.Hash) (*object.Commit, error) {
-	return object.GetCommit(o.Storer, h)
-}
-
-func (o *repoObjects) TagObject(h plumbing.Hash) (*object.Tag, error) {
-	return object.GetTag(o.Storer, h)
-}
-
 // Head is the reference HEAD resolves to.
 func (o *repoObjects) Head() (*plumbing.Reference, error) {
 	return storer.ResolveReference(o.Storer, plumbing.HEAD)
@@ -292,13 +279,7 @@ func (o *repoObjects) ResolveRevision(rev string) (plumbing.Hash, error) {
 	if h, ok, err := o.readRevision(rev); ok || err != nil {
 		return h, err
 	}
-	cmd := exec.Command("git", "rev-parse", "--verify", "--quiet", rev)
-	cmd.Env = append(os.Environ(), "GIT_DIR="+o.repo.GitDir)
-	cmd.Dir = o.repo.GitDir
-	if o.repo.WorkTree != "" {
-		cmd.Env = append(cmd.Env, "GIT_WORK_TREE="+o.repo.WorkTree)
-		cmd.Dir = o.repo.WorkTree
-	}
+	cmd := o.git("rev-parse", "--verify", "--quiet", rev)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -314,6 +295,42 @@ func (o *repoObjects) ResolveRevision(rev string) (plumbing.Hash, error) {
 		return plumbing.ZeroHash, fmt.Errorf("git rev-parse %s: %q is not a SHA-1 object id (only SHA-1 repositories are read)", rev, id)
 	}
 	return o.existing(rev, plumbing.NewHash(id))
+}
+
+// git is a git command run on the repository.
+func (o *repoObjects) git(args ...string) *exec.Cmd {
+	cmd := exec.Command("git", args...)
+	cmd.Env = append(os.Environ(), "GIT_DIR="+o.repo.GitDir)
+	cmd.Dir = o.repo.GitDir
+	if o.repo.WorkTree != "" {
+		cmd.Env = append(cmd.Env, "GIT_WORK_TREE="+o.repo.WorkTree)
+		cmd.Dir = o.repo.WorkTree
+	}
+	return cmd
+}
+
+// mergeBases returns every best common ancestor of commits a and b, as
+// git decides (git merge-base --all): none when they share no history.
+func (o *repoObjects) mergeBases(a, b plumbing.Hash) ([]plumbing.Hash, error) {
+	cmd := o.git("merge-base", "--all", a.String(), b.String())
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) && exit.ExitCode() == 1 && strings.TrimSpace(stderr.String()) == "" {
+			return nil, nil // no common ancestor
+		}
+		return nil, fmt.Errorf("git merge-base: %w%s", err, gitSays(stderr.String()))
+	}
+	var bases []plumbing.Hash
+	for _, id := range strings.Fields(string(out)) {
+		if !plumbing.IsHash(id) {
+			return nil, fmt.Errorf("git merge-base: %q is not a SHA-1 object id", id)
+		}
+		bases = append(bases, plumbing.NewHash(id))
+	}
+	return bases, nil
 }
 
 // readRevision resolves, without running git, the revisions CI passes:
@@ -380,18 +397,18 @@ func (r *Repo) Clone() (*Repo, error) {
 // an error naming the object, or TooLargeError for blobs over maxSize
 // (when positive).
 func (r *Repo) openBlob(h plumbing.Hash, maxSize int64) (io.ReadCloser, int64, error) {
-	blob, err := r.repo.BlobObject(h)
+	blob, err := r.repo.Storer.EncodedObject(plumbing.BlobObject, h)
 	if err != nil {
 		return nil, 0, fmt.Errorf("object %s: %w", h, err)
 	}
-	if maxSize > 0 && blob.Size > maxSize {
-		return nil, 0, &TooLargeError{Size: blob.Size, Max: maxSize}
+	if maxSize > 0 && blob.Size() > maxSize {
+		return nil, 0, &TooLargeError{Size: blob.Size(), Max: maxSize}
 	}
 	rd, err := blob.Reader()
 	if err != nil {
 		return nil, 0, fmt.Errorf("object %s: %w", h, err)
 	}
-	return rd, blob.Size, nil
+	return rd, blob.Size(), nil
 }
 
 // TooLargeError says a blob was not read because of --max-file-size.
