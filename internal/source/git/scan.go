@@ -292,9 +292,39 @@ func (r *Repo) ScanChanges(ctx context.Context, changes []Change, workers int, o
 		items <- c
 	}
 	close(items)
-	return parallel(ctx, r, items, min(workers, len(changes)), func(repo *Repo, c Change) ([]finding.Finding, error) {
+	workers = min(workers, len(changes))
+	if workers > 1 && r.smallChanges(changes) {
+		// a hook's usual change: a second worker would cost more to
+		// start (a repository handle, a goroutine's stack) than it saves
+		workers = 1
+	}
+	return parallel(ctx, r, items, workers, func(repo *Repo, c Change) ([]finding.Finding, error) {
 		return b.introduced(repo, c), nil
 	})
+}
+
+// smallChangesMax is the most that changes may hold, new blobs together,
+// to be scanned by one worker.
+const smallChangesMax = 256 << 10
+
+// smallChanges reports whether the new blobs of changes hold at most
+// smallChangesMax bytes together (false when a size cannot be read).
+func (r *Repo) smallChanges(changes []Change) bool {
+	var total int64
+	for _, c := range changes {
+		if c.Meta != nil {
+			total += int64(len(c.Meta))
+			continue
+		}
+		n, err := r.objects.EncodedObjectSize(c.New)
+		if err != nil {
+			return false
+		}
+		if total += n; total > smallChangesMax {
+			return false
+		}
+	}
+	return true
 }
 
 // parallel runs work over items on workers, each holding its own repository
@@ -308,24 +338,49 @@ func parallel[T any](ctx context.Context, r *Repo, items <-chan T, workers int, 
 // parallelWith is parallel with the way extra handles are made (clone), so
 // tests can make it fail.
 func parallelWith[T any](ctx context.Context, r *Repo, clone func() (*Repo, error), items <-chan T, workers int, work func(*Repo, T) ([]finding.Finding, error)) ([]finding.Finding, error) {
-	workers = max(workers, 1)
 	var (
 		mu       sync.Mutex
 		out      []finding.Finding
 		firstErr error
 		wg       sync.WaitGroup
 	)
-	for i := 0; i < workers; i++ {
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+	}
+	// worker takes items until there are none or ctx is done
+	worker := func(repo *Repo) {
+		for {
+			var item T
+			var ok bool
+			select {
+			case item, ok = <-items:
+			case <-ctx.Done():
+			}
+			if !ok {
+				return
+			}
+			found, err := guarded(func() ([]finding.Finding, error) { return work(repo, item) })
+			mu.Lock()
+			out = append(out, found...)
+			mu.Unlock()
+			if err != nil {
+				fail(err)
+			}
+		}
+	}
+	if workers <= 1 {
+		worker(r) // on the caller's goroutine, whose stack has grown already
+	}
+	for i := 0; i < workers && workers > 1; i++ {
 		repo := r
 		if i > 0 {
 			c, err := clone()
 			if err != nil {
-				// workers already started may be setting firstErr
-				mu.Lock()
-				if firstErr == nil {
-					firstErr = err
-				}
-				mu.Unlock()
+				fail(err) // workers already started may be failing too
 				break
 			}
 			repo = c
@@ -333,24 +388,7 @@ func parallelWith[T any](ctx context.Context, r *Repo, clone func() (*Repo, erro
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for {
-				var item T
-				var ok bool
-				select {
-				case item, ok = <-items:
-				case <-ctx.Done():
-				}
-				if !ok {
-					return
-				}
-				found, err := guarded(func() ([]finding.Finding, error) { return work(repo, item) })
-				mu.Lock()
-				out = append(out, found...)
-				if err != nil && firstErr == nil {
-					firstErr = err
-				}
-				mu.Unlock()
-			}
+			worker(repo)
 		}()
 	}
 	wg.Wait()
