@@ -118,7 +118,7 @@ type compiledRule struct {
 	reErr      error
 	reOnce     sync.Once
 	group      int
-	path       *regexp.Regexp
+	path       *pathRegexp
 	allow      allowlist
 	keywords   [][]byte
 	// wordIDs index keywords in the engine's distinct words
@@ -128,6 +128,63 @@ type compiledRule struct {
 	// byWords: the Set looks for the file keywords, not the regex.
 	byWords  bool
 	validate rule.Validator
+}
+
+// pathRegexp is a rule's path regex. A built-in rule's compiles when a
+// path could match it, one that holds a literal every match holds
+// (".token", "keyring"): most paths hold none, and compiling the built-in
+// rules' path regexes took a hook a millisecond. Another rule's compiles
+// at once, so that an invalid one is reported when the rules load.
+type pathRegexp struct {
+	expr   string
+	eager  *regexp.Regexp
+	once   sync.Once
+	atoms  []atoms.Atom
+	reOnce sync.Once
+	re     *regexp.Regexp
+}
+
+func newPathRegexp(expr string, builtIn bool) (*pathRegexp, error) {
+	p := &pathRegexp{expr: expr}
+	if !builtIn {
+		re, err := rule.CompileGo(expr)
+		if err != nil {
+			return nil, err
+		}
+		p.eager = re
+	}
+	return p, nil
+}
+
+// MatchString reports whether path matches the regex.
+func (p *pathRegexp) MatchString(path string) bool {
+	if p.eager != nil {
+		return p.eager.MatchString(path)
+	}
+	p.once.Do(func() {
+		f, ok := builtinFacts(p.expr)
+		if !ok {
+			f, _ = atoms.Parse(p.expr)
+		}
+		p.atoms = f.Atoms
+	})
+	if len(p.atoms) > 0 && !holdsAtom([]byte(path), p.atoms) {
+		return false
+	}
+	p.reOnce.Do(func() { p.re, _ = rule.CompileGo(p.expr) })
+	// a built-in path regex compiles (TestDefaultsGenerated); were it
+	// not to, the rule would run on every path rather than on none
+	return p.re == nil || p.re.MatchString(path)
+}
+
+// holdsAtom reports whether text holds one of atoms.
+func holdsAtom(text []byte, set []atoms.Atom) bool {
+	for _, a := range set {
+		if a.Fold && containsFold(text, []byte(a.Text)) || !a.Fold && bytes.Contains(text, []byte(a.Text)) {
+			return true
+		}
+	}
+	return false
 }
 
 type allowlist struct {
@@ -321,6 +378,10 @@ func (r *compiledRule) compile() error {
 // verdict is the rule's, given where it compiles).
 func (r *compiledRule) factsOf() atoms.Facts {
 	r.factsOnce.Do(func() {
+		if f, ok := builtinFacts(r.Regex); ok {
+			r.facts = f // worked out when the defaults were generated
+			return
+		}
 		f, err := atoms.Parse(r.Regex)
 		if err != nil {
 			f = atoms.Facts{MaxLen: -1}
@@ -344,15 +405,7 @@ func (r *compiledRule) mayMatchShape(content []byte) bool {
 		return false
 	}
 	f := r.factsOf()
-	if len(f.Atoms) == 0 {
-		return true
-	}
-	for _, a := range f.Atoms {
-		if a.Fold && containsFold(content, []byte(a.Text)) || !a.Fold && bytes.Contains(content, []byte(a.Text)) {
-			return true
-		}
-	}
-	return false
+	return len(f.Atoms) == 0 || holdsAtom(content, f.Atoms)
 }
 
 // holdsRun reports whether content holds the longest run of one class of
@@ -423,7 +476,7 @@ func compileRule(r rule.Rule, index int) (*compiledRule, error) {
 	cr := &compiledRule{Rule: r, index: index, validate: rule.Validators[r.Validate]}
 	var err error
 	if r.Path != "" {
-		if cr.path, err = rule.CompileGo(r.Path); err != nil {
+		if cr.path, err = newPathRegexp(r.Path, r.BuiltIn); err != nil {
 			return nil, fmt.Errorf("%s: rule %q: invalid path regex: %w", where, r.ID, err)
 		}
 	}

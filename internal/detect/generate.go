@@ -1,0 +1,3 @@
+package detect
+
+//go:generate go run ./genfacts facts_gen.go
