@@ -19,12 +19,18 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/bench/out
 mkdir -p "$out/realworld"
 bin=$out/leakhound
-(cd "$root" && go build -o "$bin" ./cmd/leakhound)
+(cd "$root" && go build -o "$bin" ./cmd/leakhound && go build -o "$out/timeit" ./bench/timeit)
 runs=${RUNS:-3}
 have_gitleaks=
 command -v gitleaks > /dev/null && have_gitleaks=1
 
-median() { sort -n | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}'; }
+# measured DIR CMD...: prints "SECONDS PEAK_KIB", the median wall time of
+# RUNS runs in DIR (to the millisecond) and the median of their peak RSS
+measured() {
+  local dir=$1
+  shift
+  "$out/timeit" -runs "$runs" -rss -dir "$dir" -- "$@" | awk '{ printf "%.3f %d\n", $1 / 1000, $2 }'
+}
 
 # timed CMD...: prints "SECONDS PEAK_KIB" for one run (exit status ignored)
 timed() {
@@ -73,16 +79,10 @@ for arg in "$@"; do
   head=$(git -C "$repo" rev-parse --short=12 HEAD)
   commits=$(git -C "$repo" rev-list --all --count)
   blobs=$(git -C "$repo" cat-file --batch-all-objects --batch-check | awk '$2=="blob"' | wc -l)
-  floor=$(for i in $(seq "$runs"); do
-    timed sh -c "git -C '$repo' cat-file --batch-all-objects --batch | cat > /dev/null"
-  done | median)
+  floor=$(measured "$repo" sh -c "git cat-file --batch-all-objects --batch | cat > /dev/null")
   floor=${floor% *}
-  hist=$(for i in $(seq "$runs"); do
-    (cd "$repo" && timed "$bin" history --quiet --format jsonl --output "$out/realworld/$name.history.jsonl")
-  done | median)
-  tree=$(for i in $(seq "$runs"); do
-    (cd "$repo" && timed "$bin" scan --quiet --format jsonl --output "$out/realworld/$name.scan.jsonl" .)
-  done | median)
+  hist=$(measured "$repo" "$bin" history --quiet --format jsonl --output "$out/realworld/$name.history.jsonl")
+  tree=$(measured "$repo" "$bin" scan --quiet --format jsonl --output "$out/realworld/$name.scan.jsonl" .)
   hfound=$(grep -c '^{' "$out/realworld/$name.history.jsonl" || true)
   tfound=$(grep -c '^{' "$out/realworld/$name.scan.jsonl" || true)
   hsecs=${hist% *}
