@@ -1,6 +1,7 @@
 // Package archivetest builds archives and compressed files for tests of
 // how archives are opened: zip (stored or deflated, with or without its
-// central directory), tar, gzip and zstd, nested as a test needs.
+// central directory), tar, gzip, zstd and PDF documents with compressed
+// streams, nested as a test needs.
 package archivetest
 
 import (
@@ -8,6 +9,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/gzip"
+	"compress/zlib"
 	"fmt"
 
 	"github.com/klauspost/compress/zstd"
@@ -66,8 +68,62 @@ func Zstd(data []byte) []byte {
 	return w.EncodeAll(data, nil)
 }
 
+// PDF returns a one-page PDF whose page content stream, compressed with
+// FlateDecode, shows text (one line each, in a standard font, as many
+// producers write text that is plain ASCII), followed by a second
+// compressed stream of extra bytes when extra is not empty.
+func PDF(text []byte, extra []byte) []byte {
+	var content bytes.Buffer
+	content.WriteString("BT /F1 12 Tf 72 720 Td\n")
+	for _, line := range bytes.Split(text, []byte("\n")) {
+		content.WriteString("(")
+		for _, c := range line {
+			if c == '(' || c == ')' || c == '\\' {
+				content.WriteByte('\\')
+			}
+			content.WriteByte(c)
+		}
+		content.WriteString(") Tj 0 -14 Td\n")
+	}
+	content.WriteString("ET\n")
+	var out bytes.Buffer
+	out.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+	obj := func(n int, dict string, stream []byte) {
+		fmt.Fprintf(&out, "%d 0 obj\n<< %s", n, dict)
+		if stream == nil {
+			out.WriteString(" >>\nendobj\n")
+			return
+		}
+		z := Zlib(stream)
+		fmt.Fprintf(&out, " /Length %d /Filter /FlateDecode >>\nstream\r\n", len(z))
+		out.Write(z)
+		out.WriteString("\r\nendstream\nendobj\n")
+	}
+	obj(1, "/Type /Catalog /Pages 2 0 R", nil)
+	obj(2, "/Type /Pages /Kids [3 0 R] /Count 1", nil)
+	obj(3, "/Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >>", nil)
+	obj(4, "", content.Bytes())
+	obj(5, "/Type /Font /Subtype /Type1 /BaseFont /Helvetica", nil)
+	if len(extra) > 0 {
+		obj(6, "/Type /EmbeddedFile", extra)
+	}
+	out.WriteString("trailer\n<< /Root 1 0 R >>\n%%EOF\n")
+	return out.Bytes()
+}
+
+// Zlib returns data compressed as a zlib stream.
+func Zlib(data []byte) []byte {
+	var buf bytes.Buffer
+	w := zlib.NewWriter(&buf)
+	_, err := w.Write(data)
+	must(err)
+	must(w.Close())
+	return buf.Bytes()
+}
+
 // Build returns data in the form named by kind: zip, zip-stored, tar,
-// gz, tgz, zst; for a form that holds files, data is one file, name.
+// gz, tgz, zst, pdf; for a form that holds files, data is one file, name
+// (a pdf shows it as text on its page).
 func Build(kind, name string, data []byte) ([]byte, error) {
 	switch kind {
 	case "zip":
@@ -82,8 +138,10 @@ func Build(kind, name string, data []byte) ([]byte, error) {
 		return Gzip("", Tar(File{name, data})), nil
 	case "zst":
 		return Zstd(data), nil
+	case "pdf":
+		return PDF(data, nil), nil
 	}
-	return nil, fmt.Errorf("unknown archive form %q (zip, zip-stored, tar, gz, tgz, zst)", kind)
+	return nil, fmt.Errorf("unknown archive form %q (zip, zip-stored, tar, gz, tgz, zst, pdf)", kind)
 }
 
 func must(err error) {

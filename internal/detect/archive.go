@@ -28,6 +28,7 @@ import (
 	"compress/bzip2"
 	"compress/flate"
 	"compress/gzip"
+	"compress/zlib"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -64,13 +65,14 @@ const (
 	zstdStream
 	zipArchive
 	tarArchive
+	pdfDocument
 	// formats recognised but not opened here: said, not passed quietly
 	xzStream
 	sevenZipArchive
 	rarArchive
 )
 
-var kindNames = [...]string{"", "gzip", "bzip2", "zstd", "zip", "tar", "xz", "7z", "rar"}
+var kindNames = [...]string{"", "gzip", "bzip2", "zstd", "zip", "tar", "pdf", "xz", "7z", "rar"}
 
 // opened reports whether members of kind are read here.
 func (k archiveKind) opened() bool { return k < xzStream }
@@ -130,10 +132,21 @@ func sniffArchive(head []byte) archiveKind {
 		return rarArchive
 	case isTarHeader(head):
 		return tarArchive
+	case isPDF(head):
+		return pdfDocument
 	case holdsZipMember(head):
 		return zipArchive
 	}
 	return notArchive
+}
+
+var pdfHeader = []byte("%PDF-")
+
+// isPDF reports whether head starts a PDF document: its header within
+// the first KiB, as readers accept it, and not inside a zip member.
+func isPDF(head []byte) bool {
+	i := bytes.Index(head[:min(len(head), 1024)], pdfHeader)
+	return i >= 0 && !bytes.Contains(head[:i], zipLocalHeader)
 }
 
 // holdsZipMember reports whether b holds a zip local file header. A
@@ -224,6 +237,8 @@ func (e *Engine) expandArchive(ctx context.Context, st *streamState, c *archiveC
 		o.zip(c.data)
 	case tarArchive:
 		o.tar(bytes.NewReader(c.data))
+	case pdfDocument:
+		o.pdf(c.data)
 	default:
 		o.stream(c.kind, bytes.NewReader(c.data))
 	}
@@ -408,6 +423,96 @@ func (o *opener) tar(r io.Reader) {
 			return
 		}
 	}
+}
+
+// pdf scans the streams of a PDF document that are compressed with
+// FlateDecode (its pages' text, embedded files, metadata, object
+// streams), each as a member named after its object ("obj 4"). Streams
+// in other filters are images or not compressed; their bytes were
+// scanned as they are.
+func (o *opener) pdf(data []byte) {
+	keyword := []byte("stream")
+	for at := 0; o.ctx.Err() == nil; {
+		i := bytes.Index(data[at:], keyword)
+		if i < 0 {
+			return
+		}
+		i += at
+		at = i + len(keyword)
+		start := at
+		switch {
+		case bytes.HasPrefix(data[start:], []byte("\r\n")):
+			start += 2
+		case bytes.HasPrefix(data[start:], []byte("\n")):
+			start++
+		default:
+			continue // not the keyword that starts a stream's data
+		}
+		if i >= 3 && string(data[i-3:i]) == "end" {
+			continue
+		}
+		// the next stream is looked for after this one's data, which
+		// may hold anything
+		if end := bytes.Index(data[start:], []byte("endstream")); end >= 0 {
+			at = start + end + len("endstream")
+		} else {
+			at = len(data)
+		}
+		// the stream's dictionary: from its object's "obj" keyword
+		from := max(0, i-pdfMaxDict)
+		objAt := bytes.LastIndex(data[from:i], []byte("obj"))
+		if objAt < 0 {
+			continue
+		}
+		objAt += from
+		dict := data[objAt:i]
+		if !firstFilterFlate(dict) {
+			continue
+		}
+		zr, err := zlib.NewReader(bytes.NewReader(data[start:]))
+		if err != nil {
+			o.e.archiveWarning(o.st, fmt.Sprintf("pdf %s: a FlateDecode stream that does not inflate (%v); its bytes were scanned as they are", pdfObjectName(data[:objAt]), err))
+			continue
+		}
+		more := o.member(pdfObjectName(data[:objAt]), zr)
+		zr.Close()
+		if !more {
+			return
+		}
+	}
+}
+
+// pdfMaxDict bounds how far before a stream its dictionary is looked for.
+const pdfMaxDict = 64 << 10
+
+// firstFilterFlate reports whether a stream dictionary's first filter is
+// FlateDecode: "/Filter /FlateDecode" or "/Filter [/FlateDecode ...]".
+func firstFilterFlate(dict []byte) bool {
+	i := bytes.Index(dict, []byte("/Filter"))
+	if i < 0 {
+		return false
+	}
+	rest := bytes.TrimLeft(dict[i+len("/Filter"):], " \t\r\n[")
+	return bytes.HasPrefix(rest, []byte("/FlateDecode"))
+}
+
+// pdfObjectName names the object whose "obj" keyword ends before: "obj N"
+// from "N G obj", or "stream" when it cannot be read.
+func pdfObjectName(before []byte) string {
+	fields := bytes.Fields(before[max(0, len(before)-64):])
+	if n := len(fields); n >= 2 && isDigits(fields[n-1]) && isDigits(fields[n-2]) {
+		return "obj " + string(fields[n-2])
+	}
+	return "stream"
+}
+
+func isDigits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(b) > 0
 }
 
 // zip scans a zip's files, found through its central directory, or, when

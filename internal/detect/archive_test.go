@@ -73,6 +73,10 @@ func TestArchivedSecretsAreFoundInTheirMembers(t *testing.T) {
 		{"gzip in a zip", "a.zip", archivetest.Zip(zip.Store, archivetest.File{Name: "log.gz", Data: archivetest.Gzip("", text)}), "a.zip!log.gz!log"},
 		{"a .conda package: a zip holding a .tar.zst", "pkg-1.0-0.conda", archivetest.Zip(zip.Store, archivetest.File{Name: "pkg-pkg-1.0-0.tar.zst", Data: archivetest.Zstd(archivetest.Tar(file))}), "pkg-1.0-0.conda!pkg-pkg-1.0-0.tar.zst!conf/app.yml"},
 		{"base64 in a gzip", "a.gz", archivetest.Gzip("", []byte("data: "+base64Of("GITHUB_TOKEN="+tok)+"\n")), "a.gz!a"},
+		{"pdf: a page's text in a FlateDecode stream", "doc.pdf", archivetest.PDF(text, nil), "doc.pdf!obj 4"},
+		{"pdf: an embedded file", "doc.pdf", archivetest.PDF([]byte("nothing here"), text), "doc.pdf!obj 6"},
+		{"zip in a pdf", "doc.pdf", archivetest.PDF([]byte("see attachment"), zipped), "doc.pdf!obj 6!conf/app.yml"},
+		{"pdf in a zip", "docs.zip", archivetest.Zip(zip.Deflate, archivetest.File{Name: "manual.pdf", Data: archivetest.PDF(text, nil)}), "docs.zip!manual.pdf!obj 4"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -214,6 +218,7 @@ func TestNotArchivesAreNotOpened(t *testing.T) {
 		{"text", "hello\n"},
 		{"gzip magic without the deflate method", "\x1f\x8b\x07rest"},
 		{"zip signature inside a binary file, not a member", "\x00\x01PK\x03\x04\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"},
+		{"pdf streams in other filters, and stream keywords in binary data", "%PDF-1.4\n1 0 obj\n<< /Filter /DCTDecode /Length 20 >>\nstream\n\xff\xd8 stream\n<< /Filter /FlateDecode >>\nstream\nx\nendstream\nendobj\n%%EOF\n"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			run := scanArchive(t, "f", []byte(c.data))
@@ -221,6 +226,26 @@ func TestNotArchivesAreNotOpened(t *testing.T) {
 				t.Fatalf("found %d, problems %q, warnings %q", len(run.found), run.problems, run.warnings)
 			}
 		})
+	}
+}
+
+// A PDF stream that says it is compressed and does not inflate is said;
+// what inflated before the damage is scanned.
+func TestDamagedPDFStreamsAreSaid(t *testing.T) {
+	tok := tokengen.New(t.Name()).GitHub("ghp")
+	doc := archivetest.PDF([]byte("GITHUB_TOKEN="+tok), nil)
+	z := bytes.Index(doc, []byte("stream\r\n")) + len("stream\r\n")
+	damaged := slices.Clone(doc)
+	damaged[z] ^= 0xff // the zlib header
+	run := scanArchive(t, "doc.pdf", damaged)
+	if len(run.warnings) != 1 || !strings.Contains(run.warnings[0], "obj 4: a FlateDecode stream that does not inflate") {
+		t.Fatalf("warnings %q", run.warnings)
+	}
+	truncated := slices.Clone(doc)
+	copy(truncated[bytes.Index(doc, []byte("endstream"))-8:], "xxxxxxxx") // the stream's end and checksum
+	run = scanArchive(t, "doc.pdf", truncated)
+	if len(run.found) != 1 || len(run.warnings) != 1 || !strings.Contains(run.warnings[0], `member "obj 4" could not be read whole`) {
+		t.Fatalf("found %d, warnings %q", len(run.found), run.warnings)
 	}
 }
 
@@ -240,6 +265,7 @@ func FuzzArchive(f *testing.F) {
 	f.Add(archivetest.Gzip("n", archivetest.Tar(archivetest.File{Name: "t", Data: text})))
 	f.Add(archivetest.Zstd(text))
 	f.Add([]byte("BZh91AY&SY"))
+	f.Add(archivetest.PDF(text, archivetest.Zip(zip.Store, archivetest.File{Name: "a", Data: text})))
 	e := defaultEngine(f, Options{MaxDecodeDepth: 2, OnProblem: func(string, string) {}, OnWarning: func(string, string) {}})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, n, err := e.DetectReader(context.Background(), "f", bytes.NewReader(data), nil)
