@@ -66,13 +66,15 @@ const (
 	zipArchive
 	tarArchive
 	pdfDocument
+	zlibStream
+	gitPack
 	// formats recognised but not opened here: said, not passed quietly
 	xzStream
 	sevenZipArchive
 	rarArchive
 )
 
-var kindNames = [...]string{"", "gzip", "bzip2", "zstd", "zip", "tar", "pdf", "xz", "7z", "rar"}
+var kindNames = [...]string{"", "gzip", "bzip2", "zstd", "zip", "tar", "pdf", "zlib", "git pack", "xz", "7z", "rar"}
 
 // opened reports whether members of kind are read here.
 func (k archiveKind) opened() bool { return k < xzStream }
@@ -85,6 +87,7 @@ var streamSuffixes = map[archiveKind][][2]string{
 	gzipStream:  {{".tgz", ".tar"}, {".gz", ""}, {".gzip", ""}, {".z", ""}},
 	bzip2Stream: {{".tbz2", ".tar"}, {".tbz", ".tar"}, {".bz2", ""}, {".bzip2", ""}},
 	zstdStream:  {{".tzst", ".tar"}, {".zst", ""}, {".zstd", ""}},
+	zlibStream:  {{".zz", ""}, {".zlib", ""}},
 }
 
 // contentName names the content of a compressed stream at p.
@@ -134,10 +137,46 @@ func sniffArchive(head []byte) archiveKind {
 		return tarArchive
 	case isPDF(head):
 		return pdfDocument
+	case packStart(head) >= 0:
+		return gitPack
 	case holdsZipMember(head):
 		return zipArchive
+	case isZlib(head):
+		return zlibStream
 	}
 	return notArchive
+}
+
+// isZlib reports whether head starts a zlib stream (a git loose object, a
+// .zz file): a deflate header without a preset dictionary, then bytes no
+// text holds.
+func isZlib(head []byte) bool {
+	if len(head) < 3 || head[0] != 0x78 || (uint16(head[0])<<8|uint16(head[1]))%31 != 0 || head[1]&0x20 != 0 {
+		return false
+	}
+	for _, c := range head[2:min(len(head), 512)] {
+		if c < 0x09 || 0x0d < c && c < 0x20 || c == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// packStart is where the packfile in head starts: at 0 for a pack ("PACK",
+// version 2 or 3), after the header of a git bundle; -1 for neither.
+func packStart(head []byte) int {
+	isPack := func(b []byte) bool {
+		return len(b) >= 12 && string(b[:4]) == "PACK" && (b[7] == 2 || b[7] == 3) && b[4] == 0 && b[5] == 0 && b[6] == 0
+	}
+	if isPack(head) {
+		return 0
+	}
+	if bytes.HasPrefix(head, []byte("# v2 git bundle\n")) || bytes.HasPrefix(head, []byte("# v3 git bundle\n")) {
+		if i := bytes.Index(head, []byte("\n\n")); i >= 0 && isPack(head[i+2:]) {
+			return i + 2
+		}
+	}
+	return -1
 }
 
 var pdfHeader = []byte("%PDF-")
@@ -239,6 +278,8 @@ func (e *Engine) expandArchive(ctx context.Context, st *streamState, c *archiveC
 		o.tar(bytes.NewReader(c.data))
 	case pdfDocument:
 		o.pdf(c.data)
+	case gitPack:
+		o.pack(c.data)
 	default:
 		o.stream(c.kind, bytes.NewReader(c.data))
 	}
@@ -377,6 +418,17 @@ func (o *opener) stream(kind archiveKind, r io.Reader) {
 		content = zr
 	case bzip2Stream:
 		content = bzip2.NewReader(r)
+	case zlibStream:
+		// told by its first bytes only: one that does not inflate was
+		// not a zlib stream, and its bytes were scanned as they are
+		o.guessed = true
+		defer func() { o.guessed = false }()
+		zr, err := zlib.NewReader(r)
+		if err != nil {
+			return
+		}
+		defer zr.Close()
+		content = zr
 	case zstdStream:
 		zr, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true), zstd.WithDecoderMaxMemory(zstdMaxMemory))
 		if err != nil {
@@ -480,6 +532,69 @@ func (o *opener) pdf(data []byte) {
 			return
 		}
 	}
+}
+
+// pack scans the objects of a git packfile (or the pack in a bundle) as
+// members named after their place in it ("object 2 at 1234"): whole
+// objects as they are, deltas as their instructions, whose inserted bytes
+// are the text they add.
+func (o *opener) pack(data []byte) {
+	start := packStart(data)
+	r := bytes.NewReader(data[start+12:])
+	count := binary.BigEndian.Uint32(data[start+8:])
+	for n := uint32(0); n < count && o.ctx.Err() == nil; n++ {
+		offset := len(data) - r.Len()
+		c, err := r.ReadByte()
+		typ := (c >> 4) & 7
+		for err == nil && c&0x80 != 0 { // the rest of the size
+			c, err = r.ReadByte()
+		}
+		switch {
+		case err != nil:
+		case typ == 6: // a delta on an object at an offset before it
+			c, err = r.ReadByte()
+			for err == nil && c&0x80 != 0 {
+				c, err = r.ReadByte()
+			}
+		case typ == 7: // a delta on an object named by its id
+			_, err = r.Seek(20, io.SeekCurrent)
+		case typ == 0 || typ == 5:
+			err = fmt.Errorf("object type %d", typ)
+		}
+		if err != nil {
+			o.e.archiveWarning(o.st, fmt.Sprintf("git pack: object %d of %d at %d cannot be read (%v): the rest of the pack was scanned as it is", n+1, count, offset, err))
+			return
+		}
+		zr, err := zlib.NewReader(r)
+		if err != nil {
+			o.e.archiveWarning(o.st, fmt.Sprintf("git pack: object %d of %d at %d does not inflate (%v): the rest of the pack was scanned as it is", n+1, count, offset, err))
+			return
+		}
+		counted := &countingReader{r: zr}
+		more := o.member(fmt.Sprintf("object %d at %d", n+1, offset), counted)
+		zr.Close()
+		if !more {
+			return
+		}
+		if !counted.eof {
+			// a member stops early only at an error it has said
+			return
+		}
+	}
+}
+
+// countingReader says whether its reader reached its end.
+type countingReader struct {
+	r   io.Reader
+	eof bool
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if err == io.EOF {
+		c.eof = true
+	}
+	return n, err
 }
 
 // pdfMaxDict bounds how far before a stream its dictionary is looked for.
@@ -598,12 +713,13 @@ func (o *opener) zipLocal(data []byte) {
 }
 
 // compressedBase64 reports whether a base64 run starts with the encoding of
-// a gzip or zstd stream's or a zip's magic ("H4sI", "KLUv/", "UEsDB"): Helm
-// keeps releases,
-// and many tools keep payloads, as gzip in base64, which decodes to binary
-// that no text test passes.
+// a gzip or zstd stream's or a zip's magic ("H4sI", "KLUv/", "UEsDB") or a
+// zlib header ("eJ", "eN", "eF", "eA"): Helm keeps releases, and many
+// tools keep payloads (Python's zlib.compress, then base64), compressed in
+// base64, which decodes to binary that no text test passes.
 func compressedBase64(run []byte) bool {
-	return bytes.HasPrefix(run, []byte("H4sI")) || bytes.HasPrefix(run, []byte("KLUv/")) || bytes.HasPrefix(run, []byte("UEsDB"))
+	return bytes.HasPrefix(run, []byte("H4sI")) || bytes.HasPrefix(run, []byte("KLUv/")) || bytes.HasPrefix(run, []byte("UEsDB")) ||
+		bytes.HasPrefix(run, []byte("eJ")) || bytes.HasPrefix(run, []byte("eN")) || bytes.HasPrefix(run, []byte("eF")) || bytes.HasPrefix(run, []byte("eA"))
 }
 
 // decompressedSegment returns the text a gzip or zstd stream (or a zip's
@@ -626,6 +742,13 @@ func decompressedSegment(data []byte, start, end int, how string, b *budget) (se
 		}
 		defer zr.Close()
 		r, how = zr, how+", then zstd"
+	case zlibStream:
+		zr, err := zlib.NewReader(bytes.NewReader(data))
+		if err != nil {
+			return segment{}, false
+		}
+		defer zr.Close()
+		r, how = zr, how+", then zlib"
 	case zipArchive:
 		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 		if err != nil {

@@ -6,7 +6,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -73,6 +75,8 @@ func TestArchivedSecretsAreFoundInTheirMembers(t *testing.T) {
 		{"gzip in a zip", "a.zip", archivetest.Zip(zip.Store, archivetest.File{Name: "log.gz", Data: archivetest.Gzip("", text)}), "a.zip!log.gz!log"},
 		{"a .conda package: a zip holding a .tar.zst", "pkg-1.0-0.conda", archivetest.Zip(zip.Store, archivetest.File{Name: "pkg-pkg-1.0-0.tar.zst", Data: archivetest.Zstd(archivetest.Tar(file))}), "pkg-1.0-0.conda!pkg-pkg-1.0-0.tar.zst!conf/app.yml"},
 		{"base64 in a gzip", "a.gz", archivetest.Gzip("", []byte("data: "+base64Of("GITHUB_TOKEN="+tok)+"\n")), "a.gz!a"},
+		{"zlib stream (a git loose object)", "fixture/objects/ab/cdef01", archivetest.Zlib(append([]byte("blob 40\x00"), text...)), "fixture/objects/ab/cdef01!cdef01"},
+		{"base64 of a zlib stream", "a.json", []byte(`{"payload": "` + base64Of(string(archivetest.Zlib(text))) + `"}`), "a.json"},
 		{"pdf: a page's text in a FlateDecode stream", "doc.pdf", archivetest.PDF(text, nil), "doc.pdf!obj 4"},
 		{"pdf: an embedded file", "doc.pdf", archivetest.PDF([]byte("nothing here"), text), "doc.pdf!obj 6"},
 		{"zip in a pdf", "doc.pdf", archivetest.PDF([]byte("see attachment"), zipped), "doc.pdf!obj 6!conf/app.yml"},
@@ -229,6 +233,59 @@ func TestNotArchivesAreNotOpened(t *testing.T) {
 	}
 }
 
+// A git packfile or bundle committed as a file (a test fixture, a backup)
+// keeps its objects compressed: each is opened, deltas as their
+// instructions (the bytes they insert are the text they add).
+func TestGitPacksAreOpened(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	tok := tokengen.New(t.Name()).GitHub("ghp")
+	dir := t.TempDir()
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=a", "-c", "user.email=a@b", "-c", "commit.gpgsign=false"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q")
+	base := strings.Repeat("a line of settings that stays the same\n", 40)
+	if err := os.WriteFile(filepath.Join(dir, "app.env"), []byte(base), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git("add", "app.env")
+	git("commit", "-q", "-m", "one")
+	if err := os.WriteFile(filepath.Join(dir, "app.env"), []byte(base+"GITHUB_TOKEN="+tok+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git("commit", "-q", "-am", "two")
+	// the token's version is then stored as a delta on the next one
+	if err := os.WriteFile(filepath.Join(dir, "app.env"), []byte(base+strings.Repeat("# the token was moved to a secret store\n", 10)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git("commit", "-q", "-am", "three")
+	git("repack", "-adfq")
+	git("bundle", "create", "-q", "all.bundle", "--all")
+	packs, _ := filepath.Glob(filepath.Join(dir, ".git", "objects", "pack", "*.pack"))
+	if len(packs) != 1 {
+		t.Fatalf("packs %q", packs)
+	}
+	for _, name := range []string{packs[0], filepath.Join(dir, "all.bundle")} {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run := scanArchive(t, "fixture", data)
+		if len(run.found) == 0 || run.found[0].Secret.Reveal() != tok || !strings.HasPrefix(run.found[0].Path, "fixture!object ") {
+			t.Fatalf("%s: found %v", filepath.Base(name), paths(run.found))
+		}
+		if len(run.problems)+len(run.warnings) > 0 {
+			t.Fatalf("problems %q, warnings %q", run.problems, run.warnings)
+		}
+	}
+}
+
 // A PDF stream that says it is compressed and does not inflate is said;
 // what inflated before the damage is scanned.
 func TestDamagedPDFStreamsAreSaid(t *testing.T) {
@@ -266,6 +323,8 @@ func FuzzArchive(f *testing.F) {
 	f.Add(archivetest.Zstd(text))
 	f.Add([]byte("BZh91AY&SY"))
 	f.Add(archivetest.PDF(text, archivetest.Zip(zip.Store, archivetest.File{Name: "a", Data: text})))
+	f.Add(archivetest.Zlib(text))
+	f.Add(append([]byte("PACK\x00\x00\x00\x02\x00\x00\x00\x02\x33"), archivetest.Zlib(text)...))
 	e := defaultEngine(f, Options{MaxDecodeDepth: 2, OnProblem: func(string, string) {}, OnWarning: func(string, string) {}})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, n, err := e.DetectReader(context.Background(), "f", bytes.NewReader(data), nil)

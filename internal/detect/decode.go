@@ -269,7 +269,11 @@ func decodeBase64(content []byte, pieces []piece, n, start, end int, budget *bud
 		w += m
 	}
 	if packed {
-		return decompressedSegment(decoded[:w], start, end, how, budget)
+		if seg, ok := decompressedSegment(decoded[:w], start, end, how, budget); ok {
+			return seg, true
+		}
+		// its first characters only looked like a compressed stream's
+		// ("eA" is also "x\n" in base64)
 	}
 	return textSegment(decoded[:w], start, end, how)
 }
