@@ -15,6 +15,9 @@ type segment struct {
 	// wide, when set, maps positions in text back to the original bytes
 	// (UTF-16 and UTF-32 text), so findings keep exact positions.
 	wide *wideText
+	// joined: lines joined across soft breaks, which also hold text
+	// found as it is
+	joined bool
 }
 
 // origin returns the offset in the original content of byte i of the
@@ -505,6 +508,126 @@ func hexVal(c byte) byte {
 
 func urlChar(c byte) bool {
 	return c > 0x20 && c < 0x7f && c != '"' && c != '\'' && c != '<' && c != '>' && c != '`' && c != '\\'
+}
+
+// softBreakSegments joins the lines a soft line break splits, where a
+// token can be cut in two and found in neither half: quoted-printable's
+// "=" at the end of a line (mail, MIME parts; its =XX escapes are decoded
+// too) and a backslash before the newline (shell, Dockerfile, C and Python
+// continuations). A run of joined lines is a segment when a break in it
+// falls between two characters a token holds (a continued command line,
+// "--flag \", is not one). Runs are bounded by the text they join, so
+// they do not count against the decode budget; what they find is
+// reported once (see Engine.scan).
+func softBreakSegments(content []byte, budget *budget) []segment {
+	var out []segment
+	for at := 0; at < len(content); {
+		i := bytes.IndexByte(content[at:], '\n')
+		if i < 0 {
+			break
+		}
+		i += at
+		at = i + 1
+		marker, ok := softBreakBefore(content, i)
+		if !ok {
+			continue
+		}
+		// the run: from the start of this line to the end of the first
+		// line after it that does not end in the same soft break
+		start := bytes.LastIndexByte(content[:i], '\n') + 1
+		var text []byte
+		splits := false
+		for line := start; ; {
+			end := len(content)
+			if nl := bytes.IndexByte(content[line:], '\n'); nl >= 0 {
+				end = line + nl
+			}
+			m, soft := softBreakBefore(content, end)
+			soft = soft && m == marker && len(text) < maxSoftRun
+			if soft && marker == '=' && end-line > maxQPLine {
+				soft = false // longer than quoted-printable writes a line
+			}
+			text = appendSoftLine(text, content[line:end], marker, soft)
+			if !soft {
+				at = max(end, i+1) // on past the first break either way
+				break
+			}
+			splits = splits || splitsToken(content, end)
+			line = end + 1
+		}
+		if splits && len(text) >= minDecoded {
+			how := "line continuations"
+			if marker == '=' {
+				how = "quoted-printable"
+			}
+			out = append(out, segment{start: start, end: at, text: text, how: how, joined: true})
+		}
+	}
+	return out
+}
+
+// maxQPLine is the longest line quoted-printable writes (76 characters,
+// its soft break included; a CR and some slack besides).
+const maxQPLine = 80
+
+// splitsToken reports whether the soft break ending at the newline at i
+// falls between two characters a token holds.
+func splitsToken(content []byte, i int) bool {
+	j := i - 1
+	if content[j] == '\r' {
+		j--
+	}
+	return j > 0 && i+1 < len(content) && tokenChar(content[j-1]) && tokenChar(content[i+1])
+}
+
+func tokenChar(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-'
+}
+
+// maxSoftRun bounds the text one run of joined lines is gathered into.
+const maxSoftRun = 1 << 20
+
+// softBreakBefore reports whether the newline at i ends a line with a
+// soft break ("=" or a backslash, before an optional CR), and which.
+func softBreakBefore(content []byte, i int) (byte, bool) {
+	if i >= len(content) {
+		return 0, false
+	}
+	j := i - 1
+	if j >= 0 && content[j] == '\r' {
+		j--
+	}
+	if j < 0 || content[j] != '=' && content[j] != '\\' {
+		return 0, false
+	}
+	if j > 0 && content[j-1] == content[j] {
+		// an escaped backslash, or "==", which quoted-printable never
+		// writes (base64 padding)
+		return 0, false
+	}
+	return content[j], true
+}
+
+// appendSoftLine appends a line of a run to text: without its soft break
+// (and CR) when it ends in one, and, in quoted-printable, with =XX
+// decoded.
+func appendSoftLine(text, line []byte, marker byte, soft bool) []byte {
+	line = bytes.TrimSuffix(line, []byte{'\r'})
+	if soft {
+		line = line[:len(line)-1]
+	}
+	if marker != '=' {
+		return append(text, line...)
+	}
+	for k := 0; k < len(line); k++ {
+		if line[k] == '=' && k+2 < len(line) && hexDigit[line[k+1]] && hexDigit[line[k+2]] {
+			text = append(text, hexVal(line[k+1])<<4|hexVal(line[k+2]))
+			k += 2
+			continue
+		}
+		text = append(text, line[k])
+	}
+	return text
 }
 
 // escapeSegments decodes runs holding backslash escapes: \uXXXX and \xXX

@@ -421,3 +421,60 @@ func TestMayHoldText(t *testing.T) {
 		t.Fatal("binary with every high bit set taken for text")
 	}
 }
+
+// A token cut by a soft line break (quoted-printable's "=", a backslash
+// continuation) is found in the joined lines, and nothing else is joined.
+func TestSoftLineBreaks(t *testing.T) {
+	e := decodingEngine(t)
+	g := tokengen.New(t.Name())
+	for _, tc := range []struct {
+		name, text string
+		found      bool
+	}{
+		{"quoted-printable", "Your token is %s=\n%s, keep it safe.=0A\n", true},
+		{"quoted-printable, CRLF", "Your token is %s=\r\n%s, keep it safe.\r\n", true},
+		{"a continued command line", "run --token %s \\\n  --other %s\n", false},
+		{"quoted-printable with escapes", "key=3D%s=\n%s\n", true},
+		{"shell continuation", "export GITHUB_TOKEN=%s\\\n%s\n", true},
+		{"continuation with CRLF", "RUN echo %s\\\r\n%s\r\n", true},
+		{"an escaped backslash ends no line softly", "a = \"%s\\\\\n%s\"\n", false},
+		{"a hard line break", "%s\n%s\n", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tok := g.GitHub("ghp")
+			text := fmt.Sprintf(tc.text, tok[:17], tok[17:])
+			found := e.Detect(source.Fragment{Path: "f", Content: []byte(text)})
+			if tc.found != (len(found) == 1) || tc.found && found[0].Secret.Reveal() != tok {
+				t.Fatalf("found %d in %q", len(found), text)
+			}
+			if tc.found && !strings.Contains("quoted-printable line continuations", found[0].Decoded) {
+				t.Fatalf("decoded %q", found[0].Decoded)
+			}
+		})
+	}
+	// "==" (base64's padding) is not a soft break, nor a break between
+	// spaces, nor "=" at the end of the text
+	b := budget{n: 1 << 20}
+	if segs := softBreakSegments([]byte("next: QUJDREVGR0==\nlast\nx = \n  y\nz="), &b); len(segs) != 0 {
+		t.Fatalf("segments %+v", segs)
+	}
+	segs := softBreakSegments([]byte("one\ntwo=\nthree=3D=\nfour\nfive\n"), &b)
+	if len(segs) != 1 || string(segs[0].text) != "twothree=four" || segs[0].start != 4 || segs[0].end != 23 {
+		t.Fatalf("segments %+v", segs)
+	}
+}
+
+func FuzzSoftBreakSegments(f *testing.F) {
+	f.Add([]byte("a=\nb=\r\nc\\\nd"))
+	f.Add([]byte("=\n=\n\\\n"))
+	f.Fuzz(func(t *testing.T, content []byte) {
+		b := budget{n: 1 << 20}
+		segs := softBreakSegments(content, &b)
+		checkSegments(t, content, segs)
+		for _, s := range segs {
+			if len(s.text) > s.end-s.start {
+				t.Fatalf("joined text %q longer than its lines %q", s.text, content[s.start:s.end])
+			}
+		}
+	})
+}

@@ -299,8 +299,18 @@ func (e *Engine) scan(path string, content []byte, depth int, st *streamState) [
 	if depth >= e.opts.MaxDecodeDepth {
 		return cands
 	}
+	var known map[string]bool // secrets found so far, once lines are joined
 	for _, seg := range e.segments(content, depth, st) {
+		if seg.joined && known == nil {
+			known = map[string]bool{}
+			for i := range cands {
+				known[cands[i].rule.ID+"\x00"+cands[i].secretIn(content)] = true
+			}
+		}
 		for _, c := range dedupe(e.scan(path, seg.text, depth+1, st), seg.text) {
+			if seg.joined && known[c.rule.ID+"\x00"+c.secretIn(seg.text)] {
+				continue // found as it is, or in other decoded text
+			}
 			outer := candidate{rule: c.rule, checksum: c.checksum, secret: c.secretIn(seg.text), decoded: seg.how}
 			if c.decoded != "" {
 				outer.decoded = seg.how + ", then " + c.decoded
@@ -421,6 +431,7 @@ func (e *Engine) segments(content []byte, depth int, st *streamState) []segment 
 	out = append(out, percentSegments(content, &st.budget)...)
 	out = append(out, escapeSegments(content, &st.budget)...)
 	out = append(out, octalSegments(content, &st.budget)...)
+	out = append(out, softBreakSegments(content, &st.budget)...)
 	out = append(out, entitySegments(content, &st.budget)...)
 	out = append(out, codePointSegments(content, &st.budget)...)
 	return out
