@@ -98,6 +98,18 @@ func TestArchivedSecretsAreFoundInTheirMembers(t *testing.T) {
 	}
 }
 
+// A rule limited to a path applies to a member at that path, wherever
+// the archive holds it (its root included).
+func TestPathRulesApplyToMembers(t *testing.T) {
+	text := []byte("upload_token = " + tokengen.New(t.Name()).Alnum(30) + "\n")
+	for _, name := range []string{".binstarrc", "home/.binstarrc"} {
+		run := scanArchive(t, "backup.zip", archivetest.Zip(zip.Deflate, archivetest.File{Name: name, Data: text}))
+		if len(run.found) != 1 || run.found[0].RuleID != "anaconda-client-config-token" || run.found[0].Path != "backup.zip!"+name {
+			t.Fatalf("%s: found %v", name, paths(run.found))
+		}
+	}
+}
+
 func TestArchiveMemberFindingsSayWhereInTheMember(t *testing.T) {
 	tok := tokengen.New(t.Name()).GitHub("ghp")
 	data := archivetest.Zip(zip.Deflate, archivetest.File{Name: "notes.txt", Data: []byte("one\ntwo\nkey = " + tok + " # why\n")})

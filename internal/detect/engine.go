@@ -156,8 +156,18 @@ func newPathRegexp(expr string, builtIn bool) (*pathRegexp, error) {
 	return p, nil
 }
 
-// MatchString reports whether path matches the regex.
+// MatchString reports whether path matches the regex, or, for a member
+// of an archive (ARCHIVE!MEMBER), whether the member's own path does: a
+// token file at the root of a backup zip is the file the rule is about.
 func (p *pathRegexp) MatchString(path string) bool {
+	if p.match(path) {
+		return true
+	}
+	i := strings.LastIndexByte(path, '!')
+	return i >= 0 && p.match(path[i+1:])
+}
+
+func (p *pathRegexp) match(path string) bool {
 	if p.eager != nil {
 		return p.eager.MatchString(path)
 	}

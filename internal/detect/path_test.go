@@ -3,6 +3,7 @@ package detect
 import (
 	"reflect"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/leakhound/leakhound/internal/atoms"
@@ -55,6 +56,7 @@ func FuzzPathRegexp(f *testing.F) {
 		f.Add(`(?i)(?:^|/)[a-z0-9-]+\.private-key\.pem$`, p)
 		f.Add(`(?:^|/)(?:\.?binstar|x)/[^/]+\.token$`, p)
 	}
+	f.Add(`(?:^|/)\.binstarrc$`, "backup.zip!.binstarrc")
 	f.Fuzz(func(t *testing.T, expr, path string) {
 		want, err := regexp.Compile(expr)
 		if err != nil {
@@ -64,7 +66,11 @@ func FuzzPathRegexp(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := p.MatchString(path); got != want.MatchString(path) {
+		match := want.MatchString(path)
+		if i := strings.LastIndexByte(path, '!'); i >= 0 {
+			match = match || want.MatchString(path[i+1:]) // a member's own path
+		}
+		if got := p.MatchString(path); got != match {
 			t.Fatalf("%q on %q: matched %v", expr, path, got)
 		}
 	})
