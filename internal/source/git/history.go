@@ -596,14 +596,11 @@ const partialCloneHint = "this is a partial clone (git clone --filter), which fe
 // the objects the clone's filter left out (remote.NAME.promisor, or the
 // older extensions.partialClone).
 func (r *Repo) IsPartial() bool {
-	cfg, err := r.objects.Config()
-	if err != nil || cfg.Raw == nil {
-		return false
-	}
-	if cfg.Raw.Section("extensions").Option("partialclone") != "" {
+	cfg := r.config
+	if cfg.Section("extensions").Option("partialclone") != "" {
 		return true
 	}
-	for _, remote := range cfg.Raw.Section("remote").Subsections {
+	for _, remote := range cfg.Section("remote").Subsections {
 		switch strings.ToLower(remote.Option("promisor")) {
 		case "true", "yes", "on", "1":
 			return true

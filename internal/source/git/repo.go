@@ -11,13 +11,16 @@ package git
 import (
 	"errors"
 	"fmt"
-	gitconfig "github.com/go-git/go-git/v5/plumbing/format/config"
-	"github.com/go-git/go-git/v5/plumbing/storer"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+
+	gitconfig "github.com/go-git/go-git/v5/plumbing/format/config"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 
 	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -37,6 +40,9 @@ type Repo struct {
 
 	repo    *repoObjects
 	objects *objectStorage
+	// config is the repository's config file as git's format decodes,
+	// read once (shared by every handle)
+	config  *gitconfig.Config
 	packs   *packSet               // shared by every handle on the repository
 	shallow map[plumbing.Hash]bool // commits at a shallow boundary
 	// reached holds the commits one commit reaches, as the last walk that
@@ -168,7 +174,14 @@ func (r *Repo) open(getenv func(string) string) error {
 		}
 		r.CommonDir = filepath.Clean(cd)
 	}
-	if format := objectFormat(filepath.Join(r.CommonDir, "config")); format != "" && format != "sha1" {
+	if r.config == nil {
+		cfg, err := readConfig(filepath.Join(r.CommonDir, "config"))
+		if err != nil {
+			return fmt.Errorf("opening %s: %w", r.GitDir, err)
+		}
+		r.config = cfg
+	}
+	if format := strings.ToLower(r.config.Section("extensions").Option("objectformat")); format != "" && format != "sha1" {
 		return fmt.Errorf("%s: repositories with the %s object format are not supported (go-git reads SHA-1 repositories only)", r.CommonDir, format)
 	}
 	fs := dotgit.NewRepositoryFilesystem(osfs.New(r.GitDir), osfs.New(r.CommonDir))
@@ -193,7 +206,7 @@ func (r *Repo) open(getenv func(string) string) error {
 		r.packs = packs
 	}
 	r.objects = newObjectStorage(st, objects, r.packs)
-	if err := checkFormat(r.objects); err != nil {
+	if err := checkFormat(r.objects, r.config); err != nil {
 		return fmt.Errorf("opening %s: %w", r.GitDir, err)
 	}
 	r.repo = &repoObjects{Storer: r.objects, repo: r}
@@ -209,30 +222,24 @@ var errNoHead = errors.New("repository does not exist (no HEAD)")
 // this reader does not know (reftable refs, a new object format), which
 // would make what it reads wrong. The extensions that are safe for reading
 // are hidden by objectStorage.Config.
-func checkFormat(st *objectStorage) error {
+func checkFormat(st *objectStorage, cfg *gitconfig.Config) error {
 	if _, err := st.Reference(plumbing.HEAD); errors.Is(err, plumbing.ErrReferenceNotFound) {
 		return errNoHead
 	}
-	cfg, err := st.Config()
-	if err != nil {
-		return err
-	}
 	// as git reads it (go-git's Config reads any value but 1 as 0)
-	version := gitconfig.RepositoryFormatVersion("")
-	if cfg.Raw != nil {
-		version = gitconfig.RepositoryFormatVersion(strings.TrimSpace(cfg.Raw.Section("core").Option("repositoryformatversion")))
-	}
+	version := gitconfig.RepositoryFormatVersion(strings.TrimSpace(cfg.Section("core").Option("repositoryformatversion")))
 	switch version {
 	case "", gitconfig.Version_0, gitconfig.Version_1:
 	default:
 		return fmt.Errorf("core.repositoryformatversion not supported: %q", version)
 	}
-	if cfg.Raw == nil || !cfg.Raw.HasSection("extensions") {
+	if !cfg.HasSection("extensions") {
 		return nil
 	}
 	var unknown []string
-	for _, opt := range cfg.Raw.Section("extensions").Options {
+	for _, opt := range cfg.Section("extensions").Options {
 		switch name := strings.ToLower(opt.Key); {
+		case slices.Contains(readOnlySafeExtensions, name):
 		case name == "noop":
 		case name == "noop-v1" && version == gitconfig.Version_1:
 		case name == "noop-v1":
@@ -371,25 +378,28 @@ func gitSays(stderr string) string {
 	return ""
 }
 
-// objectFormat reads extensions.objectformat from a git config file,
-// through go-git's config decoder.
-func objectFormat(configPath string) string {
-	f, err := os.Open(configPath)
+// readConfig reads a git config file with go-git's decoder of git's
+// format; a missing file is an empty config.
+func readConfig(path string) (*gitconfig.Config, error) {
+	cfg := gitconfig.New()
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return cfg, nil
+	}
 	if err != nil {
-		return ""
+		return nil, err
 	}
 	defer f.Close()
-	cfg := gitconfig.New()
 	if err := gitconfig.NewDecoder(f).Decode(cfg); err != nil {
-		return ""
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return strings.ToLower(cfg.Section("extensions").Option("objectformat"))
+	return cfg, nil
 }
 
 // Clone opens another handle on the same repository, for a worker: go-git
 // object readers are not safe for concurrent use.
 func (r *Repo) Clone() (*Repo, error) {
-	c := &Repo{GitDir: r.GitDir, CommonDir: r.CommonDir, WorkTree: r.WorkTree, shallow: r.shallow, packs: r.packs}
+	c := &Repo{GitDir: r.GitDir, CommonDir: r.CommonDir, WorkTree: r.WorkTree, shallow: r.shallow, packs: r.packs, config: r.config}
 	return c, c.open(nil) // shares r's packs and alternates
 }
 

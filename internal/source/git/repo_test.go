@@ -118,3 +118,31 @@ func TestCheckFormat(t *testing.T) {
 		t.Error("a git directory without HEAD opened")
 	}
 }
+
+// A partial clone is told by a promisor remote or by the older
+// extensions.partialClone alone; the extension does not stop the scan.
+func TestIsPartial(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		config  [][2]string
+		partial bool
+	}{
+		{"a full clone", nil, false},
+		{"a promisor remote", [][2]string{{"remote.origin.url", "https://example.com/r.git"}, {"remote.origin.promisor", "true"}}, true},
+		{"extensions.partialClone", [][2]string{{"core.repositoryformatversion", "1"}, {"extensions.partialClone", "origin"}}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := makeRepo(t, "")
+			for _, kv := range tc.config {
+				gitCmd(t, dir, "config", kv[0], kv[1])
+			}
+			r, err := Open(dir, func(string) string { return "" })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.IsPartial() != tc.partial {
+				t.Fatalf("IsPartial() = %v", !tc.partial)
+			}
+		})
+	}
+}
