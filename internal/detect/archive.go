@@ -263,6 +263,11 @@ func (e *Engine) capture(st *streamState, kind archiveKind, window []byte, r io.
 // stream and returns raw (the stream's own findings) with them, a secret
 // found in both reported at the member.
 func (e *Engine) expandArchive(ctx context.Context, st *streamState, c *archiveCapture, raw []finding.Finding, hook func([]byte, []finding.Finding)) []finding.Finding {
+	if c.over && c.kind == zlibStream {
+		// told by two bytes only: a large file may start so by chance
+		e.archiveWarning(st, fmt.Sprintf("starts like a zlib stream and is larger than %d MiB: not inflated (its bytes were scanned as they are)", maxArchiveBytes>>20))
+		return raw
+	}
 	if c.over {
 		e.archiveProblem(st, fmt.Sprintf("%s archive larger than %d MiB: its members were not opened (allowlist the path to skip it)", c.kind, maxArchiveBytes>>20))
 		return raw

@@ -187,6 +187,12 @@ func TestArchivesThatCannotBeOpenedWholeAreSaid(t *testing.T) {
 		if len(run.problems) != 1 || !strings.Contains(run.problems[0], "big.gz: gzip archive larger than") {
 			t.Fatalf("problems %q", run.problems)
 		}
+		// a zlib stream is told by two bytes: a large file that starts
+		// like one is a warning
+		run = scanArchive(t, "big.bin", archivetest.Zlib(bytes.Repeat(text, 8)))
+		if len(run.problems) != 0 || len(run.warnings) != 1 || !strings.Contains(run.warnings[0], "starts like a zlib stream") {
+			t.Fatalf("problems %q, warnings %q", run.problems, run.warnings)
+		}
 	})
 	t.Run("encrypted member", func(t *testing.T) {
 		data := archivetest.Zip(zip.Deflate, archivetest.File{Name: "secret.txt", Data: text})
