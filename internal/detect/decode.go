@@ -521,50 +521,83 @@ func urlChar(c byte) bool {
 // reported once (see Engine.scan).
 func softBreakSegments(content []byte, budget *budget) []segment {
 	var out []segment
+	// the breaks are found by what ends them, each kind searched for at
+	// memchr speed (most text holds none), not line by line
+	patterns := softBreaks[:2]
+	if bytes.IndexByte(content, '\r') >= 0 {
+		patterns = softBreaks[:]
+	}
+	next := [len(softBreaks)]int{-2, -2, -2, -2} // each kind's next newline; -2 not looked for, -1 none
 	for at := 0; at < len(content); {
-		i := bytes.IndexByte(content[at:], '\n')
+		i := -1
+		for k, p := range patterns {
+			if next[k] == -2 || next[k] >= 0 && next[k] < at {
+				next[k] = -1
+				if j := bytes.Index(content[at:], p); j >= 0 {
+					next[k] = at + j + len(p) - 1
+				}
+			}
+			if next[k] >= 0 && (i < 0 || next[k] < i) {
+				i = next[k]
+			}
+		}
 		if i < 0 {
 			break
 		}
-		i += at
 		at = i + 1
 		marker, ok := softBreakBefore(content, i)
 		if !ok {
 			continue
 		}
-		// the run: from the start of this line to the end of the first
-		// line after it that does not end in the same soft break
-		start := bytes.LastIndexByte(content[:i], '\n') + 1
-		var text []byte
-		splits := false
-		for line := start; ; {
-			end := len(content)
-			if nl := bytes.IndexByte(content[line:], '\n'); nl >= 0 {
-				end = line + nl
-			}
-			m, soft := softBreakBefore(content, end)
-			soft = soft && m == marker && len(text) < maxSoftRun
-			if soft && marker == '=' && end-line > maxQPLine {
-				soft = false // longer than quoted-printable writes a line
-			}
-			text = appendSoftLine(text, content[line:end], marker, soft)
-			if !soft {
-				at = max(end, i+1) // on past the first break either way
-				break
-			}
-			splits = splits || splitsToken(content, end)
-			line = end + 1
-		}
-		if splits && len(text) >= minDecoded {
-			how := "line continuations"
-			if marker == '=' {
-				how = "quoted-printable"
-			}
-			out = append(out, segment{start: start, end: at, text: text, how: how, joined: true})
+		seg, end, ok := softRun(content, i, marker)
+		at = end
+		if ok {
+			out = append(out, seg)
 		}
 	}
 	return out
 }
+
+// softRun gathers the run of lines joined across soft breaks of marker
+// from the line whose soft break ends at the newline at i: the segment,
+// when a break in it splits a token, and where the run ends (past i).
+func softRun(content []byte, i int, marker byte) (segment, int, bool) {
+	// the run: from the start of this line to the end of the first
+	// line after it that does not end in the same soft break
+	start := bytes.LastIndexByte(content[:i], '\n') + 1
+	var text []byte
+	splits := false
+	at := i + 1
+	for line := start; ; {
+		end := len(content)
+		if nl := bytes.IndexByte(content[line:], '\n'); nl >= 0 {
+			end = line + nl
+		}
+		m, soft := softBreakBefore(content, end)
+		soft = soft && m == marker && len(text) < maxSoftRun
+		if soft && marker == '=' && end-line > maxQPLine {
+			soft = false // longer than quoted-printable writes a line
+		}
+		text = appendSoftLine(text, content[line:end], marker, soft)
+		if !soft {
+			at = max(end, i+1) // on past the first break either way
+			break
+		}
+		splits = splits || splitsToken(content, end)
+		line = end + 1
+	}
+	if !splits || len(text) < minDecoded {
+		return segment{}, at, false
+	}
+	how := "line continuations"
+	if marker == '=' {
+		how = "quoted-printable"
+	}
+	return segment{start: start, end: at, text: text, how: how, joined: true}, at, true
+}
+
+// softBreaks are the ends of lines a soft break ends, LF ones first.
+var softBreaks = [...][]byte{[]byte("=\n"), []byte("\\\n"), []byte("=\r\n"), []byte("\\\r\n")}
 
 // maxQPLine is the longest line quoted-printable writes (76 characters,
 // its soft break included; a CR and some slack besides).

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -464,13 +465,41 @@ func TestSoftLineBreaks(t *testing.T) {
 	}
 }
 
+// softBreakSegmentsByLine is softBreakSegments looking at every line's
+// end, the reference its search for break ends is held to.
+func softBreakSegmentsByLine(content []byte) []segment {
+	var out []segment
+	for at := 0; at < len(content); {
+		i := bytes.IndexByte(content[at:], '\n')
+		if i < 0 {
+			break
+		}
+		i += at
+		at = i + 1
+		marker, ok := softBreakBefore(content, i)
+		if !ok {
+			continue
+		}
+		seg, end, ok := softRun(content, i, marker)
+		at = end
+		if ok {
+			out = append(out, seg)
+		}
+	}
+	return out
+}
+
 func FuzzSoftBreakSegments(f *testing.F) {
 	f.Add([]byte("a=\nb=\r\nc\\\nd"))
 	f.Add([]byte("=\n=\n\\\n"))
+	f.Add([]byte("token ghp_abc=\ndef and x\\\r\ny==\nz\\\\\nw"))
 	f.Fuzz(func(t *testing.T, content []byte) {
 		b := budget{n: 1 << 20}
 		segs := softBreakSegments(content, &b)
 		checkSegments(t, content, segs)
+		if want := softBreakSegmentsByLine(content); !reflect.DeepEqual(segs, want) {
+			t.Fatalf("%q: segments %+v, line by line %+v", content, segs, want)
+		}
 		for _, s := range segs {
 			if len(s.text) > s.end-s.start {
 				t.Fatalf("joined text %q longer than its lines %q", s.text, content[s.start:s.end])
