@@ -377,6 +377,7 @@ func (s *session) redactPaths() {
 	r := strings.NewReplacer(pairs...)
 	for i := range s.found {
 		s.found[i].Path = r.Replace(s.found[i].Path)
+		s.found[i].Archive = r.Replace(s.found[i].Archive)
 	}
 	// the scope, notes and problems name refs and files too
 	s.scope = r.Replace(s.scope)

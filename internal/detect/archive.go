@@ -292,6 +292,11 @@ func (e *Engine) expandArchive(ctx context.Context, st *streamState, c *archiveC
 	if len(o.found) == 0 {
 		return raw
 	}
+	for i := range o.found {
+		if o.found[i].Path != st.path {
+			o.found[i].Archive = st.path // set again by each enclosing archive
+		}
+	}
 	inMember := make(map[string]bool, len(o.found))
 	for i := range o.found {
 		inMember[o.found[i].SecretKey()] = true

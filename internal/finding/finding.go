@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -110,6 +111,12 @@ type Finding struct {
 	// text: member names, comments, PAX records, lines counted in that
 	// text). Empty for file content.
 	Location string
+	// Archive is the file that holds the archive member the finding is
+	// in (ARCHIVE in Path's ARCHIVE!MEMBER; the outermost archive when
+	// archives nest); empty for a finding in a file's own text. Reports
+	// that place findings on a repository's files place such a finding
+	// on this one.
+	Archive string
 
 	Commit       *Commit
 	Verification *Verification
@@ -173,4 +180,13 @@ func Fingerprint(path, rule, secret string) string {
 func SecretHash(secret string) string {
 	sum := sha256.Sum256([]byte(secret))
 	return hex.EncodeToString(sum[:8])
+}
+
+// InArchive returns the file that holds f's archive member and the
+// member's path in it; ok is false for a finding in a file's own text.
+func (f *Finding) InArchive() (archive, member string, ok bool) {
+	if f.Archive == "" {
+		return "", "", false
+	}
+	return f.Archive, strings.TrimPrefix(f.Path, f.Archive+"!"), true
 }

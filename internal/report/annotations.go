@@ -26,13 +26,19 @@ func InlineAcceptedAnnotation(platform ciplan.Platform, f *finding.Finding) stri
 }
 
 func annotate(platform ciplan.Platform, level string, f *finding.Finding, title, msg string) string {
+	path, line, col, endCol := f.Path, f.Line, f.Column, f.EndColumn
+	if archive, member, ok := f.InArchive(); ok {
+		// on the archive file, whose lines are not the member's
+		path, line, col, endCol = archive, 1, 1, 1
+		msg += fmt.Sprintf(" in archive member %s, line %d", member, f.Line)
+	}
 	switch platform {
 	case ciplan.GitHub:
 		return fmt.Sprintf("::%s file=%s,line=%d,col=%d,endColumn=%d,title=%s::%s",
-			level, ghProperty(f.Path), f.Line, f.Column, f.EndColumn, ghProperty(title), ghData(msg))
+			level, ghProperty(path), line, col, endCol, ghProperty(title), ghData(msg))
 	case ciplan.Azure:
 		return fmt.Sprintf("##vso[task.logissue type=%s;sourcepath=%s;linenumber=%d;columnnumber=%d;code=%s]%s",
-			level, azProperty(f.Path), f.Line, f.Column, azProperty(f.RuleID), azProperty(msg))
+			level, azProperty(path), line, col, azProperty(f.RuleID), azProperty(msg))
 	}
 	return ""
 }

@@ -174,3 +174,32 @@ func TestAnnotationEscapesAndRedacts(t *testing.T) {
 		t.Error("no platform, no annotation")
 	}
 }
+
+// A finding in an archive member is placed on the archive file (a
+// member's lines are not the file's), naming the member and its line.
+func TestArchiveMembersArePlacedOnTheArchive(t *testing.T) {
+	r := sampleReport()
+	f := &r.Findings[0]
+	f.Path, f.Archive, f.Line = "dist/app.zip!conf/app.env", "dist/app.zip", 7
+	r.Findings = r.Findings[:1]
+	var buf bytes.Buffer
+	if err := writeSARIF(&buf, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{`"uri": "dist/app.zip"`, `"startLine": 1,`, `in archive member conf/app.env, line 7`, `"member": "conf/app.env"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("SARIF lacks %s:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, `"uri": "dist/app.zip!`) {
+		t.Errorf("SARIF names a path GitHub cannot place:\n%s", out)
+	}
+	gh := Annotation("github", f)
+	if !strings.Contains(gh, "file=dist/app.zip,line=1,") || !strings.Contains(gh, "in archive member conf/app.env, line 7") {
+		t.Errorf("GitHub annotation: %s", gh)
+	}
+	if az := Annotation("azure", f); !strings.Contains(az, "sourcepath=dist/app.zip;linenumber=1;") {
+		t.Errorf("Azure annotation: %s", az)
+	}
+}

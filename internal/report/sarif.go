@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/finding"
@@ -184,6 +185,16 @@ func sarifResultOf(f *finding.Finding, ruleIndex int, noRedact bool) sarifResult
 		}}},
 		PartialFingerprints: map[string]string{"leakhound/v1": f.Fingerprint()},
 		Properties:          map[string]any{"secret": secret, "checksum": j.Checksum, "entropy": j.Entropy},
+	}
+	if archive, member, ok := f.InArchive(); ok {
+		// a member's lines are not the archive file's: the result is
+		// placed on the file, and says which member holds the secret
+		loc := &res.Locations[0].PhysicalLocation
+		loc.ArtifactLocation["uri"] = sarifURI(archive)
+		loc.Region = sarifRegion{StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 1, Snippet: sarifText{Text: secret}}
+		res.Message.Text += " (in archive member " + member + ", line " + strconv.Itoa(f.Line) + ")"
+		res.Properties["member"] = member
+		res.Properties["memberLine"] = f.Line
 	}
 	if c := f.Commit; c != nil {
 		res.Properties["commit"] = j.Commit

@@ -238,6 +238,9 @@ func (b *blobScanner) introduced(repo *Repo, c Change) []finding.Finding {
 			continue
 		}
 		f.Path = res.pathAt(&f, c.Path)
+		if f.Archive != "" {
+			f.Archive = c.Path
+		}
 		f.Commit = c.Commit
 		out = append(out, f)
 	}
