@@ -567,7 +567,7 @@ func softRun(content []byte, i int, marker byte) (segment, int, bool) {
 	start := bytes.LastIndexByte(content[:i], '\n') + 1
 	var text []byte
 	splits := false
-	at := i + 1
+	var at int
 	for line := start; ; {
 		end := len(content)
 		if nl := bytes.IndexByte(content[line:], '\n'); nl >= 0 {
