@@ -33,7 +33,7 @@ type Engine struct {
 	setOnce  sync.Once
 	setReady atomic.Bool
 	// wordSet: some rules with file keywords go by their words (see
-	// setExpr); byWords lists those rules, and wordPass finds their words.
+	// setRegex); byWords lists those rules, and wordPass finds their words.
 	wordSet  bool
 	byWords  []*compiledRule
 	wordPass *wordPass
@@ -178,7 +178,9 @@ func (p *pathRegexp) match(path string) bool {
 		}
 		p.atoms = f.Atoms
 	})
-	if len(p.atoms) > 0 && !holdsAtom([]byte(path), p.atoms) {
+	// literals are looked for with ASCII case folding, which is Go's for
+	// ASCII text only (a KELVIN SIGN matches (?i)k)
+	if len(p.atoms) > 0 && isASCII([]byte(path)) && !holdsAtom([]byte(path), p.atoms) {
 		return false
 	}
 	p.reOnce.Do(func() { p.re, _ = rule.CompileGo(p.expr) })

@@ -15,6 +15,7 @@ var pathSamples = []string{
 	".conda-smithy/anaconda.token", "home/.mamba/auth/authentication.json", "home/.Mamba/auth/authentication.json",
 	"home/.anaconda/keyring", "my-app.2026-01-31.private-key.pem", "My-App.2026-01-31.PRIVATE-KEY.PEM",
 	".binstarrc", "a/.binstar.yml", "b/binstar/c.yaml", ".continuum/anaconda-client/config.yaml", "token", "keyring.bak",
+	"app.2026-01-01.private-\u212aey.pem", // KELVIN SIGN: (?i)k in Go's regexp
 }
 
 // A built-in rule's path regex, compiled when a path could match it,
