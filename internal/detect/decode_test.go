@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -503,6 +504,61 @@ func FuzzSoftBreakSegments(f *testing.F) {
 		for _, s := range segs {
 			if len(s.text) > s.end-s.start {
 				t.Fatalf("joined text %q longer than its lines %q", s.text, content[s.start:s.end])
+			}
+		}
+	})
+}
+
+// UTF-16 strings inside binary content (a .NET assembly's user strings, a
+// Windows resource) are found, little- or big-endian.
+func TestUTF16StringsInBinaries(t *testing.T) {
+	e := decodingEngine(t)
+	g := tokengen.New(t.Name())
+	noise := make([]byte, 4096)
+	for i := range noise {
+		noise[i] = byte(i*7 + i/256) // NULs and high bytes, no UTF-16 text
+	}
+	for _, bigEndian := range []bool{false, true} {
+		for _, pad := range []int{0, 1} {
+			tok := g.GitHub("ghp")
+			var wide []byte
+			for _, c := range []byte("GITHUB_TOKEN=" + tok) {
+				if bigEndian {
+					wide = append(wide, 0, c)
+				} else {
+					wide = append(wide, c, 0)
+				}
+			}
+			content := slices.Concat(noise[:100+pad], wide, noise)
+			found := e.Detect(source.Fragment{Path: "app.dll", Content: content})
+			if len(found) != 1 || found[0].Secret.Reveal() != tok || found[0].Decoded != "utf-16 strings" {
+				t.Fatalf("big-endian %v, offset %d: found %+v", bigEndian, pad, found)
+			}
+		}
+	}
+	short := slices.Concat(noise[:50], []byte("s\x00h\x00o\x00r\x00t\x00"), noise[:50])
+	if segs := wideRunSegments(short); len(segs) != 0 {
+		t.Fatalf("a run shorter than %d characters: %+v", minWideRun, segs)
+	}
+	if segs := wideRunSegments([]byte(strings.Repeat("text without a NUL byte ", 10))); segs != nil {
+		t.Fatalf("text: %+v", segs)
+	}
+}
+
+func FuzzWideRunSegments(f *testing.F) {
+	f.Add([]byte("\x01\x02t\x00o\x00k\x00e\x00n\x00=\x00a\x00b\x00c\x00d\x00e\x00f\x00g\x00h\x00i\x00\xff"))
+	f.Add([]byte("\x00t\x00o\x00k\x00e\x00n\x00=\x00a\x00b\x00c\x00d\x00e\x00f\x00g\x00h\x00i\x00j"))
+	f.Fuzz(func(t *testing.T, content []byte) {
+		segs := wideRunSegments(content)
+		checkSegments(t, content, segs)
+		for _, s := range segs {
+			if len(s.text) < minWideRun || len(s.text) > (s.end-s.start+1)/2 {
+				t.Fatalf("segment %d:%d of %d characters", s.start, s.end, len(s.text))
+			}
+			for k, c := range s.text {
+				if !printableASCII(c) || content[s.start+2*k] != c {
+					t.Fatalf("character %d of %q is not the run's", k, s.text)
+				}
 			}
 		}
 	})

@@ -424,6 +424,9 @@ func (e *Engine) segments(content []byte, depth int, st *streamState) []segment 
 		}
 		if st.wide != nil {
 			out = append(out, wideSegment(content, *st.wide))
+		} else {
+			// UTF-16 strings inside binary content, a window bounding them
+			out = append(out, wideRunSegments(content)...)
 		}
 	}
 	out = append(out, base64Segments(content, &st.budget)...)

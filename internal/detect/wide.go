@@ -184,3 +184,62 @@ func wideSegment(content []byte, enc wideEncoding) segment {
 	w := decodeWide(content, enc)
 	return segment{start: 0, end: len(content), text: w.text, how: enc.name(), wide: w}
 }
+
+// minWideRun is the fewest characters a run of UTF-16 text inside binary
+// content must hold to be scanned.
+const minWideRun = 16
+
+// wideRunSegments finds the runs of UTF-16 text (ASCII characters, each
+// with a NUL byte beside it) that binary content holds: a .NET assembly's
+// strings, a Windows program's resources, an old Word document's text, as
+// `strings -el` lists them. Each run of at least minWideRun characters is
+// a segment of its characters; little- and big-endian runs are both found
+// (a big-endian run is a little-endian one a byte later, but for its last
+// character, which is kept too). Text holds no NUL byte and costs a memchr.
+func wideRunSegments(content []byte) []segment {
+	first := bytes.IndexByte(content, 0)
+	if first < 0 {
+		return nil
+	}
+	var out []segment
+	for parity := 0; parity < 2; parity++ {
+		start, n := -1, 0
+		emit := func(end int) {
+			if n >= minWideRun {
+				if end < len(content) && printableASCII(content[end]) && (end+1 == len(content) || content[end+1] != 0) {
+					end++ // a big-endian run's last character
+				}
+				text := make([]byte, 0, (end-start+1)/2)
+				for k := start; k < end; k += 2 {
+					text = append(text, content[k])
+				}
+				out = append(out, segment{start: start, end: end, text: text, how: "utf-16 strings"})
+			}
+			start, n = -1, 0
+		}
+		// the first unit that can hold a character next to a NUL
+		j := max(parity, (first-1)&^1|parity)
+		for ; j+1 < len(content); j += 2 {
+			if content[j+1] == 0 && printableASCII(content[j]) {
+				if n == 0 {
+					start = j
+				}
+				n++
+				continue
+			}
+			if n > 0 {
+				emit(j)
+			}
+		}
+		if n > 0 {
+			emit(j)
+		}
+	}
+	return out
+}
+
+// printableASCII reports whether c is a printable ASCII character or a
+// tab, CR or LF.
+func printableASCII(c byte) bool {
+	return 0x20 <= c && c < 0x7f || c == '\t' || c == '\n' || c == '\r'
+}
