@@ -578,12 +578,18 @@ func softRun(content []byte, i int, marker byte) (segment, int, bool) {
 		if soft && marker == '=' && end-line > maxQPLine {
 			soft = false // longer than quoted-printable writes a line
 		}
-		text = appendSoftLine(text, content[line:end], marker, soft)
+		body := content[line:end]
+		if marker == '\\' && line != start {
+			// YAML's double-quoted and TOML's multi-line strings drop
+			// the next line's indentation with the break
+			body = bytes.TrimLeft(body, " \t")
+		}
+		text = appendSoftLine(text, body, marker, soft)
 		if !soft {
 			at = max(end, i+1) // on past the first break either way
 			break
 		}
-		splits = splits || splitsToken(content, end)
+		splits = splits || splitsToken(content, end, marker)
 		line = end + 1
 	}
 	if !splits || len(text) < minDecoded {
@@ -604,13 +610,18 @@ var softBreaks = [...][]byte{[]byte("=\n"), []byte("\\\n"), []byte("=\r\n"), []b
 const maxQPLine = 80
 
 // splitsToken reports whether the soft break ending at the newline at i
-// falls between two characters a token holds.
-func splitsToken(content []byte, i int) bool {
+// falls between two characters a token holds (after a backslash's break,
+// past the next line's indentation).
+func splitsToken(content []byte, i int, marker byte) bool {
 	j := i - 1
 	if content[j] == '\r' {
 		j--
 	}
-	return j > 0 && i+1 < len(content) && tokenChar(content[j-1]) && tokenChar(content[i+1])
+	k := i + 1
+	for marker == '\\' && k < len(content) && (content[k] == ' ' || content[k] == '\t') {
+		k++
+	}
+	return j > 0 && k < len(content) && tokenChar(content[j-1]) && tokenChar(content[k])
 }
 
 func tokenChar(c byte) bool {

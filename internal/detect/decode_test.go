@@ -440,6 +440,8 @@ func TestSoftLineBreaks(t *testing.T) {
 		{"shell continuation", "export GITHUB_TOKEN=%s\\\n%s\n", true},
 		{"continuation with CRLF", "RUN echo %s\\\r\n%s\r\n", true},
 		{"an escaped backslash ends no line softly", "a = \"%s\\\\\n%s\"\n", false},
+		{"YAML double-quoted string, the next line indented", "token: \"%s\\\n    %s\"\n", true},
+		{"TOML multi-line string", "token = \"\"\"\\\n  %s\\\n  %s\"\"\"\n", true},
 		{"a hard line break", "%s\n%s\n", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
