@@ -529,6 +529,11 @@ func (o *opener) pdf(data []byte) {
 		objAt += from
 		dict := data[objAt:i]
 		if !firstFilterFlate(dict) {
+			if bytes.Contains(dict, []byte("/FlateDecode")) || bytes.Contains(dict, []byte("/LZWDecode")) {
+				// compressed text behind another filter (ASCII85, then
+				// Flate) or in LZW: not read here, and not passed quietly
+				o.e.archiveWarning(o.st, fmt.Sprintf("pdf %s: a compressed stream in filters not read here (only FlateDecode first is): not opened, its bytes were scanned as they are", pdfObjectName(data[:objAt])))
+			}
 			continue
 		}
 		zr, err := zlib.NewReader(bytes.NewReader(data[start:]))

@@ -316,6 +316,12 @@ func TestDamagedPDFStreamsAreSaid(t *testing.T) {
 	if len(run.warnings) != 1 || !strings.Contains(run.warnings[0], "obj 4: a FlateDecode stream that does not inflate") {
 		t.Fatalf("warnings %q", run.warnings)
 	}
+	// Flate behind another filter is not read here: said
+	wrapped := bytes.Replace(slices.Clone(doc), []byte("/Filter /FlateDecode"), []byte("/Filter [/ASCII85Decode /FlateDecode]"), 1)
+	run = scanArchive(t, "doc.pdf", wrapped)
+	if len(run.warnings) != 1 || !strings.Contains(run.warnings[0], "obj 4: a compressed stream in filters not read here") {
+		t.Fatalf("warnings %q", run.warnings)
+	}
 	truncated := slices.Clone(doc)
 	copy(truncated[bytes.Index(doc, []byte("endstream"))-8:], "xxxxxxxx") // the stream's end and checksum
 	run = scanArchive(t, "doc.pdf", truncated)
