@@ -123,15 +123,40 @@ func scanBase64(content []byte, budget *budget, stride bool) []segment {
 }
 
 // nextRun finds the first run of at least min bytes of the class in at or
-// after i, where i is a run's start or outside any run. With stride, a
-// byte min-1 ahead that is not in the class proves no such run starts
-// before it, so prose and code are crossed in strides.
+// after i, where i is a run's start or outside any run. With stride, the
+// byte min-1 ahead is looked at first and the bytes before it backwards: a
+// byte not in the class proves no such run starts at or before it, so
+// prose and code (short words of the class) are crossed in strides, and
+// no byte is looked at twice. Without stride every byte is looked at in
+// order (the reference the fuzzers hold the strided search to).
 func nextRun(content []byte, i int, in *[256]bool, min int, stride bool) (start, end int, ok bool) {
-	for i < len(content) {
-		if j := i + min - 1; stride && j < len(content) && !in[content[j]] {
-			i = j + 1
-			continue
+	if !stride {
+		return nextRunByteByByte(content, i, in, min)
+	}
+	// content[i:known] are in the class
+	known := i
+	for {
+		j := i + min - 1
+		if j >= len(content) {
+			return 0, 0, false
 		}
+		k := j
+		for k >= known && in[content[k]] {
+			k--
+		}
+		if k < known {
+			end := j + 1
+			for end < len(content) && in[content[end]] {
+				end++
+			}
+			return i, end, true
+		}
+		i, known = k+1, j+1
+	}
+}
+
+func nextRunByteByByte(content []byte, i int, in *[256]bool, min int) (start, end int, ok bool) {
+	for i < len(content) {
 		if !in[content[i]] {
 			i++
 			continue

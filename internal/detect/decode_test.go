@@ -565,3 +565,38 @@ func FuzzWideRunSegments(f *testing.F) {
 		}
 	})
 }
+
+// FuzzNextRun holds the strided run search to the byte-by-byte one, for
+// any class, length and starting point that is a run's start or outside
+// every run.
+func FuzzNextRun(f *testing.F) {
+	f.Add([]byte("short words QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo= and more"), byte(16), byte(0), byte(1))
+	f.Add([]byte("aaaa bbbbbbbb cccccccccccccccc"), byte(8), byte(5), byte(2))
+	f.Add([]byte("xxxxxxxxxxxxxxxx"), byte(16), byte(0), byte(3))
+	f.Fuzz(func(t *testing.T, content []byte, min, from, class byte) {
+		in := &b64Either
+		switch class % 3 {
+		case 1:
+			in = &hexDigit
+		case 2:
+			in = new([256]bool)
+			for c := 'a'; c <= 'c'; c++ {
+				in[c] = true
+			}
+		}
+		m := int(min%64) + 1
+		i := 0
+		if len(content) > 0 {
+			i = int(from) % len(content)
+		}
+		// move i back to its run's start (the search's contract)
+		for i > 0 && in[content[i]] && in[content[i-1]] {
+			i--
+		}
+		s, e, ok := nextRun(content, i, in, m, true)
+		ws, we, wok := nextRunByteByByte(content, i, in, m)
+		if s != ws || e != we || ok != wok {
+			t.Fatalf("nextRun(%q, %d, min %d) = %d, %d, %v; byte by byte %d, %d, %v", content, i, m, s, e, ok, ws, we, wok)
+		}
+	})
+}

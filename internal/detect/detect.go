@@ -453,12 +453,7 @@ func (e *Engine) candidateRules(content []byte) (rules []*compiledRule, exact bo
 		// each distinct keyword is looked for once (several rules share
 		// "token", "conda", "secret")
 		var buf [64]int8
-		var seen []int8
-		if len(e.words) <= len(buf) {
-			seen = buf[:len(e.words)]
-		} else {
-			seen = make([]int8, len(e.words))
-		}
+		seen := knownOf(buf[:], len(e.words))
 		var out []*compiledRule
 		for _, r := range e.rules {
 			if r.mayMatchWords(content, e.words, seen) && r.mayMatchShape(content) {
@@ -467,10 +462,18 @@ func (e *Engine) candidateRules(content []byte) (rules []*compiledRule, exact bo
 		}
 		return out, true
 	}
+	var out []*compiledRule
+	if e.set != nil && !e.noShapeGate {
+		if g := e.set.shapeGate(); g != nil && !g.mayMatch(content) {
+			if e.wordPass != nil {
+				out = e.wordPass.rulesIn(content)
+			}
+			return out, true
+		}
+	}
 	if err := e.compileSet(); err != nil {
 		return e.everyRule()
 	}
-	var out []*compiledRule
 	if e.set != nil {
 		ids, err := e.set.set.FindAllWithError(content, len(e.set.rules))
 		if err != nil {
@@ -498,13 +501,7 @@ func (r *compiledRule) mayMatchWords(content []byte, words [][]byte, seen []int8
 		return true
 	}
 	for _, id := range r.wordIDs {
-		if seen[id] == 0 {
-			seen[id] = -1
-			if containsFold(content, words[id]) {
-				seen[id] = 1
-			}
-		}
-		if seen[id] == 1 {
+		if known(seen, id, func() bool { return containsFold(content, words[id]) }) {
 			return true
 		}
 	}

@@ -666,6 +666,55 @@ func FuzzLazyEngine(f *testing.F) {
 	})
 }
 
+// The shape gate keeps from the Set only content in which no rule of the
+// Set can match: what is found is the same as with every content given to
+// the Set.
+func FuzzShapeGate(f *testing.F) {
+	gated := defaultEngine(f, Options{MaxDecodeDepth: 2, MaskContext: true})
+	every := defaultEngine(f, Options{MaxDecodeDepth: 2, MaskContext: true})
+	every.noShapeGate = true
+	g := tokengen.New("fuzz-gate")
+	f.Add([]byte("GITHUB_TOKEN="+g.GitHub("ghp")), "a.env")
+	f.Add([]byte("binstar upload -t "+g.Anaconda("cf")), "x.sh")
+	f.Add([]byte("gh_token: "+strings.Repeat("ab", 20)), "c.yml")
+	f.Add([]byte("token = \""+g.Anaconda("ab")+"\"\n"), "conda.cfg")
+	f.Add([]byte(base64.StdEncoding.EncodeToString([]byte("x="+g.GitHub("ghp")+"\n"))), "b.txt")
+	f.Fuzz(func(t *testing.T, content []byte, path string) {
+		want := every.Detect(source.Fragment{Path: path, Content: content})
+		got := gated.Detect(source.Fragment{Path: path, Content: content})
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("gated found %+v, every content to the Set %+v", got, want)
+		}
+	})
+}
+
+func TestShapeGate(t *testing.T) {
+	e := defaultEngine(t, Options{})
+	gate := e.set.shapeGate()
+	if gate == nil {
+		t.Fatal("the default rules' Set has no gate")
+	}
+	g := tokengen.New(t.Name())
+	for _, c := range []struct {
+		content string
+		may     bool
+	}{
+		{"package main\n\nimport \"go/token\"\n\nfunc main() { _ = token.NoPos }\n", false},
+		{"x := " + g.GitHub("ghp"), true},
+		{"auth: " + g.Hex(40), true},
+		{"upload with " + g.Anaconda("ab"), true},
+		{"see https://anaconda.org/t/" + g.Anaconda("xy") + "/", true},
+	} {
+		if got := gate.mayMatch([]byte(c.content)); got != c.may {
+			t.Errorf("mayMatch(%q) = %v, want %v", c.content, got, c.may)
+		}
+	}
+	// a rule with nothing to look for opens the gate to all content
+	if newShapeGate([]*compiledRule{{Rule: rule.Rule{Regex: `(?i)[a-z]+`}}}) != nil {
+		t.Error("a gate for a rule without a shape")
+	}
+}
+
 // A rule whose regex Go's parser accepts but RE2 refuses (none is known
 // today; RE2 may differ in Unicode tables or size limits) is, for a lazy
 // engine, found out when it would run: the scan reports it, so the run

@@ -6,12 +6,14 @@ import (
 	"github.com/leakhound/leakhound/internal/wordset"
 )
 
-// wordPass finds the rules going by their words (byWords) whose file
-// keywords a text holds, as containsFold would tell for each word: ASCII
-// words in one pass of a wordset automaton, others one by one.
+// wordPass finds the rules whose words a text holds, as containsFold
+// would tell for each word: ASCII words in one pass of a wordset
+// automaton, others one by one. It serves the rules going by their words
+// (byWords; their file keywords) and the Set's shape gate (the literals
+// every match of a rule holds).
 type wordPass struct {
 	rules []*compiledRule
-	// words are the rules' distinct keywords (lower case); ruleOf[w]
+	// words are the rules' distinct words (lower case); ruleOf[w]
 	// lists the rules (positions in rules) word w stands for.
 	words  [][]byte
 	ruleOf [][]int32
@@ -28,13 +30,15 @@ type wordScratch struct {
 	hit   []bool
 }
 
-func newWordPass(rules []*compiledRule) *wordPass {
+// newWordPass builds the pass over rules and the words wordsOf gives for
+// each, in lower case.
+func newWordPass(rules []*compiledRule, wordsOf func(*compiledRule) [][]byte) *wordPass {
 	p := &wordPass{rules: rules}
 	ids := map[string]int{}
 	var ascii [][]byte
 	var asciiID []int
 	for i, r := range rules {
-		for _, k := range r.fileKeywords {
+		for _, k := range wordsOf(r) {
 			id, ok := ids[string(k)]
 			if !ok {
 				id = len(p.words)
