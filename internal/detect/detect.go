@@ -462,27 +462,16 @@ func (e *Engine) candidateRules(content []byte) (rules []*compiledRule, exact bo
 		}
 		return out, true
 	}
-	var out []*compiledRule
-	if e.set != nil && !e.noShapeGate {
-		if g := e.set.shapeGate(); g != nil && !g.mayMatch(content) {
-			if e.wordPass != nil {
-				out = e.wordPass.rulesIn(content)
-			}
-			return out, true
+	out, needSet := e.beforeSet().selectRules(content, e.set != nil)
+	if needSet {
+		if err := e.compileSet(); err != nil {
+			return e.everyRule()
 		}
-	}
-	if err := e.compileSet(); err != nil {
-		return e.everyRule()
-	}
-	if e.set != nil {
 		ids, err := e.set.set.FindAllWithError(content, len(e.set.rules))
 		if err != nil {
 			return e.everyRule()
 		}
-		out = e.set.selected(ids)
-	}
-	if e.wordPass != nil {
-		out = union(out, e.wordPass.rulesIn(content))
+		out = union(e.set.selected(ids), out)
 	}
 	return out, true
 }

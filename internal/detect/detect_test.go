@@ -526,7 +526,7 @@ func TestManyFileKeywordRules(t *testing.T) {
 	if !e.wordSet {
 		t.Fatal("the Set should hold words for this many gated rules")
 	}
-	if e.set == nil || e.wordPass == nil || len(e.wordPass.rules) != len(e.byWords) {
+	if e.set == nil || e.beforeSet().words == nil || len(e.byWords) == 0 {
 		t.Fatal("want a Set for regexes and a word pass for the rules going by their words")
 	}
 	for _, r := range e.rules {
@@ -673,6 +673,23 @@ func FuzzShapeGate(f *testing.F) {
 	gated := defaultEngine(f, Options{MaxDecodeDepth: 2, MaskContext: true})
 	every := defaultEngine(f, Options{MaxDecodeDepth: 2, MaskContext: true})
 	every.noShapeGate = true
+	// and beside rules going by their words (one word automaton for both)
+	cfg, err := config.Load(config.LoadOptions{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	pack := cfg.Rules
+	for i := 0; i < maxGatedInSet+8; i++ {
+		pack = append(pack, rule.Rule{ID: fmt.Sprintf("worded-%d", i), Regex: fmt.Sprintf(`\bw%d_([0-9a-z]{8})\b`, i), FileKeywords: []string{fmt.Sprintf("word%d", i), "token"}, Source: "x.toml"})
+	}
+	packs := [2]*Engine{}
+	for i := range packs {
+		if packs[i], err = Compile(pack, cfg.Allow, Options{MaxDecodeDepth: 2, MaskContext: true}); err != nil {
+			f.Fatal(err)
+		}
+	}
+	packs[1].noShapeGate = true
+	f.Add([]byte("word3 w3_abcdefgh and w7_12345678 token"), "p.txt")
 	g := tokengen.New("fuzz-gate")
 	f.Add([]byte("GITHUB_TOKEN="+g.GitHub("ghp")), "a.env")
 	f.Add([]byte("binstar upload -t "+g.Anaconda("cf")), "x.sh")
@@ -685,13 +702,17 @@ func FuzzShapeGate(f *testing.F) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("gated found %+v, every content to the Set %+v", got, want)
 		}
+		want = packs[1].Detect(source.Fragment{Path: path, Content: content})
+		got = packs[0].Detect(source.Fragment{Path: path, Content: content})
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("beside worded rules, gated found %+v, every content to the Set %+v", got, want)
+		}
 	})
 }
 
 func TestShapeGate(t *testing.T) {
 	e := defaultEngine(t, Options{})
-	gate := e.set.shapeGate()
-	if gate == nil {
+	if !e.beforeSet().gated {
 		t.Fatal("the default rules' Set has no gate")
 	}
 	g := tokengen.New(t.Name())
@@ -705,12 +726,16 @@ func TestShapeGate(t *testing.T) {
 		{"upload with " + g.Anaconda("ab"), true},
 		{"see https://anaconda.org/t/" + g.Anaconda("xy") + "/", true},
 	} {
-		if got := gate.mayMatch([]byte(c.content)); got != c.may {
-			t.Errorf("mayMatch(%q) = %v, want %v", c.content, got, c.may)
+		if _, got := e.beforeSet().selectRules([]byte(c.content), true); got != c.may {
+			t.Errorf("Set needed for %q: %v, want %v", c.content, got, c.may)
 		}
 	}
 	// a rule with nothing to look for opens the gate to all content
-	if newShapeGate([]*compiledRule{{Rule: rule.Rule{Regex: `(?i)[a-z]+`}}}) != nil {
+	e, err := Compile([]rule.Rule{{ID: "letters", Regex: `(?i)[a-z]+`}}, rule.Allow{}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.beforeSet().gated {
 		t.Error("a gate for a rule without a shape")
 	}
 }

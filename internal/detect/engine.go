@@ -36,10 +36,13 @@ type Engine struct {
 	// tested against)
 	noShapeGate bool
 	// wordSet: some rules with file keywords go by their words (see
-	// setRegex); byWords lists those rules, and wordPass finds their words.
-	wordSet  bool
-	byWords  []*compiledRule
-	wordPass *wordPass
+	// setRegex); byWords lists those rules, and the word pass finds their
+	// words.
+	wordSet bool
+	byWords []*compiledRule
+	// before is what runs before the Set, worked out on first use
+	beforeOnce sync.Once
+	before     beforeSet
 	// pathGated are the rules (not going by their words) that only run on
 	// files whose path their path regex matches: the Set leaves them out
 	// (a few path-only rules, such as a file holding nothing but a token,
@@ -267,9 +270,6 @@ func Compile(rules []rule.Rule, global rule.Allow, opts Options) (*Engine, error
 	if len(regexes.exprs) > 0 {
 		e.set = regexes
 	}
-	if len(e.byWords) > 0 {
-		e.wordPass = newWordPass(e.byWords, func(r *compiledRule) [][]byte { return r.fileKeywords })
-	}
 	ids := map[string]int{}
 	for _, r := range e.rules {
 		for _, k := range r.keywords {
@@ -335,70 +335,90 @@ type setPass struct {
 	exprs []string
 	rules []*compiledRule
 	set   *experimental.Set
-
-	gateOnce sync.Once
-	gate     *shapeGate // nil: every content goes to the Set
 }
 
-// shapeGate holds what every match of each of the Set's rules holds: one
-// of some literals and a run of one class of bytes (the rule's regex
-// facts, as mayMatchShape checks them). Content in which no rule can match
-// is not given to the Set: one pass of a word automaton over the literals
-// of all the rules, and a strided search for the runs of those whose
-// literal is there, cost a fraction of RE2's pass (on a Go source tree
-// three blobs in four hold no rule's shape).
-type shapeGate struct {
-	literals *wordPass
-	// anywhere are the rules without a literal to look for
+// beforeSet is the pass before the Set: one word automaton over the file
+// keywords of the rules going by their words and the literals of the
+// Set's rules. It selects the former, and is the Set's shape gate: every
+// match of a Set rule holds one of its literals and a run of one class of
+// bytes (the rule's regex facts, as mayMatchShape checks them), and
+// content in which no Set rule can match is not given to the Set. The
+// automaton's pass, and a strided search for the runs of the rules whose
+// literal is there, cost a fraction of RE2's pass over every byte (on a Go
+// source tree three blobs in four hold no rule's shape).
+type beforeSet struct {
+	words *wordPass // nil: no words to look for
+	// gated: every rule in the Set has a shape, so the Set is needed
+	// only where one is found
+	gated bool
+	// anywhere are the Set's rules with a run but no literal
 	anywhere []*compiledRule
 }
 
-// shapeGate returns the Set's gate, worked out on first use; nil when a
-// rule in the Set has no shape to look for, so every content may match.
-func (p *setPass) shapeGate() *shapeGate {
-	p.gateOnce.Do(func() { p.gate = newShapeGate(p.rules) })
-	return p.gate
-}
-
-func newShapeGate(rules []*compiledRule) *shapeGate {
-	g := &shapeGate{}
-	var withLiterals []*compiledRule
-	for _, r := range rules {
-		f := r.factsOf()
-		switch {
-		case len(f.Atoms) > 0:
-			withLiterals = append(withLiterals, r)
-		case f.Run.Min >= minShapeRun:
-			g.anywhere = append(g.anywhere, r)
-		default:
-			return nil
+// beforeSet returns the pass before the Set, worked out on first use.
+func (e *Engine) beforeSet() *beforeSet {
+	e.beforeOnce.Do(func() {
+		b := &e.before
+		rules := e.byWords
+		b.gated = e.set != nil && !e.noShapeGate
+		if b.gated {
+			var withLiterals []*compiledRule
+			for _, r := range e.set.rules {
+				f := r.factsOf()
+				switch {
+				case len(f.Atoms) > 0:
+					withLiterals = append(withLiterals, r)
+				case f.Run.Min >= minShapeRun:
+					b.anywhere = append(b.anywhere, r)
+				default:
+					b.gated = false
+				}
+			}
+			if b.gated {
+				rules = append(rules[:len(rules):len(rules)], withLiterals...)
+			}
 		}
-	}
-	g.literals = newWordPass(withLiterals, func(r *compiledRule) [][]byte {
-		var words [][]byte
-		for _, a := range r.factsOf().Atoms {
-			// a literal matched in case is also one matched in
-			// either case: the gate may only let more through
-			words = append(words, []byte(strings.ToLower(a.Text)))
+		if len(rules) > 0 {
+			b.words = newWordPass(rules, func(r *compiledRule) [][]byte {
+				if r.byWords {
+					return r.fileKeywords
+				}
+				var words [][]byte
+				for _, a := range r.factsOf().Atoms {
+					// a literal matched in case is also one matched
+					// in either case: the gate may only let more
+					// content through
+					words = append(words, []byte(strings.ToLower(a.Text)))
+				}
+				return words
+			})
 		}
-		return words
 	})
-	return g
+	return &e.before
 }
 
-// mayMatch reports whether content holds the shape of one of the rules.
-func (g *shapeGate) mayMatch(content []byte) bool {
-	for _, r := range g.anywhere {
-		if r.holdsRun(content) {
-			return true
+// selectRules returns, in the engine's order, the rules going by their words
+// that content holds words of, and whether the Set is needed: it has
+// rules, and one of them may match content.
+func (b *beforeSet) selectRules(content []byte, hasSet bool) (byWords []*compiledRule, needSet bool) {
+	needSet = hasSet && !b.gated
+	if b.words != nil {
+		for _, r := range b.words.rulesIn(content) {
+			switch {
+			case r.byWords:
+				byWords = append(byWords, r)
+			case !needSet && r.holdsRun(content):
+				needSet = true
+			}
 		}
 	}
-	for _, r := range g.literals.rulesIn(content) {
-		if r.holdsRun(content) {
-			return true
+	for _, r := range b.anywhere {
+		if needSet {
+			break
 		}
+		needSet = r.holdsRun(content)
 	}
-	return false
+	return byWords, needSet
 }
 
 // knownOf returns n entries of what is known of n facts about a content:
