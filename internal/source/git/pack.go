@@ -2,9 +2,9 @@ package git
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"github.com/klauspost/compress/zlib"
+	"github.com/leakhound/leakhound/internal/gitdelta"
 	"io"
 	"sync"
 	"sync/atomic"
@@ -39,7 +39,7 @@ const maxInflateRatio = 1032
 
 // errCorruptPack is damage found in an object's stored bytes, packed or
 // loose (the error says which file).
-var errCorruptPack = errors.New("damaged object data")
+var errCorruptPack = gitdelta.ErrCorrupt
 
 // packHeader is one object's header in a pack.
 type packHeader struct {
@@ -252,178 +252,12 @@ func (p *mappedPack) inflate(h packHeader) ([]byte, error) {
 // buffer of exactly their size (no doubling as it fills).
 const preallocMax = 256 << 20
 
-// deltaVarint reads a size from a delta's header.
-func deltaVarint(d []byte) (int64, []byte, error) {
-	var v int64
-	for shift := uint(0); ; shift += 7 {
-		if len(d) == 0 || shift > 56 {
-			return 0, nil, fmt.Errorf("%w: bad delta size", errCorruptPack)
-		}
-		c := d[0]
-		d = d[1:]
-		v |= int64(c&0x7f) << shift
-		if c&0x80 == 0 {
-			return v, d, nil
-		}
-	}
-}
-
 // MaxObjectSize is the largest object a pack may build, at any link of a
 // delta chain: a crafted delta ("delta bomb") that claims more is damaged
 // data, not gigabytes of allocation. Blobs over --max-file-size are refused
 // before they are read; this bounds the bases they are built from, and
 // trees and commits.
 const MaxObjectSize = 1 << 30
-
-// deltaHeader reads a delta's base and result sizes, checks the base's,
-// and bounds the result by limit and by what the instructions can yield.
-func deltaHeader(base, delta []byte, limit int64) (dstSize int64, ops []byte, err error) {
-	srcSize, d, err := deltaVarint(delta)
-	if err != nil {
-		return 0, nil, err
-	}
-	if srcSize != int64(len(base)) {
-		return 0, nil, fmt.Errorf("%w: delta expects a %d-byte base, not %d", errCorruptPack, srcSize, len(base))
-	}
-	dstSize, d, err = deltaVarint(d)
-	if err != nil {
-		return 0, nil, err
-	}
-	// a copy instruction of at most 8 bytes yields at most 16 MiB
-	if dstSize > int64(len(d))<<24 {
-		return 0, nil, fmt.Errorf("%w: delta claims more output than it can produce", errCorruptPack)
-	}
-	if dstSize > limit {
-		return 0, nil, fmt.Errorf("%w: delta would build a %d-byte object, over the %d-byte limit", errCorruptPack, dstSize, limit)
-	}
-	return dstSize, d, nil
-}
-
-// deltaReader builds an object from a base and a git delta as it is read,
-// so the result of a chain's last delta is never held whole.
-type deltaReader struct {
-	base, ops []byte
-	left      int64  // bytes still to produce
-	pending   []byte // the rest of the current instruction's bytes
-	err       error
-}
-
-func newDeltaReader(base, delta []byte, limit int64) (*deltaReader, error) {
-	dst, ops, err := deltaHeader(base, delta, limit)
-	if err != nil {
-		return nil, err
-	}
-	r := &deltaReader{base: base, ops: ops, left: dst}
-	// a dry run over the instructions first: a delta that does not add
-	// up to its declared size is refused before anything is built
-	dry := *r
-	for dry.left > 0 {
-		if err := dry.next(); err != nil {
-			return nil, err
-		}
-	}
-	if err := dry.next(); err != io.EOF {
-		if err == nil {
-			err = fmt.Errorf("%w: delta yields more bytes than it declares", errCorruptPack)
-		}
-		return nil, err
-	}
-	return r, nil
-}
-
-func (r *deltaReader) Read(p []byte) (int, error) {
-	n := 0
-	for n < len(p) && r.err == nil {
-		if len(r.pending) == 0 {
-			r.err = r.next()
-			continue
-		}
-		c := copy(p[n:], r.pending)
-		r.pending = r.pending[c:]
-		n += c
-	}
-	if n > 0 {
-		return n, nil
-	}
-	return 0, r.err
-}
-
-// next decodes one instruction into pending, or says the delta is done.
-func (r *deltaReader) next() error {
-	d := r.ops
-	if len(d) == 0 {
-		if r.left != 0 {
-			return fmt.Errorf("%w: delta yields %d bytes too few", errCorruptPack, r.left)
-		}
-		return io.EOF
-	}
-	cmd := d[0]
-	d = d[1:]
-	switch {
-	case cmd&0x80 != 0:
-		// bits 0-3 say which offset bytes follow, bits 4-6 which size bytes
-		var off, n int64
-		var ok, ok2 bool
-		off, d, ok = copyField(cmd, 0, 4, d)
-		n, d, ok2 = copyField(cmd, 4, 3, d)
-		if !ok || !ok2 {
-			return fmt.Errorf("%w: truncated delta", errCorruptPack)
-		}
-		if n == 0 {
-			n = 0x10000
-		}
-		if off+n > int64(len(r.base)) || n > r.left {
-			return fmt.Errorf("%w: delta copies outside its base", errCorruptPack)
-		}
-		r.pending = r.base[off : off+n]
-		r.left -= n
-	case cmd != 0:
-		n := int(cmd)
-		if n > len(d) || int64(n) > r.left {
-			return fmt.Errorf("%w: truncated delta", errCorruptPack)
-		}
-		r.pending = d[:n]
-		r.left -= int64(n)
-		d = d[n:]
-	default:
-		return fmt.Errorf("%w: reserved delta instruction", errCorruptPack)
-	}
-	r.ops = d
-	return nil
-}
-
-// copyField reads the little-endian field of a copy instruction whose
-// bytes cmd's bits from..from+count say are present; false when d ends
-// first.
-func copyField(cmd byte, from, count uint, d []byte) (int64, []byte, bool) {
-	var v int64
-	for i := uint(0); i < count; i++ {
-		if cmd&(1<<(from+i)) != 0 {
-			if len(d) == 0 {
-				return 0, d, false
-			}
-			v |= int64(d[0]) << (8 * i)
-			d = d[1:]
-		}
-	}
-	return v, d, true
-}
-
-// applyDelta builds an object from base and a git delta, in a buffer of
-// exactly the declared size.
-func applyDelta(base, delta []byte, limit int64) ([]byte, error) {
-	r, err := newDeltaReader(base, delta, limit)
-	if err != nil {
-		return nil, err
-	}
-	// the dry run in newDeltaReader proved the instructions yield exactly
-	// this many bytes
-	out := make([]byte, r.left)
-	if _, err := io.ReadFull(r, out); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
 
 // deltaCache holds recently resolved objects by pack offset, within a byte
 // budget, evicting the least recently used. Entries are shared and must
@@ -547,7 +381,7 @@ func (p *mappedPack) read(off int64, cache *deltaCache, other resolveRef) (byte,
 	if err != nil {
 		return 0, nil, fmt.Errorf("delta at offset %d: %w", top.off, err)
 	}
-	data, err := applyDelta(base, delta, MaxObjectSize)
+	data, err := gitdelta.Apply(base, delta, MaxObjectSize)
 	if err != nil {
 		return 0, nil, fmt.Errorf("delta at offset %d: %w", top.off, err)
 	}
@@ -569,7 +403,7 @@ func (p *mappedPack) stream(off int64, cache *deltaCache, other resolveRef) (io.
 	if err != nil {
 		return nil, fmt.Errorf("delta at offset %d: %w", top.off, err)
 	}
-	r, err := newDeltaReader(base, delta, MaxObjectSize)
+	r, err := gitdelta.NewReader(base, delta, MaxObjectSize)
 	if err != nil {
 		return nil, fmt.Errorf("delta at offset %d: %w", top.off, err)
 	}
@@ -578,7 +412,7 @@ func (p *mappedPack) stream(off int64, cache *deltaCache, other resolveRef) (io.
 
 // checkedReader names the delta in a read error.
 type checkedReader struct {
-	r    *deltaReader
+	r    *gitdelta.Reader
 	what string
 }
 
@@ -656,7 +490,7 @@ func (p *mappedPack) resolve(off int64, cache *deltaCache, other resolveRef) (ty
 		if err != nil {
 			return 0, nil, nil, fmt.Errorf("delta at offset %d: %w", l.off, err)
 		}
-		data, err = applyDelta(data, delta, MaxObjectSize)
+		data, err = gitdelta.Apply(data, delta, MaxObjectSize)
 		if err != nil {
 			return 0, nil, nil, fmt.Errorf("delta at offset %d: %w", l.off, err)
 		}
@@ -731,10 +565,10 @@ func (p *mappedPack) deltaSize(data []byte, size int64) (int64, error) {
 	defer in.Close()
 	var head [20]byte
 	n, _ := io.ReadFull(in, head[:min(len(head), int(size))])
-	_, rest, err := deltaVarint(head[:n])
+	_, rest, err := gitdelta.Varint(head[:n])
 	if err != nil {
 		return 0, err
 	}
-	result, _, err := deltaVarint(rest)
+	result, _, err := gitdelta.Varint(rest)
 	return result, err
 }
