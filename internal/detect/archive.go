@@ -549,69 +549,6 @@ func (o *opener) pdf(data []byte) {
 	}
 }
 
-// pack scans the objects of a git packfile (or the pack in a bundle) as
-// members named after their place in it ("object 2 at 1234"): whole
-// objects as they are, deltas as their instructions, whose inserted bytes
-// are the text they add.
-func (o *opener) pack(data []byte) {
-	start := packStart(data)
-	r := bytes.NewReader(data[start+12:])
-	count := binary.BigEndian.Uint32(data[start+8:])
-	for n := uint32(0); n < count && o.ctx.Err() == nil; n++ {
-		offset := len(data) - r.Len()
-		c, err := r.ReadByte()
-		typ := (c >> 4) & 7
-		for err == nil && c&0x80 != 0 { // the rest of the size
-			c, err = r.ReadByte()
-		}
-		switch {
-		case err != nil:
-		case typ == 6: // a delta on an object at an offset before it
-			c, err = r.ReadByte()
-			for err == nil && c&0x80 != 0 {
-				c, err = r.ReadByte()
-			}
-		case typ == 7: // a delta on an object named by its id
-			_, err = r.Seek(20, io.SeekCurrent)
-		case typ == 0 || typ == 5:
-			err = fmt.Errorf("object type %d", typ)
-		}
-		if err != nil {
-			o.e.archiveWarning(o.st, fmt.Sprintf("git pack: object %d of %d at %d cannot be read (%v): the rest of the pack was scanned as it is", n+1, count, offset, err))
-			return
-		}
-		zr, err := zlib.NewReader(r)
-		if err != nil {
-			o.e.archiveWarning(o.st, fmt.Sprintf("git pack: object %d of %d at %d does not inflate (%v): the rest of the pack was scanned as it is", n+1, count, offset, err))
-			return
-		}
-		counted := &countingReader{r: zr}
-		more := o.member(fmt.Sprintf("object %d at %d", n+1, offset), counted)
-		zr.Close()
-		if !more {
-			return
-		}
-		if !counted.eof {
-			// a member stops early only at an error it has said
-			return
-		}
-	}
-}
-
-// countingReader says whether its reader reached its end.
-type countingReader struct {
-	r   io.Reader
-	eof bool
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	if err == io.EOF {
-		c.eof = true
-	}
-	return n, err
-}
-
 // pdfMaxDict bounds how far before a stream its dictionary is looked for.
 const pdfMaxDict = 64 << 10
 

@@ -304,6 +304,95 @@ func TestGitPacksAreOpened(t *testing.T) {
 	}
 }
 
+// A delta in a committed pack is its base with edits: a rotated token
+// whose prefix the delta copies from the version before, or a long line
+// that the delta inserts in pieces of 127 bytes, is only whole in the
+// object the delta builds. Every version is found.
+func TestGitPackDeltasAreResolved(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	g := tokengen.New(t.Name())
+	dir := t.TempDir()
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=a", "-c", "user.email=a@b", "-c", "commit.gpgsign=false"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	commit := func(content string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, "app.env"), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		git("add", "app.env")
+		git("commit", "-q", "-m", "edit")
+	}
+	git("init", "-q")
+	base := strings.Repeat("a line of settings that stays the same\n", 40)
+	var want []string
+	for i := 0; i < 4; i++ {
+		tok := g.GitHub("ghp")
+		want = append(want, tok)
+		commit(base + "GITHUB_TOKEN=" + tok + "\n")
+	}
+	// a token past the first 127 bytes of a long inserted line, at each
+	// offset around the seam
+	for i := 0; i < 40; i += 13 {
+		tok := g.GitHub("ghp")
+		want = append(want, tok)
+		commit(base + "ARGS=" + strings.Repeat("x", 90+i) + " " + tok + " " + strings.Repeat("y", 200) + "\n")
+	}
+	commit(base + strings.Repeat("# the token was moved to a secret store\n", 10))
+	git("repack", "-adfq", "--depth=50", "--window=50")
+	packs, _ := filepath.Glob(filepath.Join(dir, ".git", "objects", "pack", "*.pack"))
+	if len(packs) != 1 {
+		t.Fatalf("packs %q", packs)
+	}
+	data, err := os.ReadFile(packs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, []byte{6 << 4}) && !bytes.Contains(data, []byte{6<<4 | 0x80}) {
+		t.Log("no delta seen in the pack's first bytes")
+	}
+	run := scanArchive(t, "fixture.pack", data)
+	got := map[string]bool{}
+	for _, f := range run.found {
+		got[f.Secret.Reveal()] = true
+	}
+	for i, tok := range want {
+		if !got[tok] {
+			t.Errorf("version %d's token not found", i+1)
+		}
+	}
+	if len(run.problems)+len(run.warnings) > 0 {
+		t.Fatalf("problems %q, warnings %q", run.problems, run.warnings)
+	}
+	// a thin bundle: the last commits on top of one it does not hold,
+	// their deltas on objects outside it; what cannot be built is said
+	tok := g.GitHub("ghp")
+	commit(base + "GITHUB_TOKEN=" + tok + "\n")
+	git("bundle", "create", "-q", "thin.bundle", "HEAD~1..HEAD")
+	data, err = os.ReadFile(filepath.Join(dir, "thin.bundle"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run = scanArchive(t, "thin.bundle", data)
+	thinFound := false
+	for _, f := range run.found {
+		thinFound = thinFound || f.Secret.Reveal() == tok
+	}
+	outside := false
+	for _, w := range run.warnings {
+		outside = outside || strings.Contains(w, "which is not in the pack (a thin pack or bundle): only the text it inserts was scanned")
+	}
+	if !thinFound && !outside {
+		t.Fatalf("thin bundle: token not found and nothing said (warnings %q)", run.warnings)
+	}
+}
+
 // A PDF stream that says it is compressed and does not inflate is said;
 // what inflated before the damage is scanned.
 func TestDamagedPDFStreamsAreSaid(t *testing.T) {
@@ -349,6 +438,10 @@ func FuzzArchive(f *testing.F) {
 	f.Add(archivetest.PDF(text, archivetest.Zip(zip.Store, archivetest.File{Name: "a", Data: text})))
 	f.Add(archivetest.Zlib(text))
 	f.Add(append([]byte("PACK\x00\x00\x00\x02\x00\x00\x00\x02\x33"), archivetest.Zlib(text)...))
+	// a blob and an offset delta on it ("hello, git\n")
+	pack := append([]byte("PACK\x00\x00\x00\x02\x00\x00\x00\x02\x3d"), archivetest.Zlib([]byte("hello, world\n"))...)
+	pack = append(pack, 0x6b, byte(len(pack)-12))
+	f.Add(append(pack, archivetest.Zlib([]byte{13, 11, 0x90, 7, 3, 'g', 'i', 't', 0x91, 12, 1})...))
 	e := defaultEngine(f, Options{MaxDecodeDepth: 2, OnProblem: func(string, string) {}, OnWarning: func(string, string) {}})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, n, err := e.DetectReader(context.Background(), "f", bytes.NewReader(data), nil)
