@@ -600,3 +600,63 @@ func FuzzNextRun(f *testing.F) {
 		}
 	})
 }
+
+// A token written as string literals that code joins is found, in the
+// languages' ways of joining them; literals that only look joined, or
+// whose seam is not inside a token-like run, are not.
+func TestJoinedStringLiterals(t *testing.T) {
+	e := decodingEngine(t)
+	g := tokengen.New(t.Name())
+	for _, tc := range []struct {
+		name, text string
+		found      bool
+	}{
+		{"JavaScript, Java, Go: +", "const t = \"%s\" + \"%s\";\n", true},
+		{"Python, implicit, across lines", "TOKEN = (\n    '%s'\n    '%s'\n)\n", true},
+		{"PHP: .", "$t = '%s' . '%s';\n", true},
+		{"Lua: ..", "local t = \"%s\" .. \"%s\"\n", true},
+		{"Visual Basic: &", "t = \"%s\" & \"%s\"\n", true},
+		{"SQL: ||", "SELECT '%s' || '%s';\n", true},
+		{"shell, side by side", "export T=\"%s\"'%s'\n", true},
+		{"+ across lines with a continuation", "t = \"%s\" + \\\n    \"%s\"\n", true},
+		{"arguments, not joined", "f(\"%s\", \"%s\")\n", false},
+		{"a call on the literal", "\"%s\".join(\"%s\")\n", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tok := g.GitHub("ghp")
+			text := fmt.Sprintf(tc.text, tok[:17], tok[17:])
+			found := e.Detect(source.Fragment{Path: "f", Content: []byte(text)})
+			if tc.found != (len(found) == 1) || tc.found && found[0].Secret.Reveal() != tok {
+				t.Fatalf("found %d in %q", len(found), text)
+			}
+			if tc.found && found[0].Decoded != "joined string literals" {
+				t.Fatalf("decoded %q", found[0].Decoded)
+			}
+		})
+	}
+	// short words joined are not a segment; a token in one literal is
+	// found as it is, once
+	if segs := concatSegments([]byte(`msg = "Hello, " + "world" + name + "abc"` + "\n")); len(segs) != 0 {
+		t.Fatalf("segments %+v", segs)
+	}
+	tok := g.GitHub("ghp")
+	found := e.Detect(source.Fragment{Path: "f", Content: []byte(`t = "` + tok + `" + "` + g.Hex(20) + `"` + "\n")})
+	if len(found) != 1 || found[0].Decoded != "" {
+		t.Fatalf("found %+v", found)
+	}
+}
+
+func FuzzConcatSegments(f *testing.F) {
+	f.Add([]byte(`a = "ghp_abcdefghij" + "klmnopqrstuvwxyz0123456789"` + "\n"))
+	f.Add([]byte("x = ('abcdefghijklmn'\n 'opqrstuvwxyz' \"\\\"q\" .. `z`)"))
+	f.Add([]byte(`"a\"b" & "c" || 'd' ~ 'e' . "f"`))
+	f.Fuzz(func(t *testing.T, content []byte) {
+		segs := concatSegments(content)
+		checkSegments(t, content, segs)
+		for _, s := range segs {
+			if len(s.text) > s.end-s.start {
+				t.Fatalf("joined text %q longer than its lines %q", s.text, content[s.start:s.end])
+			}
+		}
+	})
+}

@@ -435,6 +435,7 @@ func (e *Engine) segments(content []byte, depth int, st *streamState) []segment 
 	out = append(out, escapeSegments(content, &st.budget)...)
 	out = append(out, octalSegments(content, &st.budget)...)
 	out = append(out, softBreakSegments(content, &st.budget)...)
+	out = append(out, concatSegments(content)...)
 	out = append(out, entitySegments(content, &st.budget)...)
 	out = append(out, codePointSegments(content, &st.budget)...)
 	return out
