@@ -11,6 +11,7 @@ require (
 	github.com/mattn/go-isatty v0.0.20
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.2
+	github.com/ulikunitz/xz v0.5.17
 	github.com/wasilibs/go-re2 v1.13.0
 	golang.org/x/net v0.57.0
 )

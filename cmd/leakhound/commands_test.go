@@ -622,7 +622,7 @@ func cmdDeepTree(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // cmdArchive writes IN as the member NAME of an archive of FORM
-// (archivetest.Build: zip, zip-stored, tar, gz, tgz, zst) to OUT.
+// (archivetest.Build: zip, zip-stored, tar, gz, tgz, zst, xz, txz, pdf) to OUT.
 func cmdArchive(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 4 {
 		ts.Fatalf("usage: archive FORM NAME IN OUT")

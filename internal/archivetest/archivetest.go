@@ -13,6 +13,7 @@ import (
 	"fmt"
 
 	"github.com/klauspost/compress/zstd"
+	"github.com/ulikunitz/xz"
 )
 
 // File is one member of an archive.
@@ -66,6 +67,17 @@ func Zstd(data []byte) []byte {
 	must(err)
 	defer w.Close()
 	return w.EncodeAll(data, nil)
+}
+
+// XZ returns data compressed with xz.
+func XZ(data []byte) []byte {
+	var buf bytes.Buffer
+	w, err := xz.NewWriter(&buf)
+	must(err)
+	_, err = w.Write(data)
+	must(err)
+	must(w.Close())
+	return buf.Bytes()
 }
 
 // PDF returns a one-page PDF whose page content stream, compressed with
@@ -122,7 +134,7 @@ func Zlib(data []byte) []byte {
 }
 
 // Build returns data in the form named by kind: zip, zip-stored, tar,
-// gz, tgz, zst, pdf; for a form that holds files, data is one file, name
+// gz, tgz, zst, xz, txz, pdf; for a form that holds files, data is one file, name
 // (a pdf shows it as text on its page).
 func Build(kind, name string, data []byte) ([]byte, error) {
 	switch kind {
@@ -138,10 +150,14 @@ func Build(kind, name string, data []byte) ([]byte, error) {
 		return Gzip("", Tar(File{name, data})), nil
 	case "zst":
 		return Zstd(data), nil
+	case "xz":
+		return XZ(data), nil
+	case "txz":
+		return XZ(Tar(File{name, data})), nil
 	case "pdf":
 		return PDF(data, nil), nil
 	}
-	return nil, fmt.Errorf("unknown archive form %q (zip, zip-stored, tar, gz, tgz, zst, pdf)", kind)
+	return nil, fmt.Errorf("unknown archive form %q (zip, zip-stored, tar, gz, tgz, zst, xz, txz, pdf)", kind)
 }
 
 func must(err error) {

@@ -12,9 +12,10 @@ package detect
 // bytes and in a member (a zip's stored file, a tar) is reported once, at
 // the member.
 //
-// What cannot be opened is said, never skipped quietly: xz, 7z and rar
-// files are recognised and warned about (their formats are not read
-// here); an archive over
+// What cannot be opened is said, never skipped quietly: 7z and rar files
+// are recognised and warned about (their formats are not read here); an
+// xz stream whose dictionary is over xzMaxDict is not opened, said; an
+// archive over
 // MaxArchiveBytes, nesting past MaxArchiveDepth, members expanding past
 // MaxExpandedBytes or more than MaxArchiveMembers members are problems
 // (the run cannot pass); an encrypted member, a compression method not
@@ -68,8 +69,8 @@ const (
 	pdfDocument
 	zlibStream
 	gitPack
-	// formats recognised but not opened here: said, not passed quietly
 	xzStream
+	// formats recognised but not opened here: said, not passed quietly
 	sevenZipArchive
 	rarArchive
 )
@@ -77,7 +78,7 @@ const (
 var kindNames = [...]string{"", "gzip", "bzip2", "zstd", "zip", "tar", "pdf", "zlib", "git pack", "xz", "7z", "rar"}
 
 // opened reports whether members of kind are read here.
-func (k archiveKind) opened() bool { return k < xzStream }
+func (k archiveKind) opened() bool { return k < sevenZipArchive }
 
 func (k archiveKind) String() string { return kindNames[k] }
 
@@ -88,6 +89,7 @@ var streamSuffixes = map[archiveKind][][2]string{
 	bzip2Stream: {{".tbz2", ".tar"}, {".tbz", ".tar"}, {".bz2", ""}, {".bzip2", ""}},
 	zstdStream:  {{".tzst", ".tar"}, {".zst", ""}, {".zstd", ""}},
 	zlibStream:  {{".zz", ""}, {".zlib", ""}},
+	xzStream:    {{".txz", ".tar"}, {".xz", ""}},
 }
 
 // contentName names the content of a compressed stream at p.
@@ -447,6 +449,13 @@ func (o *opener) stream(kind archiveKind, r io.Reader) {
 		}
 		defer zr.Close()
 		content = zr
+	case xzStream:
+		zr, err := newXZReader(r)
+		if err != nil {
+			o.e.archiveWarning(o.st, fmt.Sprintf("not a readable xz stream (%v); scanned as it is", err))
+			return
+		}
+		content = zr
 	}
 	if name == "" || name == "." || name == "/" {
 		name = "-"
@@ -665,16 +674,17 @@ func (o *opener) zipLocal(data []byte) {
 }
 
 // compressedBase64 reports whether a base64 run starts with the encoding of
-// a gzip or zstd stream's or a zip's magic ("H4sI", "KLUv/", "UEsDB") or a
+// a gzip, zstd or xz stream's or a zip's magic ("H4sI", "KLUv/", "/Td6WFo",
+// "UEsDB") or a
 // zlib header ("eJ", "eN", "eF", "eA"): Helm keeps releases, and many
 // tools keep payloads (Python's zlib.compress, then base64), compressed in
 // base64, which decodes to binary that no text test passes.
 func compressedBase64(run []byte) bool {
-	return bytes.HasPrefix(run, []byte("H4sI")) || bytes.HasPrefix(run, []byte("KLUv/")) || bytes.HasPrefix(run, []byte("UEsDB")) ||
+	return bytes.HasPrefix(run, []byte("H4sI")) || bytes.HasPrefix(run, []byte("KLUv/")) || bytes.HasPrefix(run, []byte("/Td6WFo")) || bytes.HasPrefix(run, []byte("UEsDB")) ||
 		bytes.HasPrefix(run, []byte("eJ")) || bytes.HasPrefix(run, []byte("eN")) || bytes.HasPrefix(run, []byte("eF")) || bytes.HasPrefix(run, []byte("eA"))
 }
 
-// decompressedSegment returns the text a gzip or zstd stream (or a zip's
+// decompressedSegment returns the text a gzip, zstd or xz stream (or a zip's
 // members, one after another) decoded from start:end holds, at most limit bytes of it (the decode budget: a bomb
 // uses it up, and that is warned about).
 func decompressedSegment(data []byte, start, end int, how string, b *budget) (segment, bool) {
@@ -694,6 +704,12 @@ func decompressedSegment(data []byte, start, end int, how string, b *budget) (se
 		}
 		defer zr.Close()
 		r, how = zr, how+", then zstd"
+	case xzStream:
+		zr, err := newXZReader(bytes.NewReader(data))
+		if err != nil {
+			return segment{}, false
+		}
+		r, how = zr, how+", then xz"
 	case zlibStream:
 		zr, err := zlib.NewReader(bytes.NewReader(data))
 		if err != nil {

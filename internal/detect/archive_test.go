@@ -71,6 +71,9 @@ func TestArchivedSecretsAreFoundInTheirMembers(t *testing.T) {
 		{"tar.gz: the tar is opened in the same step", "a.tar.gz", archivetest.Gzip("", archivetest.Tar(file)), "a.tar.gz!conf/app.yml"},
 		{"tgz", "a.tgz", archivetest.Gzip("", archivetest.Tar(file)), "a.tgz!conf/app.yml"},
 		{"zstd", "app.yml.zst", archivetest.Zstd(text), "app.yml.zst!app.yml"},
+		{"xz", "app.yml.xz", archivetest.XZ(text), "app.yml.xz!app.yml"},
+		{"tar.xz (a source tarball)", "src-1.0.tar.xz", archivetest.XZ(archivetest.Tar(file)), "src-1.0.tar.xz!conf/app.yml"},
+		{"base64 of an xz stream", "a.json", []byte(`{"payload": "` + base64Of(string(archivetest.XZ(text))) + `"}`), "a.json"},
 		{"zip in a tar.gz", "release.tar.gz", archivetest.Gzip("", archivetest.Tar(archivetest.File{Name: "dist/a.zip", Data: zipped})), "release.tar.gz!dist/a.zip!conf/app.yml"},
 		{"gzip in a zip", "a.zip", archivetest.Zip(zip.Store, archivetest.File{Name: "log.gz", Data: archivetest.Gzip("", text)}), "a.zip!log.gz!log"},
 		{"a .conda package: a zip holding a .tar.zst", "pkg-1.0-0.conda", archivetest.Zip(zip.Store, archivetest.File{Name: "pkg-pkg-1.0-0.tar.zst", Data: archivetest.Zstd(archivetest.Tar(file))}), "pkg-1.0-0.conda!pkg-pkg-1.0-0.tar.zst!conf/app.yml"},
@@ -210,8 +213,20 @@ func TestArchivesThatCannotBeOpenedWholeAreSaid(t *testing.T) {
 			t.Fatalf("warnings %q", run.warnings)
 		}
 	})
+	t.Run("xz asking for a dictionary over the bound", func(t *testing.T) {
+		data := archivetest.XZ(text)
+		// the first block's LZMA2 dictionary: 3 GiB, not allocated
+		at := 12 + 2 + 2 // stream header, block header size and flags, filter id and properties' size
+		if data[12+1]&0xc0 != 0 || data[at-2] != 0x21 || data[at-1] != 1 {
+			t.Fatalf("block header % x", data[12:24])
+		}
+		data[at] = 39
+		run := scanArchive(t, "big.xz", data)
+		if len(run.warnings) != 1 || !strings.Contains(run.warnings[0], "not a readable xz stream (its dictionary of 3072 MiB is over the 256 MiB bound)") {
+			t.Fatalf("warnings %q", run.warnings)
+		}
+	})
 	for _, c := range []struct{ kind, magic string }{
-		{"xz", "\xfd7zXZ\x00\x00\x04"},
 		{"7z", "7z\xbc\xaf\x27\x1c\x00\x04"},
 		{"rar", "Rar!\x1a\x07\x01\x00"},
 	} {
@@ -434,6 +449,8 @@ func FuzzArchive(f *testing.F) {
 	f.Add(archivetest.Zip(zip.Store, archivetest.File{Name: "a", Data: text}))
 	f.Add(archivetest.Gzip("n", archivetest.Tar(archivetest.File{Name: "t", Data: text})))
 	f.Add(archivetest.Zstd(text))
+	f.Add(archivetest.XZ(text))
+	f.Add(archivetest.XZ(text))
 	f.Add([]byte("BZh91AY&SY"))
 	f.Add(archivetest.PDF(text, archivetest.Zip(zip.Store, archivetest.File{Name: "a", Data: text})))
 	f.Add(archivetest.Zlib(text))
