@@ -726,7 +726,9 @@ func decompressedSegment(data []byte, start, end int, how string, b *budget) (se
 		defer func() {
 			m.close()
 			// said when the stream ends (finishStream)
-			b.skipped = append(b.skipped, m.skipped...)
+			for _, why := range m.skipped {
+				b.skip("a zip in encoded text: " + why)
+			}
 		}()
 		r, how = m, how+", then zip"
 	default:

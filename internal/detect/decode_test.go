@@ -6,6 +6,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -658,5 +661,86 @@ func FuzzConcatSegments(f *testing.F) {
 				t.Fatalf("joined text %q longer than its lines %q", s.text, content[s.start:s.end])
 			}
 		}
+	})
+}
+
+// A token in a binary file that a committed patch adds is in the patch's
+// base85, deflated: found. A changed binary file is a delta on the file
+// before the patch, which is not in it: what the delta inserts is
+// scanned, and that the rest could not be is said.
+func TestGitBinaryPatches(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	var warnings []string
+	e := defaultEngine(t, Options{MaxDecodeDepth: 2, OnWarning: func(p, msg string) { warnings = append(warnings, p+": "+msg) }})
+	g := tokengen.New(t.Name())
+	dir := t.TempDir()
+	git := func(args ...string) []byte {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=a", "-c", "user.email=a@b", "-c", "commit.gpgsign=false"}, args...)...)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("git %v: %v", args, err)
+		}
+		return out
+	}
+	binary := func(tok string) []byte {
+		var b []byte
+		for i := 0; i < 3000; i++ {
+			b = append(b, byte(i*7), 0, byte(i>>3))
+		}
+		return append(append(b[:4000:4000], "\x00token="+tok+"\x00"...), b[4000:]...)
+	}
+	git("init", "-q")
+	tok := g.GitHub("ghp")
+	if err := os.WriteFile(filepath.Join(dir, "app.bin"), binary(tok), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git("add", "app.bin")
+	git("commit", "-q", "-m", "one")
+	added := git("format-patch", "--stdout", "--root")
+	if !bytes.Contains(added, []byte("GIT binary patch\nliteral")) {
+		t.Fatalf("no binary patch:\n%s", added)
+	}
+	found := e.Detect(source.Fragment{Path: "add.patch", Content: added})
+	if len(found) != 1 || found[0].Decoded != "git binary patch" || found[0].Secret.Reveal() != tok {
+		t.Fatalf("found %+v", found)
+	}
+	if len(warnings) != 0 {
+		t.Fatalf("warnings %q", warnings)
+	}
+	// a compressed file the patch adds is opened
+	gzTok := g.GitHub("ghp")
+	if err := os.WriteFile(filepath.Join(dir, "conf.gz"), archivetest.Gzip("", []byte("token: "+gzTok+"\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git("add", "conf.gz")
+	git("commit", "-q", "-m", "gz")
+	found = e.Detect(source.Fragment{Path: "gz.patch", Content: git("format-patch", "--stdout", "-1")})
+	if len(found) != 1 || found[0].Decoded != "git binary patch, then gzip" || found[0].Secret.Reveal() != gzTok {
+		t.Fatalf("found %+v", found)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "app.bin"), binary(g.GitHub("ghp")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git("commit", "-q", "-am", "two")
+	changed := git("format-patch", "--stdout", "-1")
+	if !bytes.Contains(changed, []byte("GIT binary patch\ndelta")) {
+		t.Fatalf("no binary delta:\n%s", changed)
+	}
+	e.Detect(source.Fragment{Path: "change.patch", Content: changed})
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "change.patch: a git binary patch holds a delta on a file not in it") {
+		t.Fatalf("warnings %q", warnings)
+	}
+}
+
+func FuzzBinaryPatchSegments(f *testing.F) {
+	f.Add([]byte("GIT binary patch\nliteral 20\nbcmZQzU|?ooU|?ooU|?ooU|?ooU|?o0\n\nliteral 0\nHcmV?d00001\n\n"))
+	f.Add([]byte("GIT binary patch\ndelta 5\nzcmV?d\n\n"))
+	f.Fuzz(func(t *testing.T, content []byte) {
+		b := budget{n: 1 << 20}
+		segs := binaryPatchSegments(content, &b)
+		checkSegments(t, content, segs)
 	})
 }

@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -52,10 +53,18 @@ type budget struct {
 	n         int
 	exhausted bool
 	scratch   []byte
-	skipped   []string // zip members in decoded text not read, and why
+	skipped   []string // what decoded text held that was not read, and why
 }
 
 func (b *budget) left() int { return b.n }
+
+// skip notes, once, what decoded text held that was not read; it is said
+// when the stream ends.
+func (b *budget) skip(why string) {
+	if !slices.Contains(b.skipped, why) {
+		b.skipped = append(b.skipped, why)
+	}
+}
 
 func (b *budget) spend(n int) {
 	b.n -= n
@@ -225,7 +234,7 @@ func (e *Engine) finishStream(st *streamState) {
 		e.warn(st.path, fmt.Sprintf("more than %d MiB of encoded text; decoding stopped there, so secrets encoded past that point were not looked for", MaxDecodedBytes>>20))
 	}
 	for _, why := range st.budget.skipped {
-		e.warn(st.path, "a zip in encoded text: "+why)
+		e.warn(st.path, why)
 	}
 }
 
@@ -436,6 +445,7 @@ func (e *Engine) segments(content []byte, depth int, st *streamState) []segment 
 	out = append(out, octalSegments(content, &st.budget)...)
 	out = append(out, softBreakSegments(content, &st.budget)...)
 	out = append(out, concatSegments(content)...)
+	out = append(out, binaryPatchSegments(content, &st.budget)...)
 	out = append(out, entitySegments(content, &st.budget)...)
 	out = append(out, codePointSegments(content, &st.budget)...)
 	return out
