@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 
@@ -122,7 +123,45 @@ func scanPaths(ctx context.Context, e *env, o *commonOpts, paths []string) (*ses
 	if walkErr != nil && ctx.Err() == nil {
 		return nil, walkErr
 	}
+	if ctx.Err() == nil {
+		s.scanNames(ctx)
+	}
 	return s, nil
+}
+
+// scanNames scans the names of the files scanned: a name is published
+// with its file (as history and staged scan the paths a change adds). A
+// finding is at the file, with "location": "path", its column counted in
+// the path, and the secret masked in the path it reports.
+func (s *session) scanNames(ctx context.Context) {
+	s.mu.Lock()
+	names := make([]string, 0, len(s.targets))
+	for name := range s.targets {
+		names = append(names, name)
+	}
+	s.mu.Unlock()
+	sort.Strings(names)
+	var text []byte
+	starts := make([]int, len(names))
+	for i, name := range names {
+		starts[i] = len(text)
+		text = append(append(text, name...), '\n')
+	}
+	found, _, err := s.engine.DetectReader(ctx, "", bytes.NewReader(text), nil)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.problem(source.Problem{Path: "(file names)", Reason: err.Error()})
+		}
+		return
+	}
+	for i := range found {
+		f := &found[i]
+		name := names[sort.SearchInts(starts, f.Offset+1)-1]
+		f.Line, f.EndLine = 1, 1
+		f.Location = "path"
+		f.Path = strings.ReplaceAll(name, f.Secret.Reveal(), f.Secret.String())
+	}
+	s.add(0, 0, found)
 }
 
 // scanFile scans one walked file. A panic while scanning it is a bug,
