@@ -7,8 +7,9 @@ import "bytes"
 // JavaScript, Java, C#, Go and Python join them with +, PHP with ., Lua
 // with .., Visual Basic with &, SQL with ||, and C, Python and shell by
 // writing them side by side ("a" "b", 'a'"b"), on one line or across
-// lines. A run of such literals is a segment, its text the line it
-// starts on with the literals' contents joined, when a seam between two
+// lines. A run of such literals is a segment, its text the line around
+// it (up to maxJoinContext bytes each side) with the literals' contents
+// joined, when a seam between two
 // of them falls inside a run of at least minJoinedToken characters a token
 // holds ("Hello, " + "world" is not one). What it finds is reported once
 // (see Engine.scan).
@@ -24,11 +25,18 @@ const (
 	maxJoinGap = 256
 	// maxJoined bounds the literals one run joins
 	maxJoined = 256
+	// maxJoinContext bounds the text of the line kept each side of a run
+	// (a key name before it, a rule's context after)
+	maxJoinContext = 256
 )
 
-// concatSegments returns the runs of joined string literals in content.
+// concatSegments returns the runs of joined string literals in content,
+// as one segment: the text around each run (its line, within
+// maxJoinContext each side) with the run's literals joined, runs whose
+// texts meet written as one. Its spans say where each run's text came
+// from, so a finding points at its run.
 func concatSegments(content []byte) []segment {
-	var out []segment
+	var runs []joinedRun
 	// the quotes are found by kind, each searched for at memchr speed
 	quotes := [...]byte{'"', '\'', '`'}
 	next := [len(quotes)]int{-2, -2, -2}
@@ -57,14 +65,55 @@ func concatSegments(content []byte) []segment {
 		if _, ok := joinedNext(content, i); !ok {
 			continue
 		}
-		seg, end, ok := concatRun(content, i)
-		at = max(end, at)
+		run, ok := concatRun(content, i)
+		at = max(run.close+1, at)
 		if ok {
-			out = append(out, seg)
+			runs = append(runs, run)
 		}
 	}
-	return out
+	if len(runs) == 0 {
+		return nil
+	}
+	var text []byte
+	var spans []joinSpan
+	prevEnd := -1
+	for k, r := range runs {
+		from := max(0, r.open-maxJoinContext)
+		from += bytes.LastIndexByte(content[from:r.open], '\n') + 1
+		switch {
+		case prevEnd >= 0 && from <= prevEnd:
+			from = prevEnd // the text goes on from the run before
+		case prevEnd >= 0:
+			text = append(text, '\n')
+		}
+		to := min(len(content), r.close+maxJoinContext)
+		if nl := bytes.IndexByte(content[r.close:to], '\n'); nl >= 0 {
+			to = r.close + nl
+		}
+		if k+1 < len(runs) {
+			to = min(to, runs[k+1].open)
+		}
+		spans = append(spans, joinSpan{text: len(text), start: from, end: to})
+		text = append(text, content[from:r.open+1]...)
+		for _, p := range r.pieces {
+			text = append(text, content[p[0]:p[1]]...)
+		}
+		text = append(text, content[r.close:to]...)
+		prevEnd = to
+	}
+	return []segment{{start: spans[0].start, end: prevEnd, text: text, how: "joined string literals", joined: true, spans: spans}}
 }
+
+// joinedRun is a run of joined literals: the first one's opening quote,
+// the last one's closing quote, and each literal's content.
+type joinedRun struct {
+	open, close int
+	pieces      [][2]int
+}
+
+// joinSpan says where the text from span.text on came from in content:
+// start:end.
+type joinSpan struct{ text, start, end int }
 
 // joinedNext returns the opening quote of the literal joined to the one
 // whose closing quote is at i, when its content starts with a token
@@ -113,21 +162,16 @@ func joinOperator(gap []byte) bool {
 }
 
 // concatRun gathers the run of joined literals from the one whose closing
-// quote is at i: the segment, when a seam in it falls inside a token-like
-// run, and where the run ends (past i).
-func concatRun(content []byte, i int) (segment, int, bool) {
+// quote is at i; ok when a seam in it falls inside a token-like run.
+func concatRun(content []byte, i int) (run joinedRun, ok bool) {
 	q := content[i]
-	open := openingQuote(content, i, q)
-	if open < 0 {
-		return segment{}, i + 1, false
+	run.open, run.close = openingQuote(content, i, q), i
+	if run.open < 0 {
+		return run, false
 	}
-	lineStart := bytes.LastIndexByte(content[:open], '\n') + 1
-	text := append([]byte(nil), content[lineStart:open+1]...)
-	text = append(text, content[open+1:i]...)
-	var seams []int
-	end := i
+	run.pieces = append(run.pieces, [2]int{run.open + 1, i})
 	for n := 0; n < maxJoined; n++ {
-		j, ok := joinedNext(content, end)
+		j, ok := joinedNext(content, run.close)
 		if !ok {
 			break
 		}
@@ -135,23 +179,25 @@ func concatRun(content []byte, i int) (segment, int, bool) {
 		if closeAt < 0 {
 			break
 		}
-		seams = append(seams, len(text))
-		text = append(text, content[j+1:closeAt]...)
-		end = closeAt
+		run.pieces = append(run.pieces, [2]int{j + 1, closeAt})
+		run.close = closeAt
 	}
-	lineEnd := len(content)
-	if nl := bytes.IndexByte(content[end:], '\n'); nl >= 0 {
-		lineEnd = end + nl
+	// a seam splits a token when the token characters on both sides of
+	// it, across the literals, are long enough to be one
+	var joined []byte
+	var seams []int
+	for k, p := range run.pieces {
+		if k > 0 {
+			seams = append(seams, len(joined))
+		}
+		joined = append(joined, content[p[0]:p[1]]...)
 	}
-	text = append(text, content[end:lineEnd]...)
-	splits := false
 	for _, s := range seams {
-		splits = splits || tokenRunAround(text, s) >= minJoinedToken
+		if tokenRunAround(joined, s) >= minJoinedToken {
+			return run, true
+		}
 	}
-	if !splits || len(text) < minDecoded {
-		return segment{}, end + 1, false
-	}
-	return segment{start: lineStart, end: lineEnd, text: text, how: "joined string literals", joined: true}, end + 1, true
+	return run, false
 }
 
 // openingQuote returns the quote q that opens the literal closing at i on

@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"encoding/base64"
+	"sort"
 	"unicode/utf8"
 )
 
@@ -18,6 +19,15 @@ type segment struct {
 	// joined: lines joined across soft breaks, which also hold text
 	// found as it is
 	joined bool
+	// spans, when set, say where pieces of text came from (runs of
+	// joined literals): a finding points at its piece's source
+	spans []joinSpan
+}
+
+// spanAt returns the source of text byte i: the span holding it.
+func (s *segment) spanAt(i int) joinSpan {
+	k := sort.Search(len(s.spans), func(k int) bool { return s.spans[k].text > i }) - 1
+	return s.spans[max(k, 0)]
 }
 
 // origin returns the offset in the original content of byte i of the

@@ -647,6 +647,18 @@ func TestJoinedStringLiterals(t *testing.T) {
 	if len(found) != 1 || found[0].Decoded != "" {
 		t.Fatalf("found %+v", found)
 	}
+	// each finding points at its own run's line, runs next to each other
+	// or apart
+	a, b, c := g.GitHub("ghp"), g.GitHub("gho"), g.GitHub("ghu")
+	text := "x\nv = ['" + a[:20] + "' + '" + a[20:] + "', '" + b[:9] + "' + '" + b[9:] + "']\n\n\nw = \"" + c[:30] + "\" \"" + c[30:] + "\"\n"
+	found = e.Detect(source.Fragment{Path: "f", Content: []byte(text)})
+	lines := map[string]int{}
+	for _, f := range found {
+		lines[f.Secret.Reveal()] = f.Line
+	}
+	if len(found) != 3 || lines[a] != 2 || lines[b] != 2 || lines[c] != 5 {
+		t.Fatalf("lines %v of %d findings", lines, len(found))
+	}
 }
 
 func FuzzConcatSegments(f *testing.F) {
@@ -659,6 +671,13 @@ func FuzzConcatSegments(f *testing.F) {
 		for _, s := range segs {
 			if len(s.text) > s.end-s.start {
 				t.Fatalf("joined text %q longer than its lines %q", s.text, content[s.start:s.end])
+			}
+			prev := joinSpan{text: -1, end: s.start}
+			for _, sp := range s.spans {
+				if sp.text <= prev.text || sp.text > len(s.text) || sp.start < prev.end || sp.start > sp.end || sp.end > s.end {
+					t.Fatalf("span %+v after %+v in segment %d:%d of %d text bytes", sp, prev, s.start, s.end, len(s.text))
+				}
+				prev = sp
 			}
 		}
 	})

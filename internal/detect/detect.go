@@ -324,9 +324,13 @@ func (e *Engine) scan(path string, content []byte, depth int, st *streamState) [
 			if c.decoded != "" {
 				outer.decoded = seg.how + ", then " + c.decoded
 			}
-			if seg.wide != nil && c.decoded == "" {
+			switch {
+			case seg.wide != nil && c.decoded == "":
 				outer.start, outer.end = seg.origin(c.start), seg.origin(c.end)
-			} else {
+			case seg.spans != nil:
+				sp := seg.spanAt(c.start)
+				outer.start, outer.end = sp.start, sp.end
+			default:
 				outer.start, outer.end = seg.start, seg.end
 			}
 			outer.mstart, outer.mend = outer.start, outer.end
@@ -444,7 +448,12 @@ func (e *Engine) segments(content []byte, depth int, st *streamState) []segment 
 	out = append(out, escapeSegments(content, &st.budget)...)
 	out = append(out, octalSegments(content, &st.budget)...)
 	out = append(out, softBreakSegments(content, &st.budget)...)
-	out = append(out, concatSegments(content)...)
+	if depth == 0 {
+		// in the file's own text: joining again in the joined text (or
+		// in decoded text, which seldom holds code) would multiply the
+		// work on a minified script's thousands of joins
+		out = append(out, concatSegments(content)...)
+	}
 	out = append(out, binaryPatchSegments(content, &st.budget)...)
 	out = append(out, entitySegments(content, &st.budget)...)
 	out = append(out, codePointSegments(content, &st.budget)...)
