@@ -559,3 +559,18 @@ func TestUnreadableZipMembersInEncodedTextAreSaid(t *testing.T) {
 		t.Fatalf("warnings %q", run.warnings)
 	}
 }
+
+// A token pasted into a Word document, split into runs by the spelling
+// checker, is found in the document's XML inside the .docx zip.
+func TestDocxSplitToken(t *testing.T) {
+	tok := tokengen.New(t.Name()).GitHub("ghp")
+	xml := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\r\n" +
+		`<w:document><w:body><w:p><w:r><w:t xml:space="preserve">Deploy token: ` + tok[:10] + `</w:t></w:r>` +
+		`<w:proofErr w:type="spellStart"/><w:r><w:t>` + tok[10:25] + `</w:t></w:r><w:proofErr w:type="spellEnd"/>` +
+		`<w:r w:rsidRPr="00C1"><w:t>` + tok[25:] + `</w:t></w:r></w:p></w:body></w:document>`
+	doc := archivetest.Zip(zip.Deflate, archivetest.File{Name: "[Content_Types].xml", Data: []byte("<Types/>")}, archivetest.File{Name: "word/document.xml", Data: []byte(xml)})
+	run := scanArchive(t, "runbook.docx", doc)
+	if len(run.found) != 1 || run.found[0].Path != "runbook.docx!word/document.xml" || run.found[0].Secret.Reveal() != tok || run.found[0].Decoded != "markup" {
+		t.Fatalf("found %+v", run.found)
+	}
+}

@@ -763,3 +763,74 @@ func FuzzBinaryPatchSegments(f *testing.F) {
 		checkSegments(t, content, segs)
 	})
 }
+
+// A token a word processor split into runs of XML is found in the text
+// without the tags; tags that do not split a token-like run make no
+// segment.
+func TestMarkupSplitTokens(t *testing.T) {
+	e := decodingEngine(t)
+	g := tokengen.New(t.Name())
+	tok := g.GitHub("ghp")
+	for _, tc := range []struct {
+		name, text string
+	}{
+		{"Word runs", `<w:p><w:r><w:t xml:space="preserve">token: %s</w:t></w:r><w:proofErr w:type="spellStart"/><w:r w:rsidR="00A1"><w:rPr><w:b/></w:rPr><w:t>%s</w:t></w:r></w:p>`},
+		{"HTML spans", "<p>\n  <code>%s</code><span class=\"x\">%s</span>\n</p>\n"},
+		{"many small runs", "<t>%s</t>"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var text string
+			if strings.Count(tc.text, "%s") == 2 {
+				text = fmt.Sprintf(tc.text, tok[:13], tok[13:])
+			} else {
+				var b strings.Builder
+				for i := 0; i < len(tok); i += 3 {
+					fmt.Fprintf(&b, "<r><t>%s</t></r>", tok[i:min(len(tok), i+3)])
+				}
+				text = fmt.Sprintf(tc.text, b.String())
+			}
+			found := e.Detect(source.Fragment{Path: "word/document.xml", Content: []byte(text)})
+			if len(found) != 1 || found[0].Secret.Reveal() != tok || found[0].Decoded != "markup" {
+				t.Fatalf("found %+v in %q", found, text)
+			}
+		})
+	}
+	for _, text := range []string{
+		"<p>Hello <b>world</b></p>",
+		"if a<b && c>d { return x</y }",
+		"<div>" + tok + "</div>", // found as it is, once
+	} {
+		if segs := markupSegments([]byte(text)); len(segs) != 0 {
+			t.Errorf("segments for %q: %+v", text, segs)
+		}
+	}
+}
+
+func FuzzMarkupSegments(f *testing.F) {
+	f.Add([]byte(`<w:t>abcdefghij</w:t></w:r><w:r><w:t>klmnopqrstu</w:t>`))
+	f.Add([]byte("a<b>c</b>d<e/>f<!-- x -->g<?pi?>h<"))
+	f.Fuzz(func(t *testing.T, content []byte) {
+		segs := markupSegments(content)
+		checkSegments(t, content, segs)
+		for _, s := range segs {
+			if len(s.text) > s.end-s.start {
+				t.Fatalf("text %q longer than its source %q", s.text, content[s.start:s.end])
+			}
+			prev := joinSpan{text: -1, end: s.start}
+			for _, sp := range s.spans {
+				if sp.text <= prev.text || sp.text > len(s.text) || sp.start < prev.end || sp.start > sp.end || sp.end > s.end {
+					t.Fatalf("span %+v after %+v", sp, prev)
+				}
+				prev = sp
+			}
+		}
+	})
+}
+
+func TestClosesElements(t *testing.T) {
+	for text, want := range map[string]bool{"": false, "<": false, "a</b": true, "<br/>": true, "a<b && c>d": false, "/>": true, "</": true, "x / > <": false} {
+		if got := closesElements([]byte(text)); got != want {
+			t.Errorf("closesElements(%q) = %v", text, got)
+		}
+	}
+}

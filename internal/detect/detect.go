@@ -453,6 +453,7 @@ func (e *Engine) segments(content []byte, depth int, st *streamState) []segment 
 		// in decoded text, which seldom holds code) would multiply the
 		// work on a minified script's thousands of joins
 		out = append(out, concatSegments(content)...)
+		out = append(out, markupSegments(content)...)
 	}
 	out = append(out, binaryPatchSegments(content, &st.budget)...)
 	out = append(out, entitySegments(content, &st.budget)...)
