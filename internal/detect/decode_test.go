@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -832,5 +833,35 @@ func TestClosesElements(t *testing.T) {
 		if got := closesElements([]byte(text)); got != want {
 			t.Errorf("closesElements(%q) = %v", text, got)
 		}
+	}
+}
+
+// The strided base64 search finds what the byte-by-byte one finds on
+// text made of base64 runs of every length, wrapped or not, padding,
+// indentation and both kinds of line break.
+func TestBase64SearchLikeByteByByte(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	parts := []string{"\n", "\r\n", "  ", "=", "==", " ", ".", ":", "\t", "-"}
+	segs := 0
+	for n := 0; n < 3000; n++ {
+		var b []byte
+		for len(b) < 400 {
+			if rng.IntN(3) == 0 {
+				b = append(b, parts[rng.IntN(len(parts))]...)
+				continue
+			}
+			w := []int{4, 8, 12, 15, 16, 17, 20, 24, 28, 31, 32, 33, 40, 64, 76}[rng.IntN(15)]
+			src := make([]byte, w*3/4+1)
+			for i := range src {
+				src[i] = byte(' ' + rng.IntN(90))
+			}
+			b = append(b, base64.StdEncoding.EncodeToString(src)[:w]...)
+		}
+		sameAsByteByByte(t, b, scanBase64)
+		bud := budget{n: 1 << 20}
+		segs += len(scanBase64(b, &bud, true))
+	}
+	if segs < 1000 {
+		t.Fatalf("only %d segments decoded: the text does not exercise the search", segs)
 	}
 }
