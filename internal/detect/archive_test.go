@@ -5,7 +5,9 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha1"
 	"encoding/base64"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -572,5 +574,60 @@ func TestDocxSplitToken(t *testing.T) {
 	run := scanArchive(t, "runbook.docx", doc)
 	if len(run.found) != 1 || run.found[0].Path != "runbook.docx!word/document.xml" || run.found[0].Secret.Reveal() != tok || run.found[0].Decoded != "markup" {
 		t.Fatalf("found %+v", run.found)
+	}
+}
+
+// packObjectHeader is a pack entry's type and size header.
+func packObjectHeader(typ byte, size int) []byte {
+	b := []byte{typ<<4 | byte(size&0x0f)}
+	size >>= 4
+	for size > 0 {
+		b[len(b)-1] |= 0x80
+		b = append(b, byte(size&0x7f))
+		size >>= 7
+	}
+	return b
+}
+
+// A delta named by its base's id may come before the base in a pack: it
+// is built once the base is read. One whose base is not in the pack is
+// scanned as the text it inserts, and said.
+func TestGitPackRefDeltaBeforeItsBase(t *testing.T) {
+	g := tokengen.New(t.Name())
+	old, cur := g.GitHub("ghp"), g.GitHub("ghp")
+	prefix := "deploy settings\nGITHUB_TOKEN=ghp_"
+	base := []byte(prefix + old[4:] + "\n")
+	// copy the prefix from the base, insert the new token's body
+	insert := cur[4:] + "\n"
+	delta := []byte{byte(len(base)), byte(len(prefix) + len(insert)), 0x90, byte(len(prefix)), byte(len(insert))}
+	delta = append(delta, insert...)
+	id := sha1.Sum(append([]byte(fmt.Sprintf("blob %d\x00", len(base))), base...))
+	pack := func(withBase bool) []byte {
+		n := byte(1)
+		if withBase {
+			n = 2
+		}
+		p := []byte("PACK\x00\x00\x00\x02\x00\x00\x00")
+		p = append(p, n)
+		p = append(p, packObjectHeader(7, len(delta))...)
+		p = append(p, id[:]...)
+		p = append(p, archivetest.Zlib(delta)...)
+		if withBase {
+			p = append(p, packObjectHeader(3, len(base))...)
+			p = append(p, archivetest.Zlib(base)...)
+		}
+		return p
+	}
+	run := scanArchive(t, "refs.pack", pack(true))
+	got := map[string]bool{}
+	for _, f := range run.found {
+		got[f.Secret.Reveal()] = true
+	}
+	if !got[old] || !got[cur] || len(run.warnings)+len(run.problems) != 0 {
+		t.Fatalf("found %v (want both versions), warnings %q, problems %q", paths(run.found), run.warnings, run.problems)
+	}
+	run = scanArchive(t, "thin.pack", pack(false))
+	if len(run.found) != 0 || len(run.warnings) != 1 || !strings.Contains(run.warnings[0], "object 1 at 12 is a delta on "+fmt.Sprintf("%x", id)+", which is not in the pack") {
+		t.Fatalf("found %v, warnings %q", paths(run.found), run.warnings)
 	}
 }

@@ -59,8 +59,9 @@ type packObject struct {
 	baseOffset int
 	baseID     [20]byte
 	// resolved: its type once built (the base's for a delta), 0 while
-	// not built
+	// not built; id its id then
 	resolved byte
+	id       [20]byte
 }
 
 func (p *packObject) name() string { return fmt.Sprintf("object %d at %d", p.n, p.offset) }
@@ -77,15 +78,17 @@ type packScan struct {
 	cache      map[*packObject][]byte
 	cacheOrder []*packObject
 	cacheBytes int
+	// waiting holds the ref deltas read before their bases, by base id
+	waiting map[[20]byte][]*packObject
 }
 
 // pack scans the objects of a git packfile (or the pack in a bundle).
 func (o *opener) pack(data []byte) {
 	start := packStart(data)
-	p := &packScan{o: o, data: data, byOff: map[int]*packObject{}, byID: map[[20]byte]*packObject{}, cache: map[*packObject][]byte{}}
+	p := &packScan{o: o, data: data, byOff: map[int]*packObject{}, byID: map[[20]byte]*packObject{}, cache: map[*packObject][]byte{},
+		waiting: map[[20]byte][]*packObject{}}
 	count := binary.BigEndian.Uint32(data[start+8:])
 	r := bytes.NewReader(data[start+12:])
-	var deferred []*packObject
 	for n := 1; uint32(n-1) < count && o.ctx.Err() == nil; n++ {
 		obj, err := p.header(r, n)
 		if err != nil {
@@ -100,42 +103,29 @@ func (o *opener) pack(data []byte) {
 		p.objects = append(p.objects, obj)
 		p.byOff[obj.offset] = obj
 		if obj.typ == packRefDelta && p.byID[obj.baseID] == nil {
-			// its base may come later in the pack
-			deferred = append(deferred, obj)
+			// its base may come later in the pack: built once it is
+			p.waiting[obj.baseID] = append(p.waiting[obj.baseID], obj)
 			continue
 		}
 		if !p.scan(obj, raw) {
 			return
 		}
 	}
-	// ref deltas on objects that came after them, until none is left or
-	// none more can be built
-	for len(deferred) > 0 && o.ctx.Err() == nil {
-		var left []*packObject
-		for _, obj := range deferred {
-			if p.byID[obj.baseID] == nil {
-				left = append(left, obj)
-				continue
+	// what still waits is a delta on an object the pack does not hold
+	for _, objs := range p.waiting {
+		for _, obj := range objs {
+			if o.ctx.Err() != nil {
+				return
 			}
 			raw, err := p.reinflate(obj)
-			if err != nil || !p.scan(obj, raw) {
+			if err != nil {
+				return
+			}
+			o.e.archiveWarning(o.st, fmt.Sprintf("git pack: %s is a delta on %x, which is not in the pack (a thin pack or bundle): only the text it inserts was scanned", obj.name(), obj.baseID))
+			if !o.member(obj.name(), bytes.NewReader(raw)) {
 				return
 			}
 		}
-		if len(left) == len(deferred) {
-			for _, obj := range left {
-				raw, err := p.reinflate(obj)
-				if err != nil {
-					return
-				}
-				o.e.archiveWarning(o.st, fmt.Sprintf("git pack: %s is a delta on %x, which is not in the pack (a thin pack or bundle): only the text it inserts was scanned", obj.name(), obj.baseID))
-				if !o.member(obj.name(), bytes.NewReader(raw)) {
-					return
-				}
-			}
-			return
-		}
-		deferred = left
 	}
 }
 
@@ -222,12 +212,34 @@ func (p *packScan) reinflate(obj *packObject) ([]byte, error) {
 // scan builds obj from its inflated data and scans it; false when the
 // scan must stop.
 func (p *packScan) scan(obj *packObject, raw []byte) bool {
-	content, err := p.build(obj, raw, 0)
-	if err != nil {
-		p.o.e.archiveWarning(p.o.st, fmt.Sprintf("git pack: %s cannot be built (%v): only the text it inserts was scanned", obj.name(), err))
-		content = raw
+	// obj, then the ref deltas read before it that wait on it, and on
+	// them in turn
+	queue := []*packObject{obj}
+	for len(queue) > 0 {
+		obj := queue[0]
+		queue = queue[1:]
+		data := raw
+		raw = nil
+		if data == nil {
+			var err error
+			if data, err = p.reinflate(obj); err != nil {
+				return false
+			}
+		}
+		content, err := p.build(obj, data, 0)
+		if err != nil {
+			p.o.e.archiveWarning(p.o.st, fmt.Sprintf("git pack: %s cannot be built (%v): only the text it inserts was scanned", obj.name(), err))
+			content = data
+		}
+		if !p.o.member(obj.name(), bytes.NewReader(content)) {
+			return false
+		}
+		if obj.resolved != 0 {
+			queue = append(queue, p.waiting[obj.id]...)
+			delete(p.waiting, obj.id)
+		}
 	}
-	return p.o.member(obj.name(), bytes.NewReader(content))
+	return true
 }
 
 // build returns obj's content from its inflated data, applying a delta to
@@ -263,10 +275,9 @@ func (p *packScan) build(obj *packObject, raw []byte, depth int) ([]byte, error)
 		h := sha1.New()
 		h.Write([]byte(packTypeNames[typ] + " " + strconv.Itoa(len(content)) + "\x00"))
 		h.Write(content)
-		var id [20]byte
-		h.Sum(id[:0])
-		if p.byID[id] == nil {
-			p.byID[id] = obj
+		h.Sum(obj.id[:0])
+		if p.byID[obj.id] == nil {
+			p.byID[obj.id] = obj
 		}
 	}
 	p.keep(obj, content)
