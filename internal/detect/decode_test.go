@@ -3,6 +3,7 @@ package detect
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/base32"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -864,4 +865,33 @@ func TestBase64SearchLikeByteByByte(t *testing.T) {
 	if segs < 1000 {
 		t.Fatalf("only %d segments decoded: the text does not exercise the search", segs)
 	}
+}
+
+// A token in base32 is found, whatever its length's remainder of 5; runs
+// of capitals that are not base32 of text are not decoded.
+func TestBase32(t *testing.T) {
+	e := decodingEngine(t)
+	g := tokengen.New(t.Name())
+	for pad := 0; pad < 5; pad++ {
+		tok := g.GitHub("ghp")
+		enc := base32.StdEncoding.EncodeToString([]byte("GITHUB_TOKEN=" + tok + strings.Repeat(" ", pad)))
+		for _, text := range []string{"secret: " + enc + "\n", "x=" + strings.TrimRight(enc, "=")} {
+			found := e.Detect(source.Fragment{Path: "f", Content: []byte(text)})
+			if len(found) != 1 || found[0].Secret.Reveal() != tok || found[0].Decoded != "base32" {
+				t.Fatalf("%q: found %+v", text, found)
+			}
+		}
+	}
+	b := budget{n: 1 << 20}
+	if segs := base32Segments([]byte("const ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABCDEFGH = 1\nSHA256 "+strings.ToUpper(g.Hex(64))), &b); len(segs) != 0 {
+		t.Fatalf("segments %+v", segs)
+	}
+}
+
+func FuzzBase32Segments(f *testing.F) {
+	f.Add([]byte("s: " + base32.StdEncoding.EncodeToString([]byte("hello secret world 12345"))))
+	f.Add([]byte("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABCDEFGHIJ===\nKRUGS4ZANFZSA5DFPB2CA53JORUCAYJAOR2W4ZI"))
+	f.Fuzz(func(t *testing.T, content []byte) {
+		sameAsByteByByte(t, content, scanBase32)
+	})
 }

@@ -444,6 +444,7 @@ func (e *Engine) segments(content []byte, depth int, st *streamState) []segment 
 	}
 	out = append(out, base64Segments(content, &st.budget)...)
 	out = append(out, hexSegments(content, &st.budget)...)
+	out = append(out, base32Segments(content, &st.budget)...)
 	out = append(out, percentSegments(content, &st.budget)...)
 	out = append(out, escapeSegments(content, &st.budget)...)
 	out = append(out, octalSegments(content, &st.budget)...)

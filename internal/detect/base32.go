@@ -1,0 +1,63 @@
+package detect
+
+import "encoding/base32"
+
+// Base32 (RFC 4648: A-Z and 2-7, "=" padding), as base32(1), Python's
+// b32encode and Go's encoding/base32 write it: a run of minBase32Run or
+// more characters is decoded where it holds text. Few texts hold long
+// runs of capitals and digits alone, so the search crosses most text in
+// strides.
+
+// minBase32Run is the shortest base32 run worth decoding (20 bytes).
+const minBase32Run = 32
+
+var base32Char [256]bool
+
+var rawBase32 = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+func init() {
+	for c := 'A'; c <= 'Z'; c++ {
+		base32Char[c] = true
+	}
+	for c := '2'; c <= '7'; c++ {
+		base32Char[c] = true
+	}
+}
+
+// base32Segments decodes the base32 runs in content that hold text.
+func base32Segments(content []byte, budget *budget) []segment {
+	return scanBase32(content, budget, true)
+}
+
+// scanBase32 is base32Segments; stride false looks at every byte (the
+// reference the fuzzer holds the strided scan to).
+func scanBase32(content []byte, budget *budget, stride bool) []segment {
+	var out []segment
+	for i := 0; budget.left() > 0; {
+		start, end, ok := nextRun(content, i, &base32Char, minBase32Run, stride)
+		if !ok {
+			break
+		}
+		i = end
+		// 8 characters hold 5 bytes; a run's last group may be cut short
+		// (its padding is not in the class), or the run may go on into
+		// text: then its whole groups are decoded
+		run := content[start:end]
+		n := rawBase32.DecodedLen(len(run))
+		if cap(budget.scratch) < n {
+			budget.scratch = make([]byte, n)
+		}
+		decoded := budget.scratch[:n]
+		k, err := rawBase32.Decode(decoded, run)
+		if err != nil {
+			if k, err = rawBase32.Decode(decoded, run[:len(run)/8*8]); err != nil {
+				continue
+			}
+		}
+		if seg, ok := textSegment(decoded[:k], start, end, "base32"); ok {
+			budget.spend(len(seg.text))
+			out = append(out, seg)
+		}
+	}
+	return out
+}
