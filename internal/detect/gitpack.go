@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/leakhound/leakhound/internal/gitdelta"
@@ -68,11 +69,10 @@ func (p *packObject) name() string { return fmt.Sprintf("object %d at %d", p.n, 
 
 // packScan resolves and scans the objects of one pack.
 type packScan struct {
-	o       *opener
-	data    []byte
-	objects []*packObject
-	byOff   map[int]*packObject
-	byID    map[[20]byte]*packObject
+	o     *opener
+	data  []byte
+	byOff map[int]*packObject
+	byID  map[[20]byte]*packObject
 	// cache holds built objects' data, the oldest dropped first past
 	// packCacheBytes
 	cache      map[*packObject][]byte
@@ -100,7 +100,6 @@ func (o *opener) pack(data []byte) {
 			o.e.archiveWarning(o.st, fmt.Sprintf("git pack: object %d of %d at %d does not inflate (%v): the rest of the pack was scanned as it is", n, count, obj.offset, err))
 			return
 		}
-		p.objects = append(p.objects, obj)
 		p.byOff[obj.offset] = obj
 		if obj.typ == packRefDelta && p.byID[obj.baseID] == nil {
 			// its base may come later in the pack: built once it is
@@ -112,19 +111,22 @@ func (o *opener) pack(data []byte) {
 		}
 	}
 	// what still waits is a delta on an object the pack does not hold
+	var left []*packObject
 	for _, objs := range p.waiting {
-		for _, obj := range objs {
-			if o.ctx.Err() != nil {
-				return
-			}
-			raw, err := p.reinflate(obj)
-			if err != nil {
-				return
-			}
-			o.e.archiveWarning(o.st, fmt.Sprintf("git pack: %s is a delta on %x, which is not in the pack (a thin pack or bundle): only the text it inserts was scanned", obj.name(), obj.baseID))
-			if !o.member(obj.name(), bytes.NewReader(raw)) {
-				return
-			}
+		left = append(left, objs...)
+	}
+	slices.SortFunc(left, func(a, b *packObject) int { return a.n - b.n })
+	for _, obj := range left {
+		if o.ctx.Err() != nil {
+			return
+		}
+		raw, err := p.reinflate(obj)
+		if err != nil {
+			return
+		}
+		o.e.archiveWarning(o.st, fmt.Sprintf("git pack: %s is a delta on %x, which is not in the pack (a thin pack or bundle): only the text it inserts was scanned", obj.name(), obj.baseID))
+		if !o.member(obj.name(), bytes.NewReader(raw)) {
+			return
 		}
 	}
 }
