@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base32"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -281,7 +282,7 @@ func cmdFakeAPI(ts *testscript.TestScript, neg bool, args []string) {
 // trailing newline), base64-wrapped (76 columns, as base64(1) writes it),
 // utf16le and utf16be (with a byte order mark), utf16le-nobom, utf32le and
 // utf32be (with a byte order mark), hex (lower case, one line, no trailing
-// newline).
+// newline), base32 (padded, one line, no trailing newline).
 func cmdEncode(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 3 {
 		ts.Fatalf("usage: encode FORM IN OUT")
@@ -304,6 +305,8 @@ func cmdEncode(ts *testscript.TestScript, neg bool, args []string) {
 		out = []byte(base64.StdEncoding.EncodeToString([]byte(strings.TrimSuffix(in, "\n"))))
 	case "hex":
 		out = []byte(hex.EncodeToString([]byte(strings.TrimSuffix(in, "\n"))))
+	case "base32":
+		out = []byte(base32.StdEncoding.EncodeToString([]byte(strings.TrimSuffix(in, "\n"))))
 	case "base64-wrapped":
 		enc := base64.StdEncoding.EncodeToString([]byte(in))
 		for len(enc) > 76 {
