@@ -895,3 +895,26 @@ func FuzzBase32Segments(f *testing.F) {
 		sameAsByteByByte(t, content, scanBase32)
 	})
 }
+
+// Whatever decoding finds points inside the content: its span and lines
+// are the file's, so a report can show them.
+func FuzzDecodedFindingsPointIntoContent(f *testing.F) {
+	e := decodingEngine(f)
+	g := tokengen.New("fuzz-decoded")
+	tok := g.GitHub("ghp")
+	f.Add([]byte("a\nt = \"" + tok[:20] + "\" +\n \"" + tok[20:] + "\"\n"))
+	f.Add([]byte("<p><w:t>" + tok[:9] + "</w:t><w:t>" + tok[9:] + "</w:t></p>\n"))
+	f.Add([]byte("x\r\ns: " + base32.StdEncoding.EncodeToString([]byte("T="+tok)) + "\n"))
+	f.Add([]byte("k: " + base64.StdEncoding.EncodeToString([]byte("T="+tok)) + "\n"))
+	f.Fuzz(func(t *testing.T, content []byte) {
+		lines := bytes.Count(content, []byte{'\n'}) + 1
+		for _, fd := range e.Detect(source.Fragment{Path: "f", Content: content}) {
+			if fd.Offset < 0 || fd.Offset > fd.End || fd.End > len(content) {
+				t.Fatalf("%s (%s): span %d:%d outside %d bytes", fd.RuleID, fd.Decoded, fd.Offset, fd.End, len(content))
+			}
+			if fd.Line < 1 || fd.Line > fd.EndLine || fd.EndLine > lines {
+				t.Fatalf("%s (%s): lines %d-%d of %d", fd.RuleID, fd.Decoded, fd.Line, fd.EndLine, lines)
+			}
+		}
+	})
+}
