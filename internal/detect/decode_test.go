@@ -918,3 +918,32 @@ func FuzzDecodedFindingsPointIntoContent(f *testing.F) {
 		}
 	})
 }
+
+// Encoded text nested deeper than the engine decodes is said: a token one
+// layer deeper would otherwise pass unseen.
+func TestDecodeDepthLimitIsSaid(t *testing.T) {
+	g := tokengen.New(t.Name())
+	tok := g.GitHub("ghp")
+	enc := "TOKEN=" + tok
+	for i := 0; i < 3; i++ {
+		enc = base64Of(enc)
+	}
+	var warnings []string
+	e := defaultEngine(t, Options{MaxDecodeDepth: 2, OnWarning: func(p, msg string) { warnings = append(warnings, p+": "+msg) }})
+	found := e.Detect(source.Fragment{Path: "deep.yml", Content: []byte("a: " + enc + "\n")})
+	if len(found) != 0 || len(warnings) != 1 || !strings.Contains(warnings[0], "deep.yml: encoded text nested more than 2 layers deep was not decoded") {
+		t.Fatalf("found %d, warnings %q", len(found), warnings)
+	}
+	warnings = nil
+	e = defaultEngine(t, Options{MaxDecodeDepth: 3, OnWarning: func(p, msg string) { warnings = append(warnings, p+": "+msg) }})
+	found = e.Detect(source.Fragment{Path: "deep.yml", Content: []byte("a: " + enc + "\n")})
+	if len(found) != 1 || found[0].Secret.Reveal() != tok || len(warnings) != 0 {
+		t.Fatalf("depth 3: found %d, warnings %q", len(found), warnings)
+	}
+	// two layers: found, nothing said
+	found = defaultEngine(t, Options{MaxDecodeDepth: 2, OnWarning: func(p, msg string) { t.Errorf("warning %s: %s", p, msg) }}).
+		Detect(source.Fragment{Path: "a.yml", Content: []byte("a: " + base64Of(base64Of("TOKEN="+tok)) + "\n")})
+	if len(found) != 1 {
+		t.Fatalf("two layers: found %d", len(found))
+	}
+}

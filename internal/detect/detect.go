@@ -306,6 +306,9 @@ func (e *Engine) scan(path string, content []byte, depth int, st *streamState) [
 		cands = e.matchRule(cands, r, content, st)
 	}
 	if depth >= e.opts.MaxDecodeDepth {
+		if depth > 0 && encodedBeyond(content, &st.budget) {
+			st.budget.skip(fmt.Sprintf("encoded text nested more than %d layers deep was not decoded, so what it holds was not looked at (--max-decode-depth raises the limit)", e.opts.MaxDecodeDepth))
+		}
 		return cands
 	}
 	var known map[string]bool // secrets found so far, once lines are joined
@@ -460,6 +463,23 @@ func (e *Engine) segments(content []byte, depth int, st *streamState) []segment 
 	out = append(out, entitySegments(content, &st.budget)...)
 	out = append(out, codePointSegments(content, &st.budget)...)
 	return out
+}
+
+// encodedBeyond reports whether content, text decoded as many layers deep
+// as the engine decodes, holds encoded text that would decode to more: a
+// token nested one layer deeper would pass unseen, so it is said. Nothing
+// is spent from the budget.
+func encodedBeyond(content []byte, b *budget) bool {
+	if b.left() <= 0 {
+		return false // the budget's own warning says decoding stopped
+	}
+	for _, find := range [...]func([]byte, *budget) []segment{base64Segments, base32Segments, hexSegments, percentSegments, escapeSegments, octalSegments, entitySegments, codePointSegments, binaryPatchSegments} {
+		scratch := budget{n: b.left()}
+		if len(find(content, &scratch)) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // candidateRules runs the Set pass. If RE2 cannot finish it within its memory
