@@ -3,6 +3,7 @@ package git
 import (
 	"errors"
 	"fmt"
+	"github.com/leakhound/leakhound/internal/gitpack"
 	"io"
 	"os"
 	"path"
@@ -203,13 +204,13 @@ func (s *objectStorage) refBase(h plumbing.Hash) (byte, []byte, error) {
 func packType(t plumbing.ObjectType) byte {
 	switch t {
 	case plumbing.CommitObject:
-		return packCommit
+		return gitpack.Commit
 	case plumbing.TreeObject:
-		return packTree
+		return gitpack.Tree
 	case plumbing.BlobObject:
-		return packBlob
+		return gitpack.Blob
 	case plumbing.TagObject:
-		return packTag
+		return gitpack.Tag
 	}
 	return 0
 }
@@ -280,7 +281,7 @@ func (s *objectStorage) packed(mp *mappedPack, off int64, h plumbing.Hash) (*pac
 		return nil, err
 	}
 	obj := &packedObject{hash: h, typ: objectType(hdr.typ), size: hdr.size}
-	if hdr.typ != packOfsDelta && hdr.typ != packRefDelta {
+	if hdr.typ != gitpack.OfsDelta && hdr.typ != gitpack.RefDelta {
 		obj.open = func() (io.ReadCloser, error) {
 			in, err := newInflater(mp, mp.data[hdr.data:], hdr.size)
 			if err != nil {

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"github.com/klauspost/compress/zlib"
-	"github.com/leakhound/leakhound/internal/gitdelta"
+	"github.com/leakhound/leakhound/internal/gitpack"
 	"io"
 	"sync"
 	"sync/atomic"
@@ -20,26 +20,12 @@ import (
 // history audit close to git's own speed. Every length and offset read from
 // the file is checked, so a damaged pack is an error, never a panic.
 
-// Pack object types, as stored in object headers.
-const (
-	packCommit   = 1
-	packTree     = 2
-	packBlob     = 3
-	packTag      = 4
-	packOfsDelta = 6
-	packRefDelta = 7
-)
-
 // maxDeltaChain bounds delta resolution; git's own packs stay below 4096.
 const maxDeltaChain = 10000
 
-// zlib's best compression ratio is about 1032:1: a header claiming more
-// output than that from the bytes left in the pack is damaged.
-const maxInflateRatio = 1032
-
 // errCorruptPack is damage found in an object's stored bytes, packed or
 // loose (the error says which file).
-var errCorruptPack = gitdelta.ErrCorrupt
+var errCorruptPack = gitpack.ErrCorrupt
 
 // packHeader is one object's header in a pack.
 type packHeader struct {
@@ -52,69 +38,19 @@ type packHeader struct {
 
 // parsePackHeader reads the object header at off in pack data.
 func parsePackHeader(data []byte, off int64) (packHeader, error) {
-	h := packHeader{}
-	if off < 12 || off >= int64(len(data)) {
-		return h, fmt.Errorf("%w: object offset %d outside the pack", errCorruptPack, off)
-	}
-	p := off
-	c := data[p]
-	p++
-	h.typ = (c >> 4) & 7
-	h.size = int64(c & 15)
-	for shift := uint(4); c&0x80 != 0; shift += 7 {
-		if p >= int64(len(data)) || shift > 56 {
-			return h, fmt.Errorf("%w: bad object header at offset %d", errCorruptPack, off)
-		}
-		c = data[p]
-		p++
-		h.size |= int64(c&0x7f) << shift
-	}
-	switch h.typ {
-	case packCommit, packTree, packBlob, packTag:
-	case packOfsDelta:
-		if p >= int64(len(data)) {
-			return h, fmt.Errorf("%w: bad delta header at offset %d", errCorruptPack, off)
-		}
-		c = data[p]
-		p++
-		rel := int64(c & 0x7f)
-		for c&0x80 != 0 {
-			if p >= int64(len(data)) || rel > 1<<55 {
-				return h, fmt.Errorf("%w: bad delta header at offset %d", errCorruptPack, off)
-			}
-			c = data[p]
-			p++
-			rel = (rel+1)<<7 | int64(c&0x7f)
-		}
-		if rel <= 0 || rel >= off {
-			return h, fmt.Errorf("%w: delta at offset %d names a base outside the pack", errCorruptPack, off)
-		}
-		h.baseOff = off - rel
-	case packRefDelta:
-		if p+20 > int64(len(data)) {
-			return h, fmt.Errorf("%w: bad delta header at offset %d", errCorruptPack, off)
-		}
-		copy(h.baseRef[:], data[p:p+20])
-		p += 20
-	default:
-		return h, fmt.Errorf("%w: unknown object type %d at offset %d", errCorruptPack, h.typ, off)
-	}
-	h.data = p
-	if h.size > (int64(len(data))-p)*maxInflateRatio+64 {
-		return h, fmt.Errorf("%w: object at offset %d claims %d bytes, more than the pack can hold", errCorruptPack, off, h.size)
-	}
-	return h, nil
+	e, err := gitpack.ParseEntry(data, off)
+	return packHeader{typ: e.Type, size: e.Size, data: e.Data, baseOff: e.BaseOff, baseRef: plumbing.Hash(e.BaseRef)}, err
 }
 
 func objectType(t byte) plumbing.ObjectType {
 	switch t {
-	case packCommit:
+	case gitpack.Commit:
 		return plumbing.CommitObject
-	case packTree:
+	case gitpack.Tree:
 		return plumbing.TreeObject
-	case packBlob:
+	case gitpack.Blob:
 		return plumbing.BlobObject
-	case packTag:
+	case gitpack.Tag:
 		return plumbing.TagObject
 	}
 	return plumbing.InvalidObject
@@ -381,7 +317,7 @@ func (p *mappedPack) read(off int64, cache *deltaCache, other resolveRef) (byte,
 	if err != nil {
 		return 0, nil, fmt.Errorf("delta at offset %d: %w", top.off, err)
 	}
-	data, err := gitdelta.Apply(base, delta, MaxObjectSize)
+	data, err := gitpack.Apply(base, delta, MaxObjectSize)
 	if err != nil {
 		return 0, nil, fmt.Errorf("delta at offset %d: %w", top.off, err)
 	}
@@ -403,7 +339,7 @@ func (p *mappedPack) stream(off int64, cache *deltaCache, other resolveRef) (io.
 	if err != nil {
 		return nil, fmt.Errorf("delta at offset %d: %w", top.off, err)
 	}
-	r, err := gitdelta.NewReader(base, delta, MaxObjectSize)
+	r, err := gitpack.NewReader(base, delta, MaxObjectSize)
 	if err != nil {
 		return nil, fmt.Errorf("delta at offset %d: %w", top.off, err)
 	}
@@ -412,7 +348,7 @@ func (p *mappedPack) stream(off int64, cache *deltaCache, other resolveRef) (io.
 
 // checkedReader names the delta in a read error.
 type checkedReader struct {
-	r    *gitdelta.Reader
+	r    *gitpack.Reader
 	what string
 }
 
@@ -446,7 +382,7 @@ func (p *mappedPack) resolve(off int64, cache *deltaCache, other resolveRef) (ty
 		if err != nil {
 			return 0, nil, nil, err
 		}
-		if h.typ != packOfsDelta && h.typ != packRefDelta {
+		if h.typ != gitpack.OfsDelta && h.typ != gitpack.RefDelta {
 			if h.size > MaxObjectSize {
 				return 0, nil, nil, fmt.Errorf("object at offset %d: %w: %d bytes, over the %d-byte limit", cur, errCorruptPack, h.size, MaxObjectSize)
 			}
@@ -455,7 +391,7 @@ func (p *mappedPack) resolve(off int64, cache *deltaCache, other resolveRef) (ty
 				return 0, nil, nil, fmt.Errorf("object at offset %d: %w", cur, err)
 			}
 			typ = h.typ
-			if len(chain) > 0 || typ == packTree {
+			if len(chain) > 0 || typ == gitpack.Tree {
 				cache.put(cacheKey{p, cur}, typ, data)
 			}
 			break
@@ -464,7 +400,7 @@ func (p *mappedPack) resolve(off int64, cache *deltaCache, other resolveRef) (ty
 		if len(chain) > maxDeltaChain {
 			return 0, nil, nil, fmt.Errorf("%w: delta chain at offset %d is longer than %d", errCorruptPack, off, maxDeltaChain)
 		}
-		if h.typ == packOfsDelta {
+		if h.typ == gitpack.OfsDelta {
 			cur = h.baseOff
 			continue
 		}
@@ -490,7 +426,7 @@ func (p *mappedPack) resolve(off int64, cache *deltaCache, other resolveRef) (ty
 		if err != nil {
 			return 0, nil, nil, fmt.Errorf("delta at offset %d: %w", l.off, err)
 		}
-		data, err = gitdelta.Apply(data, delta, MaxObjectSize)
+		data, err = gitpack.Apply(data, delta, MaxObjectSize)
 		if err != nil {
 			return 0, nil, nil, fmt.Errorf("delta at offset %d: %w", l.off, err)
 		}
@@ -512,9 +448,9 @@ func (p *mappedPack) deltaType(off int64, cache *deltaCache, other resolveRef) (
 			return 0, err
 		}
 		switch h.typ {
-		case packOfsDelta:
+		case gitpack.OfsDelta:
 			cur = h.baseOff
-		case packRefDelta:
+		case gitpack.RefDelta:
 			i := p.idx.position(h.baseRef)
 			if i < 0 {
 				t, _, err := other(h.baseRef)
@@ -537,7 +473,7 @@ func (p *mappedPack) objectSize(off int64) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if h.typ != packOfsDelta && h.typ != packRefDelta {
+	if h.typ != gitpack.OfsDelta && h.typ != gitpack.RefDelta {
 		return h.size, nil
 	}
 	// the size is in the delta's first bytes; inflating from a short
@@ -565,10 +501,10 @@ func (p *mappedPack) deltaSize(data []byte, size int64) (int64, error) {
 	defer in.Close()
 	var head [20]byte
 	n, _ := io.ReadFull(in, head[:min(len(head), int(size))])
-	_, rest, err := gitdelta.Varint(head[:n])
+	_, rest, err := gitpack.Varint(head[:n])
 	if err != nil {
 		return 0, err
 	}
-	result, _, err := gitdelta.Varint(rest)
+	result, _, err := gitpack.Varint(rest)
 	return result, err
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"fmt"
+	"github.com/leakhound/leakhound/internal/gitpack"
 	"io"
 	"math/rand"
 	"os"
@@ -262,7 +263,7 @@ func packOf(objs ...packTestObject) ([]byte, []int64) {
 			size >>= 7
 		}
 		b.WriteByte(c)
-		if o.typ == packOfsDelta {
+		if o.typ == gitpack.OfsDelta {
 			rel := offs[len(offs)-1] - offs[len(offs)-2]
 			var enc []byte
 			enc = append(enc, byte(rel&0x7f))
@@ -308,9 +309,9 @@ func TestPackDelta(t *testing.T) {
 	base := []byte("hello, world\n")
 	// copy "hello, " from the base, insert "git", copy "\n"
 	delta := []byte{13, 11, 0x90, 7, 3, 'g', 'i', 't', 0x91, 12, 1}
-	pack, offs := packOf(packTestObject{packBlob, base}, packTestObject{packOfsDelta, delta})
+	pack, offs := packOf(packTestObject{gitpack.Blob, base}, packTestObject{gitpack.OfsDelta, delta})
 	typ, got, err := readPackBytes(pack, offs[1])
-	if err != nil || typ != packBlob || string(got) != "hello, git\n" {
+	if err != nil || typ != gitpack.Blob || string(got) != "hello, git\n" {
 		t.Fatalf("got %d %q %v", typ, got, err)
 	}
 }
@@ -318,11 +319,11 @@ func TestPackDelta(t *testing.T) {
 // The reader never panics on arbitrary pack bytes, and what it returns is
 // consistent: a whole object is exactly its header's size.
 func FuzzPackRead(f *testing.F) {
-	pack, offs := packOf(packTestObject{packBlob, []byte("hello, world\n")}, packTestObject{packOfsDelta, []byte{13, 11, 0x90, 7, 3, 'g', 'i', 't', 0x91, 12, 1}})
+	pack, offs := packOf(packTestObject{gitpack.Blob, []byte("hello, world\n")}, packTestObject{gitpack.OfsDelta, []byte{13, 11, 0x90, 7, 3, 'g', 'i', 't', 0x91, 12, 1}})
 	f.Add(pack, offs[1])
-	pack, offs = packOf(packTestObject{packTree, []byte("100644 a\x00aaaaaaaaaaaaaaaaaaaa")})
+	pack, offs = packOf(packTestObject{gitpack.Tree, []byte("100644 a\x00aaaaaaaaaaaaaaaaaaaa")})
 	f.Add(pack, offs[0])
-	pack, offs = packOf(packTestObject{packCommit, bytes.Repeat([]byte("x"), 300)})
+	pack, offs = packOf(packTestObject{gitpack.Commit, bytes.Repeat([]byte("x"), 300)})
 	f.Add(pack, offs[0])
 	f.Fuzz(func(t *testing.T, data []byte, off int64) {
 		typ, got, err := readPackBytes(data, off)
@@ -332,7 +333,7 @@ func FuzzPackRead(f *testing.F) {
 		if objectType(typ) == plumbing.InvalidObject {
 			t.Fatalf("read an object of type %d", typ)
 		}
-		if h, err := parsePackHeader(data[:len(data)-20], off); err == nil && h.typ != packOfsDelta && h.typ != packRefDelta && int64(len(got)) != h.size {
+		if h, err := parsePackHeader(data[:len(data)-20], off); err == nil && h.typ != gitpack.OfsDelta && h.typ != gitpack.RefDelta && int64(len(got)) != h.size {
 			t.Fatalf("read %d bytes, header says %d", len(got), h.size)
 		}
 	})
@@ -458,15 +459,15 @@ func TestDeltaCacheBudget(t *testing.T) {
 	// past a quarter of it, an object has the one large slot
 	c := newDeltaCache(minDeltaCache, maxDeltaCache)
 	p := &mappedPack{}
-	c.put(cacheKey{p, 1}, packBlob, make([]byte, 3<<20))
-	c.put(cacheKey{p, 2}, packBlob, make([]byte, 3<<20))
-	c.put(cacheKey{p, 3}, packBlob, make([]byte, 3<<20))
+	c.put(cacheKey{p, 1}, gitpack.Blob, make([]byte, 3<<20))
+	c.put(cacheKey{p, 2}, gitpack.Blob, make([]byte, 3<<20))
+	c.put(cacheKey{p, 3}, gitpack.Blob, make([]byte, 3<<20))
 	for off := int64(1); off <= 3; off++ {
 		if _, _, ok := c.get(cacheKey{p, off}); !ok {
 			t.Errorf("3 MiB object %d was evicted from a cache that grew to %d bytes", off, c.budget)
 		}
 	}
-	c.put(cacheKey{p, 4}, packBlob, make([]byte, 20<<20))
+	c.put(cacheKey{p, 4}, gitpack.Blob, make([]byte, 20<<20))
 	if c.budget > maxDeltaCache || c.large == nil || c.large.key.off != 4 {
 		t.Errorf("a 20 MiB object: budget %d, large slot %v", c.budget, c.large)
 	}

@@ -1,9 +1,11 @@
-// Package gitdelta owns git's delta format: the instructions a packfile
-// stores an object as, copies from a base object and inserted bytes
-// (gitformat-pack(5), "Deltified representation"). It builds objects from
-// a base and a delta, refusing instructions that copy outside the base or
-// do not add up to the size they declare.
-package gitdelta
+// Package gitpack owns how a git packfile stores an object
+// (gitformat-pack(5)): each entry's header (type, size, a delta's base) and
+// the delta format, copies from a base object and inserted bytes. It reads
+// headers with every length and offset checked, and builds objects from a
+// base and a delta, refusing instructions that copy outside the base or do
+// not add up to the size they declare. The repository's pack reader and
+// the scan of packfiles committed as files both use it.
+package gitpack
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package gitdelta
+package gitpack
 
 import (
 	"bytes"

@@ -11,7 +11,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/leakhound/leakhound/internal/gitdelta"
+	"github.com/leakhound/leakhound/internal/gitpack"
 )
 
 // Git packfiles committed as files (fixtures, backups of a .git directory,
@@ -36,17 +36,7 @@ const (
 	packMaxChain = 4096
 )
 
-// Object types of a pack entry.
-const (
-	packCommit   = 1
-	packTree     = 2
-	packBlob     = 3
-	packTag      = 4
-	packOfsDelta = 6
-	packRefDelta = 7
-)
-
-var packTypeNames = [...]string{packCommit: "commit", packTree: "tree", packBlob: "blob", packTag: "tag"}
+var packTypeNames = [...]string{gitpack.Commit: "commit", gitpack.Tree: "tree", gitpack.Blob: "blob", gitpack.Tag: "tag"}
 
 // packObject is one object of a pack as its header says.
 type packObject struct {
@@ -71,6 +61,7 @@ func (p *packObject) name() string { return fmt.Sprintf("object %d at %d", p.n, 
 type packScan struct {
 	o     *opener
 	data  []byte
+	start int // where the pack starts in data (after a bundle's header)
 	byOff map[int]*packObject
 	byID  map[[20]byte]*packObject
 	// cache holds built objects' data, the oldest dropped first past
@@ -85,23 +76,26 @@ type packScan struct {
 // pack scans the objects of a git packfile (or the pack in a bundle).
 func (o *opener) pack(data []byte) {
 	start := packStart(data)
-	p := &packScan{o: o, data: data, byOff: map[int]*packObject{}, byID: map[[20]byte]*packObject{}, cache: map[*packObject][]byte{},
+	p := &packScan{o: o, data: data, start: start, byOff: map[int]*packObject{}, byID: map[[20]byte]*packObject{}, cache: map[*packObject][]byte{},
 		waiting: map[[20]byte][]*packObject{}}
 	count := binary.BigEndian.Uint32(data[start+8:])
-	r := bytes.NewReader(data[start+12:])
+	r := bytes.NewReader(data)
+	off := start + 12
 	for n := 1; uint32(n-1) < count && o.ctx.Err() == nil; n++ {
-		obj, err := p.header(r, n)
+		obj, err := p.header(off, n)
 		if err != nil {
 			o.e.archiveWarning(o.st, fmt.Sprintf("git pack: object %d of %d at %d cannot be read (%v): the rest of the pack was scanned as it is", n, count, obj.offset, err))
 			return
 		}
+		r.Seek(int64(obj.data), io.SeekStart)
 		raw, err := p.inflate(r, obj)
+		off = len(data) - r.Len()
 		if err != nil {
 			o.e.archiveWarning(o.st, fmt.Sprintf("git pack: object %d of %d at %d does not inflate (%v): the rest of the pack was scanned as it is", n, count, obj.offset, err))
 			return
 		}
 		p.byOff[obj.offset] = obj
-		if obj.typ == packRefDelta && p.byID[obj.baseID] == nil {
+		if obj.typ == gitpack.RefDelta && p.byID[obj.baseID] == nil {
 			// its base may come later in the pack: built once it is
 			p.waiting[obj.baseID] = append(p.waiting[obj.baseID], obj)
 			continue
@@ -131,52 +125,15 @@ func (o *opener) pack(data []byte) {
 	}
 }
 
-// header reads the header of object n at r's place.
-func (p *packScan) header(r *bytes.Reader, n int) (*packObject, error) {
-	obj := &packObject{n: n, offset: len(p.data) - r.Len()}
-	c, err := r.ReadByte()
+// header reads the header of object n at off.
+func (p *packScan) header(off, n int) (*packObject, error) {
+	obj := &packObject{n: n, offset: off}
+	e, err := gitpack.ParseEntry(p.data[p.start:], int64(off-p.start))
 	if err != nil {
 		return obj, err
 	}
-	obj.typ = (c >> 4) & 7
-	size, shift := int(c&0x0f), 4
-	for c&0x80 != 0 {
-		if c, err = r.ReadByte(); err != nil {
-			return obj, err
-		}
-		if shift > 56 {
-			return obj, errors.New("object size too large")
-		}
-		size |= int(c&0x7f) << shift
-		shift += 7
-	}
-	obj.size = size
-	switch obj.typ {
-	case packOfsDelta:
-		// the base's distance back, in git's offset encoding
-		if c, err = r.ReadByte(); err != nil {
-			return obj, err
-		}
-		back := int(c & 0x7f)
-		for c&0x80 != 0 {
-			if c, err = r.ReadByte(); err != nil {
-				return obj, err
-			}
-			if back > 1<<48 {
-				return obj, errors.New("delta base offset too large")
-			}
-			back = (back+1)<<7 | int(c&0x7f)
-		}
-		obj.baseOffset = obj.offset - back
-	case packRefDelta:
-		if _, err := io.ReadFull(r, obj.baseID[:]); err != nil {
-			return obj, err
-		}
-	case packCommit, packTree, packBlob, packTag:
-	default:
-		return obj, fmt.Errorf("object type %d", obj.typ)
-	}
-	obj.data = len(p.data) - r.Len()
+	obj.typ, obj.size, obj.data = e.Type, int(e.Size), p.start+int(e.Data)
+	obj.baseOffset, obj.baseID = p.start+int(e.BaseOff), e.BaseRef
 	return obj, nil
 }
 
@@ -252,12 +209,12 @@ func (p *packScan) build(obj *packObject, raw []byte, depth int) ([]byte, error)
 		return data, nil
 	}
 	content, typ := raw, obj.typ
-	if obj.typ == packOfsDelta || obj.typ == packRefDelta {
+	if obj.typ == gitpack.OfsDelta || obj.typ == gitpack.RefDelta {
 		if depth >= packMaxChain {
 			return nil, fmt.Errorf("a delta chain longer than %d", packMaxChain)
 		}
 		base := p.byID[obj.baseID]
-		if obj.typ == packOfsDelta {
+		if obj.typ == gitpack.OfsDelta {
 			base = p.byOff[obj.baseOffset]
 		}
 		if base == nil {
@@ -267,7 +224,7 @@ func (p *packScan) build(obj *packObject, raw []byte, depth int) ([]byte, error)
 		if err != nil {
 			return nil, err
 		}
-		if content, err = gitdelta.Apply(baseData, raw, int64(maxArchiveBytes)); err != nil {
+		if content, err = gitpack.Apply(baseData, raw, int64(maxArchiveBytes)); err != nil {
 			return nil, err
 		}
 		typ = base.resolved
