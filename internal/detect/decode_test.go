@@ -637,6 +637,11 @@ func TestJoinedStringLiterals(t *testing.T) {
 			if tc.found && found[0].Decoded != "joined string literals" {
 				t.Fatalf("decoded %q", found[0].Decoded)
 			}
+			if tc.found {
+				if span := text[found[0].Offset:found[0].End]; !strings.Contains(span, tok[:17]) || !strings.Contains(span, tok[17:]) {
+					t.Fatalf("span %q leaves pieces of the token outside", span)
+				}
+			}
 		})
 	}
 	// short words joined are not a segment; a token in one literal is
@@ -794,6 +799,14 @@ func TestMarkupSplitTokens(t *testing.T) {
 			found := e.Detect(source.Fragment{Path: "word/document.xml", Content: []byte(text)})
 			if len(found) != 1 || found[0].Secret.Reveal() != tok || found[0].Decoded != "markup" {
 				t.Fatalf("found %+v in %q", found, text)
+			}
+			// the finding's span covers every piece, so a report that
+			// hides it shows none of the token around it
+			outside := text[:found[0].Offset] + "\x00" + text[found[0].End:]
+			for i := 0; i+3 <= len(tok); i++ {
+				if strings.Contains(outside, tok[i:i+3]) {
+					t.Fatalf("%q of the token is outside the finding's span %q", tok[i:i+3], text[found[0].Offset:found[0].End])
+				}
 			}
 		})
 	}

@@ -331,8 +331,10 @@ func (e *Engine) scan(path string, content []byte, depth int, st *streamState) [
 			case seg.wide != nil && c.decoded == "":
 				outer.start, outer.end = seg.origin(c.start), seg.origin(c.end)
 			case seg.spans != nil:
-				sp := seg.spanAt(c.start)
-				outer.start, outer.end = sp.start, sp.end
+				// from the piece the secret starts in to the one it ends
+				// in: a report hides the span, so no part of the secret
+				// shows in the line around it
+				outer.start, outer.end = seg.spanAt(c.start).start, seg.spanAt(max(c.end-1, c.start)).end
 			default:
 				outer.start, outer.end = seg.start, seg.end
 			}
