@@ -20,6 +20,22 @@ import (
 	"github.com/leakhound/leakhound/internal/tokengen"
 )
 
+// gitIn returns a runner of git commands in dir (an identity set, no
+// signing) that returns their output and fails the test on an error.
+func gitIn(t *testing.T, dir string) func(args ...string) []byte {
+	return func(args ...string) []byte {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=a", "-c", "user.email=a@b", "-c", "commit.gpgsign=false"}, args...)...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, stderr.Bytes())
+		}
+		return out
+	}
+}
+
 type archiveRun struct {
 	found              []finding.Finding
 	problems, warnings []string
@@ -277,13 +293,7 @@ func TestGitPacksAreOpened(t *testing.T) {
 	}
 	tok := tokengen.New(t.Name()).GitHub("ghp")
 	dir := t.TempDir()
-	git := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=a", "-c", "user.email=a@b", "-c", "commit.gpgsign=false"}, args...)...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
+	git := gitIn(t, dir)
 	git("init", "-q")
 	base := strings.Repeat("a line of settings that stays the same\n", 40)
 	if err := os.WriteFile(filepath.Join(dir, "app.env"), []byte(base), 0o644); err != nil {
@@ -331,13 +341,7 @@ func TestGitPackDeltasAreResolved(t *testing.T) {
 	}
 	g := tokengen.New(t.Name())
 	dir := t.TempDir()
-	git := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=a", "-c", "user.email=a@b", "-c", "commit.gpgsign=false"}, args...)...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
+	git := gitIn(t, dir)
 	commit := func(content string) {
 		t.Helper()
 		if err := os.WriteFile(filepath.Join(dir, "app.env"), []byte(content), 0o644); err != nil {

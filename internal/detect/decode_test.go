@@ -150,6 +150,18 @@ func checkSegments(t *testing.T, content []byte, segs []segment) {
 		if s.start < 0 || s.end > len(content) || s.start > s.end {
 			t.Fatalf("segment %d:%d outside %d bytes", s.start, s.end, len(content))
 		}
+		// text joined from the content is never longer than what it
+		// joins, and its pieces come from the segment, in order
+		if s.joined && len(s.text) > s.end-s.start {
+			t.Fatalf("joined text %q longer than its source %q", s.text, content[s.start:s.end])
+		}
+		prev := joinSpan{text: -1, end: s.start}
+		for _, sp := range s.spans {
+			if sp.text <= prev.text || sp.text > len(s.text) || sp.start < prev.end || sp.start > sp.end || sp.end > s.end {
+				t.Fatalf("span %+v after %+v in segment %d:%d of %d text bytes", sp, prev, s.start, s.end, len(s.text))
+			}
+			prev = sp
+		}
 		if s.wide != nil {
 			prev := 0
 			for i := 0; i <= len(s.text); i++ {
@@ -429,15 +441,45 @@ func TestMayHoldText(t *testing.T) {
 	}
 }
 
+// splitToken is a text with a token cut in two (its %s verbs), and
+// whether the token is found in it.
+type splitToken struct {
+	name, text string
+	found      bool
+}
+
+// findSplitTokens checks each case with a fresh token: found once, whole,
+// decoded as one of decoded says, its span covering both halves; or not
+// found at all.
+func findSplitTokens(t *testing.T, cases []splitToken, decoded ...string) {
+	t.Helper()
+	e := decodingEngine(t)
+	g := tokengen.New(t.Name())
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tok := g.GitHub("ghp")
+			text := fmt.Sprintf(tc.text, tok[:17], tok[17:])
+			found := e.Detect(source.Fragment{Path: "f", Content: []byte(text)})
+			if tc.found != (len(found) == 1) || tc.found && found[0].Secret.Reveal() != tok {
+				t.Fatalf("found %d in %q", len(found), text)
+			}
+			if !tc.found {
+				return
+			}
+			if !slices.Contains(decoded, found[0].Decoded) {
+				t.Fatalf("decoded %q", found[0].Decoded)
+			}
+			if span := text[found[0].Offset:found[0].End]; !strings.Contains(span, tok[:17]) || !strings.Contains(span, tok[17:]) {
+				t.Fatalf("span %q leaves pieces of the token outside", span)
+			}
+		})
+	}
+}
+
 // A token cut by a soft line break (quoted-printable's "=", a backslash
 // continuation) is found in the joined lines, and nothing else is joined.
 func TestSoftLineBreaks(t *testing.T) {
-	e := decodingEngine(t)
-	g := tokengen.New(t.Name())
-	for _, tc := range []struct {
-		name, text string
-		found      bool
-	}{
+	findSplitTokens(t, []splitToken{
 		{"quoted-printable", "Your token is %s=\n%s, keep it safe.=0A\n", true},
 		{"quoted-printable, CRLF", "Your token is %s=\r\n%s, keep it safe.\r\n", true},
 		{"a continued command line", "run --token %s \\\n  --other %s\n", false},
@@ -448,19 +490,7 @@ func TestSoftLineBreaks(t *testing.T) {
 		{"YAML double-quoted string, the next line indented", "token: \"%s\\\n    %s\"\n", true},
 		{"TOML multi-line string", "token = \"\"\"\\\n  %s\\\n  %s\"\"\"\n", true},
 		{"a hard line break", "%s\n%s\n", false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			tok := g.GitHub("ghp")
-			text := fmt.Sprintf(tc.text, tok[:17], tok[17:])
-			found := e.Detect(source.Fragment{Path: "f", Content: []byte(text)})
-			if tc.found != (len(found) == 1) || tc.found && found[0].Secret.Reveal() != tok {
-				t.Fatalf("found %d in %q", len(found), text)
-			}
-			if tc.found && !strings.Contains("quoted-printable line continuations", found[0].Decoded) {
-				t.Fatalf("decoded %q", found[0].Decoded)
-			}
-		})
-	}
+	}, "quoted-printable", "line continuations")
 	// "==" (base64's padding) is not a soft break, nor a break between
 	// spaces, nor "=" at the end of the text
 	b := budget{n: 1 << 20}
@@ -507,11 +537,6 @@ func FuzzSoftBreakSegments(f *testing.F) {
 		checkSegments(t, content, segs)
 		if want := softBreakSegmentsByLine(content); !reflect.DeepEqual(segs, want) {
 			t.Fatalf("%q: segments %+v, line by line %+v", content, segs, want)
-		}
-		for _, s := range segs {
-			if len(s.text) > s.end-s.start {
-				t.Fatalf("joined text %q longer than its lines %q", s.text, content[s.start:s.end])
-			}
 		}
 	})
 }
@@ -610,12 +635,7 @@ func FuzzNextRun(f *testing.F) {
 // languages' ways of joining them; literals that only look joined, or
 // whose seam is not inside a token-like run, are not.
 func TestJoinedStringLiterals(t *testing.T) {
-	e := decodingEngine(t)
-	g := tokengen.New(t.Name())
-	for _, tc := range []struct {
-		name, text string
-		found      bool
-	}{
+	findSplitTokens(t, []splitToken{
 		{"JavaScript, Java, Go: +", "const t = \"%s\" + \"%s\";\n", true},
 		{"Python, implicit, across lines", "TOKEN = (\n    '%s'\n    '%s'\n)\n", true},
 		{"PHP: .", "$t = '%s' . '%s';\n", true},
@@ -626,24 +646,9 @@ func TestJoinedStringLiterals(t *testing.T) {
 		{"+ across lines with a continuation", "t = \"%s\" + \\\n    \"%s\"\n", true},
 		{"arguments, not joined", "f(\"%s\", \"%s\")\n", false},
 		{"a call on the literal", "\"%s\".join(\"%s\")\n", false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			tok := g.GitHub("ghp")
-			text := fmt.Sprintf(tc.text, tok[:17], tok[17:])
-			found := e.Detect(source.Fragment{Path: "f", Content: []byte(text)})
-			if tc.found != (len(found) == 1) || tc.found && found[0].Secret.Reveal() != tok {
-				t.Fatalf("found %d in %q", len(found), text)
-			}
-			if tc.found && found[0].Decoded != "joined string literals" {
-				t.Fatalf("decoded %q", found[0].Decoded)
-			}
-			if tc.found {
-				if span := text[found[0].Offset:found[0].End]; !strings.Contains(span, tok[:17]) || !strings.Contains(span, tok[17:]) {
-					t.Fatalf("span %q leaves pieces of the token outside", span)
-				}
-			}
-		})
-	}
+	}, "joined string literals")
+	e := decodingEngine(t)
+	g := tokengen.New(t.Name())
 	// short words joined are not a segment; a token in one literal is
 	// found as it is, once
 	if segs := concatSegments([]byte(`msg = "Hello, " + "world" + name + "abc"` + "\n")); len(segs) != 0 {
@@ -673,20 +678,7 @@ func FuzzConcatSegments(f *testing.F) {
 	f.Add([]byte("x = ('abcdefghijklmn'\n 'opqrstuvwxyz' \"\\\"q\" .. `z`)"))
 	f.Add([]byte(`"a\"b" & "c" || 'd' ~ 'e' . "f"`))
 	f.Fuzz(func(t *testing.T, content []byte) {
-		segs := concatSegments(content)
-		checkSegments(t, content, segs)
-		for _, s := range segs {
-			if len(s.text) > s.end-s.start {
-				t.Fatalf("joined text %q longer than its lines %q", s.text, content[s.start:s.end])
-			}
-			prev := joinSpan{text: -1, end: s.start}
-			for _, sp := range s.spans {
-				if sp.text <= prev.text || sp.text > len(s.text) || sp.start < prev.end || sp.start > sp.end || sp.end > s.end {
-					t.Fatalf("span %+v after %+v in segment %d:%d of %d text bytes", sp, prev, s.start, s.end, len(s.text))
-				}
-				prev = sp
-			}
-		}
+		checkSegments(t, content, concatSegments(content))
 	})
 }
 
@@ -702,15 +694,7 @@ func TestGitBinaryPatches(t *testing.T) {
 	e := defaultEngine(t, Options{MaxDecodeDepth: 2, OnWarning: func(p, msg string) { warnings = append(warnings, p+": "+msg) }})
 	g := tokengen.New(t.Name())
 	dir := t.TempDir()
-	git := func(args ...string) []byte {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=a", "-c", "user.email=a@b", "-c", "commit.gpgsign=false"}, args...)...)
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("git %v: %v", args, err)
-		}
-		return out
-	}
+	git := gitIn(t, dir)
 	binary := func(tok string) []byte {
 		var b []byte
 		for i := 0; i < 3000; i++ {
@@ -825,20 +809,7 @@ func FuzzMarkupSegments(f *testing.F) {
 	f.Add([]byte(`<w:t>abcdefghij</w:t></w:r><w:r><w:t>klmnopqrstu</w:t>`))
 	f.Add([]byte("a<b>c</b>d<e/>f<!-- x -->g<?pi?>h<"))
 	f.Fuzz(func(t *testing.T, content []byte) {
-		segs := markupSegments(content)
-		checkSegments(t, content, segs)
-		for _, s := range segs {
-			if len(s.text) > s.end-s.start {
-				t.Fatalf("text %q longer than its source %q", s.text, content[s.start:s.end])
-			}
-			prev := joinSpan{text: -1, end: s.start}
-			for _, sp := range s.spans {
-				if sp.text <= prev.text || sp.text > len(s.text) || sp.start < prev.end || sp.start > sp.end || sp.end > s.end {
-					t.Fatalf("span %+v after %+v", sp, prev)
-				}
-				prev = sp
-			}
-		}
+		checkSegments(t, content, markupSegments(content))
 	})
 }
 
