@@ -105,6 +105,10 @@ func binaryHunk(content []byte, at int, budget *budget) (segment, int, bool) {
 	defer zr.Close()
 	// what inflates before damage is kept: it is what git would apply
 	text, _ := io.ReadAll(io.LimitReader(zr, int64(limit)))
+	if limit < n && len(text) == limit {
+		// cut by the decode budget: said when the stream ends
+		budget.exhausted = true
+	}
 	how := "git binary patch"
 	if k := sniffArchive(text); k == gzipStream || k == zstdStream || k == xzStream || k == zipArchive {
 		// a compressed file the patch adds: its content

@@ -3,6 +3,7 @@ package detect
 import (
 	"archive/zip"
 	"bytes"
+	"compress/zlib"
 	"encoding/base32"
 	"encoding/base64"
 	"encoding/hex"
@@ -929,5 +930,46 @@ func TestDecodeDepthLimitIsSaid(t *testing.T) {
 		Detect(source.Fragment{Path: "a.yml", Content: []byte("a: " + base64Of(base64Of("TOKEN="+tok)) + "\n")})
 	if len(found) != 1 {
 		t.Fatalf("two layers: found %d", len(found))
+	}
+}
+
+// A binary patch larger than the decode budget is cut there, and that is
+// said (the budget's warning), never passed quietly.
+func TestBinaryPatchOverTheBudgetIsSaid(t *testing.T) {
+	var line []byte
+	// a binary file past the budget: what is decoded holds little text,
+	// so only the cut can say the rest went unseen
+	data := bytes.Repeat([]byte{0x00, 0x81, 0xfe, 0x90, 0x07, 0xc3, 0x11, 0xaa}, 1<<18)
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write(data)
+	zw.Close()
+	patch := []byte(fmt.Sprintf("GIT binary patch\nliteral %d\n", len(data)))
+	zd := z.Bytes()
+	for len(zd) > 0 {
+		n := min(52, len(zd))
+		line = line[:0]
+		if n <= 26 {
+			line = append(line, byte('A'+n-1))
+		} else {
+			line = append(line, byte('a'+n-27))
+		}
+		chunk := append(zd[:n:n], make([]byte, (4-n%4)%4)...)
+		for i := 0; i < len(chunk); i += 4 {
+			v := uint32(chunk[i])<<24 | uint32(chunk[i+1])<<16 | uint32(chunk[i+2])<<8 | uint32(chunk[i+3])
+			var enc [5]byte
+			for k := 4; k >= 0; k-- {
+				enc[k] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~"[v%85]
+				v /= 85
+			}
+			line = append(line, enc[:]...)
+		}
+		patch = append(append(patch, line...), '\n')
+		zd = zd[n:]
+	}
+	b := budget{n: 1 << 20}
+	binaryPatchSegments(patch, &b)
+	if !b.exhausted {
+		t.Fatal("a patch cut by the decode budget passed without a word")
 	}
 }
