@@ -18,17 +18,17 @@ const (
 	// minJoinedToken is the shortest run of token characters across a
 	// seam worth joining (the shortest token the rules look for is longer)
 	minJoinedToken = 16
-	// maxLiteral bounds the literal searched back for from its closing
-	// quote, and forward from its opening one
-	maxLiteral = 4 << 10
-	// maxJoinGap bounds the space and operator between two literals
-	maxJoinGap = 256
-	// maxJoined bounds the literals one run joins
-	maxJoined = 256
 	// maxJoinContext bounds the text of the line kept each side of a run
 	// (a key name before it, a rule's context after)
 	maxJoinContext = 256
 )
+
+// Nothing else is bounded: a bound on a literal's length, on the space
+// between two literals or on the literals a run joins would end a join
+// where the text put it, and a token split there would pass. The search
+// stays linear: a literal is looked for on its own line, back to the
+// quote before it and on to the one after it, and each run is gathered
+// once.
 
 // concatSegments returns the runs of joined string literals in content,
 // as one segment: the text around each run (its line, within
@@ -95,21 +95,16 @@ func concatSegments(content []byte) []segment {
 		}
 		spans = append(spans, joinSpan{text: len(text), start: from, end: to})
 		text = append(text, content[from:r.open+1]...)
-		for _, p := range r.pieces {
-			text = append(text, content[p[0]:p[1]]...)
-		}
+		r.literals(content, func(from, to int) { text = append(text, content[from:to]...) })
 		text = append(text, content[r.close:to]...)
 		prevEnd = to
 	}
 	return []segment{{start: spans[0].start, end: prevEnd, text: text, how: "joined string literals", joined: true, spans: spans}}
 }
 
-// joinedRun is a run of joined literals: the first one's opening quote,
-// the last one's closing quote, and each literal's content.
-type joinedRun struct {
-	open, close int
-	pieces      [][2]int
-}
+// joinedRun is a run of joined literals: the first one's opening and
+// closing quotes, and the last one's closing quote.
+type joinedRun struct{ open, first, close int }
 
 // joinSpan says where the text from span.text on came from in content:
 // start:end.
@@ -120,7 +115,7 @@ type joinSpan struct{ text, start, end int }
 // character.
 func joinedNext(content []byte, i int) (int, bool) {
 	j := i + 1
-	end := min(len(content), j+maxJoinGap)
+	end := len(content)
 	ops := 0
 	for j < end {
 		switch c := content[j]; {
@@ -164,46 +159,60 @@ func joinOperator(gap []byte) bool {
 // concatRun gathers the run of joined literals from the one whose closing
 // quote is at i; ok when a seam in it falls inside a token-like run.
 func concatRun(content []byte, i int) (run joinedRun, ok bool) {
-	q := content[i]
-	run.open, run.close = openingQuote(content, i, q), i
+	run.open, run.first = openingQuote(content, i, content[i]), i
 	if run.open < 0 {
 		return run, false
 	}
-	run.pieces = append(run.pieces, [2]int{run.open + 1, i})
-	for n := 0; n < maxJoined; n++ {
-		j, ok := joinedNext(content, run.close)
+	// a seam splits a token when the token characters on both sides of
+	// it, across the literals, are long enough to be one: tokenRunAround
+	// of each seam, counted as the literals go by, nothing kept
+	tokenRun, seamInRun, first := 0, false, true
+	run.close = run.literals(content, func(from, to int) {
+		if ok {
+			return
+		}
+		if !first && tokenRun > 0 && from < to && tokenChar(content[from]) {
+			seamInRun = true
+		}
+		first = false
+		for _, c := range content[from:to] {
+			if !tokenChar(c) {
+				tokenRun, seamInRun = 0, false
+				continue
+			}
+			if tokenRun++; seamInRun && tokenRun >= minJoinedToken {
+				ok = true
+				return
+			}
+		}
+	})
+	return run, ok
+}
+
+// literals calls yield with the content of each literal of the run, in
+// order, and returns the last one's closing quote. The run's literals are
+// found again rather than kept: a minified script may join millions.
+func (run joinedRun) literals(content []byte, yield func(from, to int)) (close int) {
+	yield(run.open+1, run.first)
+	close = run.first
+	for {
+		j, ok := joinedNext(content, close)
 		if !ok {
-			break
+			return close
 		}
 		closeAt := closingQuote(content, j, content[j])
 		if closeAt < 0 {
-			break
+			return close
 		}
-		run.pieces = append(run.pieces, [2]int{j + 1, closeAt})
-		run.close = closeAt
+		yield(j+1, closeAt)
+		close = closeAt
 	}
-	// a seam splits a token when the token characters on both sides of
-	// it, across the literals, are long enough to be one
-	var joined []byte
-	var seams []int
-	for k, p := range run.pieces {
-		if k > 0 {
-			seams = append(seams, len(joined))
-		}
-		joined = append(joined, content[p[0]:p[1]]...)
-	}
-	for _, s := range seams {
-		if tokenRunAround(joined, s) >= minJoinedToken {
-			return run, true
-		}
-	}
-	return run, false
 }
 
 // openingQuote returns the quote q that opens the literal closing at i on
 // its line (not one a backslash escapes), or -1.
 func openingQuote(content []byte, i int, q byte) int {
-	for j := i - 1; j >= max(0, i-maxLiteral); j-- {
+	for j := i - 1; j >= 0; j-- {
 		switch content[j] {
 		case '\n':
 			return -1
@@ -219,7 +228,7 @@ func openingQuote(content []byte, i int, q byte) int {
 // closingQuote returns the quote q that closes the literal opening at j on
 // its line, or -1.
 func closingQuote(content []byte, j int, q byte) int {
-	for k := j + 1; k < min(len(content), j+1+maxLiteral); k++ {
+	for k := j + 1; k < len(content); k++ {
 		switch content[k] {
 		case '\n':
 			return -1

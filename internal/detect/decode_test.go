@@ -647,6 +647,11 @@ func TestJoinedStringLiterals(t *testing.T) {
 		{"+ across lines with a continuation", "t = \"%s\" + \\\n    \"%s\"\n", true},
 		{"arguments, not joined", "f(\"%s\", \"%s\")\n", false},
 		{"a call on the literal", "\"%s\".join(\"%s\")\n", false},
+		// no bound of the search ends a join quietly
+		{"after 256 joined literals", "t = \"x\" + " + strings.Repeat("\"a,\" + ", 255) + "\"%s\" + \"%s\";\n", true},
+		{"a literal over 4 KiB before the seam", "t = \"" + strings.Repeat("a ", 2100) + "%s\" + \"%s\";\n", true},
+		{"a literal over 4 KiB after the seam", "t = \"%s\" + \"%s" + strings.Repeat(" a", 2100) + "\";\n", true},
+		{"a wide gap", "t = \"%s\" +" + strings.Repeat(" \n", 200) + "\"%s\";\n", true},
 	}, "joined string literals")
 	e := decodingEngine(t)
 	g := tokengen.New(t.Name())
@@ -769,6 +774,7 @@ func TestMarkupSplitTokens(t *testing.T) {
 		{"Word runs", `<w:p><w:r><w:t xml:space="preserve">token: %s</w:t></w:r><w:proofErr w:type="spellStart"/><w:r w:rsidR="00A1"><w:rPr><w:b/></w:rPr><w:t>%s</w:t></w:r></w:p>`},
 		{"HTML spans", "<p>\n  <code>%s</code><span class=\"x\">%s</span>\n</p>\n"},
 		{"many small runs", "<t>%s</t>"},
+		{"a tag over 4 KiB", `<w:t>%s</w:t><w:r w:x="` + strings.Repeat("a", 5000) + `"><w:t>%s</w:t></w:r>`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var text string

@@ -12,9 +12,6 @@ import "bytes"
 // token holds; its spans say which text node each part came from, so a
 // finding points at the node it starts in.
 
-// maxTag bounds a tag: a "<" without its ">" that near is text.
-const maxTag = 4 << 10
-
 // markupSegments returns content's text without its tags, when a tag
 // splits a token-like run.
 func markupSegments(content []byte) []segment {
@@ -25,8 +22,9 @@ func markupSegments(content []byte) []segment {
 	var text []byte
 	var spans []joinSpan
 	var seams []int
+	tags := newTags(content)
 	for pos := 0; pos < len(content); {
-		lt, gt := nextTag(content, pos)
+		lt, gt := tags.next(pos)
 		if lt < 0 {
 			lt, gt = len(content), len(content)-1
 		}
@@ -52,8 +50,9 @@ func markupSegments(content []byte) []segment {
 // splitByTag reports whether a tag, or tags one after another, sit
 // between two token characters: the cheap test before the text is built.
 func splitByTag(content []byte) bool {
+	tags := newTags(content)
 	for pos := 0; ; {
-		lt, gt := nextTag(content, pos)
+		lt, gt := tags.next(pos)
 		if lt < 0 {
 			return false
 		}
@@ -61,7 +60,7 @@ func splitByTag(content []byte) bool {
 		// the tags that follow at once
 		for {
 			pos = gt + 1
-			l, g := nextTag(content, pos)
+			l, g := tags.next(pos)
 			if l != pos {
 				break
 			}
@@ -73,10 +72,23 @@ func splitByTag(content []byte) bool {
 	}
 }
 
-// nextTag returns the first tag at or after pos: its "<" and ">", a "<"
-// followed by a name's first character (or /, ! or ?) and closed within
-// maxTag; -1 when there is none.
-func nextTag(content []byte, pos int) (lt, gt int) {
+// tags finds the tags of content left to right: a "<" followed by a
+// name's first character (or /, ! or ?) up to the first ">" after it,
+// with no "<" between them. A tag has no bound on its length (an
+// attribute may hold a data: URI): one would let a long tag between the
+// halves of a token hide it. Each ">" is searched for once, so the search
+// stays linear whatever the text.
+type tags struct {
+	content []byte
+	gt      int // the first ">" at or after where the last search began; -1 for none
+}
+
+func newTags(content []byte) *tags { return &tags{content: content, gt: -2} }
+
+// next returns the first tag at or after pos: its "<" and ">"; -1 when
+// there is none.
+func (t *tags) next(pos int) (lt, gt int) {
+	content := t.content
 	for pos < len(content) {
 		i := bytes.IndexByte(content[pos:], '<')
 		if i < 0 {
@@ -87,9 +99,21 @@ func nextTag(content []byte, pos int) (lt, gt int) {
 		if pos >= len(content) || !tagStart(content[pos]) {
 			continue
 		}
-		if j := bytes.IndexByte(content[pos:min(len(content), pos+maxTag)], '>'); j >= 0 {
-			return lt, pos + j
+		if t.gt == -2 || t.gt >= 0 && t.gt < pos {
+			t.gt = -1
+			if j := bytes.IndexByte(content[pos:], '>'); j >= 0 {
+				t.gt = pos + j
+			}
 		}
+		if t.gt < 0 {
+			return -1, -1 // no ">" after this "<": no tag after it either
+		}
+		// a "<" before the ">" starts the tag if any does
+		if j := bytes.IndexByte(content[pos:t.gt], '<'); j >= 0 {
+			pos += j
+			continue
+		}
+		return lt, t.gt
 	}
 	return -1, -1
 }
