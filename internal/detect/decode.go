@@ -595,33 +595,46 @@ func softBreakSegments(content []byte, budget *budget) []segment {
 
 // softRun gathers the run of lines joined across soft breaks of marker
 // from the line whose soft break ends at the newline at i: the segment,
-// when a break in it splits a token, and where the run ends (past i).
+// when a break in it splits a token, and where the search for the next
+// run goes on (past i). A run's text ends once it is maxSoftRun long; the
+// next run then starts with the last line this one joined.
 func softRun(content []byte, i int, marker byte) (segment, int, bool) {
 	// the run: from the start of this line to the end of the first
 	// line after it that does not end in the same soft break
 	start := bytes.LastIndexByte(content[:i], '\n') + 1
 	var text []byte
 	splits := false
-	var at int
+	var at, end int // where the search goes on, where the run ends
+	last := -1      // where the last line joined starts, once a break is
 	for line := start; ; {
-		end := len(content)
+		end = len(content)
 		if nl := bytes.IndexByte(content[line:], '\n'); nl >= 0 {
 			end = line + nl
 		}
 		m, soft := softBreakBefore(content, end)
-		soft = soft && m == marker && len(text) < maxSoftRun
+		soft = soft && m == marker
 		if soft && marker == '=' && end-line > maxQPLine {
 			soft = false // longer than quoted-printable writes a line
 		}
+		cut := soft && last > start && len(text) >= maxSoftRun
 		body := content[line:end]
 		if marker == '\\' && line != start {
 			// YAML's double-quoted and TOML's multi-line strings drop
 			// the next line's indentation with the break
 			body = bytes.TrimLeft(body, " \t")
 		}
+		if cut {
+			// the run's text is as long as it may be: the next run
+			// starts with the last line joined, so the break after it
+			// is joined there
+			at, end = last, line
+			break
+		}
+		last = line
 		text = appendSoftLine(text, body, marker, soft)
 		if !soft {
 			at = max(end, i+1) // on past the first break either way
+			end = at
 			break
 		}
 		splits = splits || splitsToken(content, end, marker)
@@ -634,7 +647,7 @@ func softRun(content []byte, i int, marker byte) (segment, int, bool) {
 	if marker == '=' {
 		how = "quoted-printable"
 	}
-	return segment{start: start, end: at, text: text, how: how, joined: true}, at, true
+	return segment{start: start, end: end, text: text, how: how, joined: true}, at, true
 }
 
 // softBreaks are the ends of lines a soft break ends, LF ones first.

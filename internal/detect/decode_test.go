@@ -491,6 +491,9 @@ func TestSoftLineBreaks(t *testing.T) {
 		{"YAML double-quoted string, the next line indented", "token: \"%s\\\n    %s\"\n", true},
 		{"TOML multi-line string", "token = \"\"\"\\\n  %s\\\n  %s\"\"\"\n", true},
 		{"a hard line break", "%s\n%s\n", false},
+		// a megabyte of continued lines (where a run's text is cut)
+		// before the break that splits the token
+		{"after a megabyte of continued lines", strings.Repeat(strings.Repeat("a ", 32)+"\\\n", 1<<20/64) + "t=%s\\\n%s\n", true},
 	}, "quoted-printable", "line continuations")
 	// "==" (base64's padding) is not a soft break, nor a break between
 	// spaces, nor "=" at the end of the text
