@@ -982,3 +982,28 @@ func TestBinaryPatchOverTheBudgetIsSaid(t *testing.T) {
 		t.Fatal("a patch cut by the decode budget passed without a word")
 	}
 }
+
+// The context printed beside a finding hides every other finding's span
+// that reaches into it, however long that span is: here a joined run
+// whose first literal is longer than the context's reach, and a second
+// token after it on the same line.
+func TestContextHidesLongSpans(t *testing.T) {
+	e := defaultEngine(t, Options{MaxDecodeDepth: 2, MaskContext: true})
+	g := tokengen.New(t.Name())
+	split, raw := g.GitHub("ghp"), g.GitHub("gho")
+	text := `a = "` + strings.Repeat("x ", 40<<10) + split[:20] + `" + "` + split[20:] + `"; b = "` + raw + `"` + "\n"
+	found := e.Detect(source.Fragment{Path: "f.js", Content: []byte(text)})
+	if len(found) != 2 {
+		t.Fatalf("found %d", len(found))
+	}
+	for _, f := range found {
+		shown := f.ContextBefore + "\x00" + f.ContextAfter
+		for _, tok := range []string{split, raw} {
+			for i := 0; i+6 <= len(tok); i++ {
+				if strings.Contains(shown, tok[i:i+6]) {
+					t.Fatalf("%s's context shows %q of a token: %q", f.Secret.Reveal()[:4], tok[i:i+6], shown)
+				}
+			}
+		}
+	}
+}

@@ -784,6 +784,10 @@ func dedupe(cands []candidate, content []byte) []candidate {
 // over the content (candidates are sorted by start).
 func (e *Engine) toFindings(f source.Fragment, cands []candidate) []finding.Finding {
 	out := make([]finding.Finding, 0, len(cands))
+	reach := 0 // the longest span: how far back a span may start and reach a context
+	for _, c := range cands {
+		reach = max(reach, c.end-c.start)
+	}
 	var pos tracker
 	for i, c := range cands {
 		line, col := pos.advance(f.Content, c.start)
@@ -795,7 +799,7 @@ func (e *Engine) toFindings(f source.Fragment, cands []candidate) []finding.Find
 			endCol = col + (c.end - c.start)
 		}
 		secret := c.secretIn(f.Content)
-		before, after := e.context(f.Content, cands, i)
+		before, after := e.context(f.Content, cands, i, reach)
 		out = append(out, finding.Finding{
 			RuleID:        c.rule.ID,
 			Description:   c.rule.Description,
@@ -823,25 +827,22 @@ func (e *Engine) toFindings(f source.Fragment, cands []candidate) []finding.Find
 // candidate i. With MaskContext, every other candidate's span there is
 // redacted (a second token, or one found by decoding whose encoded form
 // is on the line), and so is every value a rule's pattern captures.
-func (e *Engine) context(content []byte, cands []candidate, i int) (before, after string) {
+func (e *Engine) context(content []byte, cands []candidate, i, reach int) (before, after string) {
 	c := cands[i]
 	ls, le := source.LineSpan(content, c.start, c.end, contextBytes)
 	le = max(le, c.end)
 	if !e.opts.MaskContext {
 		return string(content[ls:c.start]), string(content[c.end:le])
 	}
-	return e.mask(maskSpans(content, ls, c.start, cands, i)), e.mask(maskSpans(content, c.end, le, cands, i))
+	return e.mask(maskSpans(content, ls, c.start, cands, i, reach)), e.mask(maskSpans(content, c.end, le, cands, i, reach))
 }
-
-// maxMaskReach is how far before a region a candidate's span may start and
-// still be looked at when masking it; spans are sorted by start.
-const maxMaskReach = 1 << 16
 
 // maskSpans returns content[from:to] with the spans of the candidates other
 // than self that reach into it redacted: whole spans as a secret is shown,
-// cut ones as "****".
-func maskSpans(content []byte, from, to int, cands []candidate, self int) string {
-	first := sort.Search(len(cands), func(k int) bool { return cands[k].start >= from-maxMaskReach })
+// cut ones as "****". Spans are sorted by start, and none is longer than
+// reach.
+func maskSpans(content []byte, from, to int, cands []candidate, self, reach int) string {
+	first := sort.Search(len(cands), func(k int) bool { return cands[k].start >= from-reach })
 	var b strings.Builder
 	pos := from
 	for j := first; j < len(cands) && cands[j].start < to; j++ {
