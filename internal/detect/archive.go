@@ -332,19 +332,27 @@ type opener struct {
 	// meta is the archive's own text, a line each: member and link
 	// names, comments, PAX records, which are published with it
 	meta bytes.Buffer
+	// metaCut is set once text is left out of meta
+	metaCut bool
 }
 
 // note adds text the archive holds beside its members to o.meta.
 func (o *opener) note(text string) {
-	if text != "" && o.meta.Len() < maxArchiveMeta {
+	switch {
+	case text == "":
+	case o.meta.Len()+len(text) < maxArchiveMeta:
 		o.meta.WriteString(text)
 		o.meta.WriteByte('\n')
+	case !o.metaCut:
+		o.metaCut = true
+		o.e.archiveProblem(o.st, fmt.Sprintf("the archive's member names and comments past the first %d bytes were not scanned", maxArchiveMeta))
 	}
 }
 
-// maxArchiveMeta bounds the archive text scanned beside the members
-// (names and comments of MaxArchiveMembers members fit).
-const maxArchiveMeta = 64 << 20
+// maxArchiveMeta bounds the archive text scanned beside the members (the
+// names of MaxArchiveMembers members fit; a zip's comments of 64 KiB
+// each may not, which is said).
+var maxArchiveMeta = 64 << 20
 
 // member scans r as the member name of the archive; false once a bound
 // stops the expansion.

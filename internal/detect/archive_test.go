@@ -643,3 +643,20 @@ func TestGitPackRefDeltaBeforeItsBase(t *testing.T) {
 		t.Fatalf("found %v, warnings %q", paths(run.found), run.warnings)
 	}
 }
+
+// Names and comments past what the archive's own text may hold are not
+// dropped quietly: the scan says so (a problem, which fails the run).
+func TestArchiveTextPastItsBoundIsSaid(t *testing.T) {
+	defer func(n int) { maxArchiveMeta = n }(maxArchiveMeta)
+	maxArchiveMeta = 4 << 10
+	tok := tokengen.New(t.Name()).GitHub("ghp")
+	var files []archivetest.File
+	for i := 0; i < 100; i++ {
+		files = append(files, archivetest.File{Name: fmt.Sprintf("dir/%03d-%s", i, strings.Repeat("n", 60)), Data: []byte("x")})
+	}
+	files = append(files, archivetest.File{Name: "GH_TOKEN=" + tok, Data: []byte("x")})
+	run := scanArchive(t, "many.zip", archivetest.Zip(zip.Store, files...))
+	if len(run.problems) != 1 || !strings.Contains(run.problems[0], "many.zip: the archive's member names and comments past the first 4096 bytes were not scanned") {
+		t.Fatalf("found %d, problems %q", len(run.found), run.problems)
+	}
+}
