@@ -99,8 +99,11 @@ func concatSegments(content []byte) []segment {
 		text = append(text, content[r.close:to]...)
 		prevEnd = to
 	}
-	return []segment{{start: spans[0].start, end: prevEnd, text: text, how: "joined string literals", joined: true, spans: spans}}
+	return []segment{{start: spans[0].start, end: prevEnd, text: text, how: howConcat, joined: true, spans: spans}}
 }
+
+// howConcat says a finding was in joined string literals.
+const howConcat = "joined string literals"
 
 // joinedRun is a run of joined literals: the first one's opening and
 // closing quotes, and the last one's closing quote.

@@ -1007,3 +1007,32 @@ func TestContextHidesLongSpans(t *testing.T) {
 		}
 	}
 }
+
+// Decoded text is joined as a file's own text is: a PowerShell script
+// saved as UTF-16, a script or a page carried as base64.
+func TestJoinsInDecodedText(t *testing.T) {
+	e := decodingEngine(t)
+	g := tokengen.New(t.Name())
+	for _, tc := range []struct {
+		name, decoded string
+		content       func(tok string) []byte
+	}{
+		{"UTF-16 PowerShell", "utf-16, then joined string literals", func(tok string) []byte {
+			return utf16le("$token = \""+tok[:15]+"\" +\r\n    \""+tok[15:]+"\"\r\n", true)
+		}},
+		{"a base64 script", "base64, then joined string literals", func(tok string) []byte {
+			return []byte("script: " + base64Of("const token = '"+tok[:15]+"' + '"+tok[15:]+"';\nrun(token);\n") + "\n")
+		}},
+		{"a base64 page", "base64, then markup", func(tok string) []byte {
+			return []byte(`<iframe src="data:text/html;base64,` + base64Of("<p>token <b>"+tok[:15]+"</b><i>"+tok[15:]+"</i></p>\n") + `"></iframe>` + "\n")
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tok := g.GitHub("ghp")
+			found := e.Detect(source.Fragment{Path: "f", Content: tc.content(tok)})
+			if len(found) != 1 || found[0].Secret.Reveal() != tok || found[0].Decoded != tc.decoded {
+				t.Fatalf("found %+v", found)
+			}
+		})
+	}
+}

@@ -175,7 +175,7 @@ func (e *Engine) detect(f source.Fragment, st *streamState) ([]finding.Finding, 
 		return nil, nil
 	}
 	st.window, st.mentions = f.Content, nil
-	cands := e.scan(f.Path, f.Content, 0, st)
+	cands := e.scan(f.Path, f.Content, 0, "", st)
 	st.window = nil
 	if len(cands) == 0 {
 		return nil, nil
@@ -279,7 +279,7 @@ func (e *Engine) Redacted(text string) string {
 // scan finds candidates in content and, within the decoding depth and byte
 // budget, in the encoded text it holds. Candidates are in content's
 // coordinates.
-func (e *Engine) scan(path string, content []byte, depth int, st *streamState) []candidate {
+func (e *Engine) scan(path string, content []byte, depth int, joinedBy string, st *streamState) []candidate {
 	var cands []candidate
 	rules, exact := e.candidateRules(content)
 	if e.wordSet {
@@ -312,14 +312,18 @@ func (e *Engine) scan(path string, content []byte, depth int, st *streamState) [
 		return cands
 	}
 	var known map[string]bool // secrets found so far, once lines are joined
-	for _, seg := range e.segments(content, depth, st) {
+	for _, seg := range e.segments(content, depth, joinedBy, st) {
 		if seg.joined && known == nil {
 			known = map[string]bool{}
 			for i := range cands {
 				known[cands[i].rule.ID+"\x00"+cands[i].secretIn(content)] = true
 			}
 		}
-		for _, c := range dedupe(e.scan(path, seg.text, depth+1, st), seg.text) {
+		by := ""
+		if seg.joined {
+			by = seg.how
+		}
+		for _, c := range dedupe(e.scan(path, seg.text, depth+1, by, st), seg.text) {
 			if seg.joined && known[c.rule.ID+"\x00"+c.secretIn(seg.text)] {
 				continue // found as it is, or in other decoded text
 			}
@@ -328,7 +332,7 @@ func (e *Engine) scan(path string, content []byte, depth int, st *streamState) [
 				outer.decoded = seg.how + ", then " + c.decoded
 			}
 			switch {
-			case seg.wide != nil && c.decoded == "":
+			case seg.wide != nil:
 				outer.start, outer.end = seg.origin(c.start), seg.origin(c.end)
 			case seg.spans != nil:
 				// from the piece the secret starts in to the one it ends
@@ -431,8 +435,12 @@ func union(a, b []*compiledRule) []*compiledRule {
 
 // segments finds the encoded text in content worth decoding. Wide text
 // (UTF-16, UTF-32) is decoded whole and does not count against the
-// budget: a window bounds it.
-func (e *Engine) segments(content []byte, depth int, st *streamState) []segment {
+// budget: a window bounds it. joinedBy is how content was joined, when it
+// was: literals are not joined again in joined literals, nor tags taken
+// out again of text without its tags (a minified script's thousands of
+// joins would be gathered again); decoded text is joined as a file's own
+// text is (a UTF-16 PowerShell script, a base64 data: URI of a page).
+func (e *Engine) segments(content []byte, depth int, joinedBy string, st *streamState) []segment {
 	var out []segment
 	if depth == 0 {
 		if st.wide == nil {
@@ -454,11 +462,10 @@ func (e *Engine) segments(content []byte, depth int, st *streamState) []segment 
 	out = append(out, escapeSegments(content, &st.budget)...)
 	out = append(out, octalSegments(content, &st.budget)...)
 	out = append(out, softBreakSegments(content, &st.budget)...)
-	if depth == 0 {
-		// in the file's own text: joining again in the joined text (or
-		// in decoded text, which seldom holds code) would multiply the
-		// work on a minified script's thousands of joins
+	if joinedBy != howConcat {
 		out = append(out, concatSegments(content)...)
+	}
+	if joinedBy != howMarkup {
 		out = append(out, markupSegments(content)...)
 	}
 	out = append(out, binaryPatchSegments(content, &st.budget)...)

@@ -44,8 +44,11 @@ func markupSegments(content []byte) []segment {
 	if !split || len(spans) == 0 {
 		return nil
 	}
-	return []segment{{start: spans[0].start, end: spans[len(spans)-1].end, text: text, how: "markup", joined: true, spans: spans}}
+	return []segment{{start: spans[0].start, end: spans[len(spans)-1].end, text: text, how: howMarkup, joined: true, spans: spans}}
 }
+
+// howMarkup says a finding was in text whose tags were taken out.
+const howMarkup = "markup"
 
 // splitByTag reports whether a tag, or tags one after another, sit
 // between two token characters: the cheap test before the text is built.
