@@ -35,7 +35,12 @@ const (
 // maxJoinContext each side) with the run's literals joined, runs whose
 // texts meet written as one. Its spans say where each run's text came
 // from, so a finding points at its run.
-func concatSegments(content []byte) []segment {
+//
+// A window cut inside a long line (a seam, see stream.go) holds part of a
+// literal at its start or end: cutBefore and cutAfter say so, and such a
+// literal runs to the window's edge, so a token split across literals
+// that straddle the seam is joined in one of the windows.
+func concatSegments(content []byte, cutBefore, cutAfter bool) []segment {
 	var runs []joinedRun
 	// the quotes are found by kind, each searched for at memchr speed
 	quotes := [...]byte{'"', '\'', '`'}
@@ -65,7 +70,13 @@ func concatSegments(content []byte) []segment {
 		if _, ok := joinedNext(content, i); !ok {
 			continue
 		}
-		run, ok := concatRun(content, i)
+		// a literal opens past the runs before it: a quote that closed
+		// one does not open another
+		floor := 0
+		if len(runs) > 0 {
+			floor = runs[len(runs)-1].close + 1
+		}
+		run, ok := concatRun(content, i, floor, cutBefore, cutAfter)
 		at = max(run.close+1, at)
 		if ok {
 			runs = append(runs, run)
@@ -79,7 +90,9 @@ func concatSegments(content []byte) []segment {
 	prevEnd := -1
 	for k, r := range runs {
 		from := max(0, r.open-maxJoinContext)
-		from += bytes.LastIndexByte(content[from:r.open], '\n') + 1
+		if from < r.open {
+			from += bytes.LastIndexByte(content[from:r.open], '\n') + 1
+		}
 		switch {
 		case prevEnd >= 0 && from <= prevEnd:
 			from = prevEnd // the text goes on from the run before
@@ -106,8 +119,13 @@ func concatSegments(content []byte) []segment {
 const howConcat = "joined string literals"
 
 // joinedRun is a run of joined literals: the first one's opening and
-// closing quotes, and the last one's closing quote.
-type joinedRun struct{ open, first, close int }
+// closing quotes, and the last one's closing quote. An opening quote at
+// -1 is before the content, a closing quote at len(content) after it
+// (cutBefore, cutAfter).
+type joinedRun struct {
+	open, first, close int
+	cutAfter           bool
+}
 
 // joinSpan says where the text from span.text on came from in content:
 // start:end.
@@ -160,10 +178,14 @@ func joinOperator(gap []byte) bool {
 }
 
 // concatRun gathers the run of joined literals from the one whose closing
-// quote is at i; ok when a seam in it falls inside a token-like run.
-func concatRun(content []byte, i int) (run joinedRun, ok bool) {
-	run.open, run.first = openingQuote(content, i, content[i]), i
-	if run.open < 0 {
+// quote is at i, opened at floor or after; ok when a seam in it falls
+// inside a token-like run.
+func concatRun(content []byte, i, floor int, cutBefore, cutAfter bool) (run joinedRun, ok bool) {
+	var opened bool
+	run.open, opened = openingQuote(content[floor:], i-floor, content[i], cutBefore && floor == 0)
+	run.open += floor
+	run.first, run.cutAfter = i, cutAfter
+	if !opened {
 		return run, false
 	}
 	// a seam splits a token when the token characters on both sides of
@@ -203,7 +225,7 @@ func (run joinedRun) literals(content []byte, yield func(from, to int)) (close i
 		if !ok {
 			return close
 		}
-		closeAt := closingQuote(content, j, content[j])
+		closeAt := closingQuote(content, j, content[j], run.cutAfter)
 		if closeAt < 0 {
 			return close
 		}
@@ -213,24 +235,26 @@ func (run joinedRun) literals(content []byte, yield func(from, to int)) (close i
 }
 
 // openingQuote returns the quote q that opens the literal closing at i on
-// its line (not one a backslash escapes), or -1.
-func openingQuote(content []byte, i int, q byte) int {
+// its line (not one a backslash escapes), and whether there is one; -1
+// when the line, cut before the content (cutBefore), opens it there.
+func openingQuote(content []byte, i int, q byte, cutBefore bool) (int, bool) {
 	for j := i - 1; j >= 0; j-- {
 		switch content[j] {
 		case '\n':
-			return -1
+			return 0, false
 		case q:
 			if j == 0 || content[j-1] != '\\' {
-				return j
+				return j, true
 			}
 		}
 	}
-	return -1
+	return -1, cutBefore
 }
 
 // closingQuote returns the quote q that closes the literal opening at j on
-// its line, or -1.
-func closingQuote(content []byte, j int, q byte) int {
+// its line, or -1; len(content) when the line, cut after the content
+// (cutAfter), closes it there.
+func closingQuote(content []byte, j int, q byte, cutAfter bool) int {
 	for k := j + 1; k < len(content); k++ {
 		switch content[k] {
 		case '\n':
@@ -240,6 +264,9 @@ func closingQuote(content []byte, j int, q byte) int {
 		case q:
 			return k
 		}
+	}
+	if cutAfter {
+		return len(content)
 	}
 	return -1
 }

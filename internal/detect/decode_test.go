@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/zlib"
+	"context"
 	"encoding/base32"
 	"encoding/base64"
 	"encoding/hex"
@@ -660,7 +661,7 @@ func TestJoinedStringLiterals(t *testing.T) {
 	g := tokengen.New(t.Name())
 	// short words joined are not a segment; a token in one literal is
 	// found as it is, once
-	if segs := concatSegments([]byte(`msg = "Hello, " + "world" + name + "abc"` + "\n")); len(segs) != 0 {
+	if segs := concatSegments([]byte(`msg = "Hello, " + "world" + name + "abc"`+"\n"), false, false); len(segs) != 0 {
 		t.Fatalf("segments %+v", segs)
 	}
 	tok := g.GitHub("ghp")
@@ -687,7 +688,9 @@ func FuzzConcatSegments(f *testing.F) {
 	f.Add([]byte("x = ('abcdefghijklmn'\n 'opqrstuvwxyz' \"\\\"q\" .. `z`)"))
 	f.Add([]byte(`"a\"b" & "c" || 'd' ~ 'e' . "f"`))
 	f.Fuzz(func(t *testing.T, content []byte) {
-		checkSegments(t, content, concatSegments(content))
+		for _, cut := range [][2]bool{{false, false}, {true, true}} {
+			checkSegments(t, content, concatSegments(content, cut[0], cut[1]))
+		}
 	})
 }
 
@@ -1034,5 +1037,27 @@ func TestJoinsInDecodedText(t *testing.T) {
 				t.Fatalf("found %+v", found)
 			}
 		})
+	}
+}
+
+// Literals that straddle a window's seam on a line longer than the
+// windows' overlap (a minified script) are joined in the window that
+// starts inside the first of them.
+func TestJoinAcrossAWindowSeam(t *testing.T) {
+	e := decodingEngine(t)
+	tok := tokengen.New(t.Name()).GitHub("ghp")
+	// windows of 4096 bytes overlapping by 512: the second starts at
+	// 3584, inside the first literal (3000 to 4080); the second literal
+	// runs past the first window's end
+	line := strings.Repeat("y ", 1500) + `"` + strings.Repeat("x ", 531) + tok[:17] + `" + "` + tok[17:] + strings.Repeat(" x", 200) + `";` + "\n"
+	if i := strings.Index(line, tok[:17]); i != 4063 {
+		t.Fatalf("the first half is at %d", i)
+	}
+	found, _, err := e.detectWindows(context.Background(), "app.min.js", strings.NewReader(line), 4096, 512, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) != 1 || found[0].Secret.Reveal() != tok || found[0].Decoded != howConcat {
+		t.Fatalf("found %+v", found)
 	}
 }

@@ -122,6 +122,10 @@ type streamState struct {
 	expansion    *expansion
 	// quiet streams (Redacted's) report no problems or warnings
 	quiet bool
+	// cutBefore and cutAfter say the window being scanned starts or ends
+	// inside a line: a line longer than the windows' overlap, cut at a
+	// seam (stream.go)
+	cutBefore, cutAfter bool
 }
 
 // mention reports whether the file's path, the window being scanned (or
@@ -463,7 +467,8 @@ func (e *Engine) segments(content []byte, depth int, joinedBy string, st *stream
 	out = append(out, octalSegments(content, &st.budget)...)
 	out = append(out, softBreakSegments(content, &st.budget)...)
 	if joinedBy != howConcat {
-		out = append(out, concatSegments(content)...)
+		edges := depth == 0 // the window's own edges
+		out = append(out, concatSegments(content, edges && st.cutBefore, edges && st.cutAfter)...)
 	}
 	if joinedBy != howMarkup {
 		out = append(out, markupSegments(content)...)

@@ -158,6 +158,7 @@ func (e *Engine) detectStream(ctx context.Context, st *streamState, r io.Reader,
 		}
 		st.windowBase = base
 		st.streaming = st.streaming || !last
+		st.cutAfter = !last && len(buf) > 0 && buf[len(buf)-1] != '\n'
 		clear(st.wordless)
 		found, spans := e.detect(source.Fragment{Path: path, Content: buf}, st)
 		if hook != nil {
@@ -217,6 +218,7 @@ func (e *Engine) detectStream(ctx context.Context, st *streamState, r io.Reader,
 		} else {
 			colBase += cut
 		}
+		st.cutBefore = buf[cut-1] != '\n'
 		copy(buf, buf[cut:])
 		buf = buf[:len(buf)-cut]
 		base += int64(cut)
