@@ -1061,3 +1061,26 @@ func TestJoinAcrossAWindowSeam(t *testing.T) {
 		t.Fatalf("found %+v", found)
 	}
 }
+
+// Joins have no bound, so their searches must stay linear on what makes
+// the most of them: a minified script of one-character literals joined
+// by + and side by side, and markup of one-character text nodes. The
+// throughput of the 1 MiB and 4 MiB cases is the same when they are.
+func BenchmarkJoinsWorstCase(b *testing.B) {
+	for _, unit := range []struct{ name, text string }{
+		{"plus", `a" + "`},
+		{"side by side", `'a'"b"`},
+		{"markup", `x</a>y`},
+	} {
+		for _, size := range []int{1 << 20, 4 << 20} {
+			content := []byte(strings.Repeat(unit.text, size/len(unit.text)))
+			b.Run(fmt.Sprintf("%s/%dMiB", unit.name, size>>20), func(b *testing.B) {
+				b.SetBytes(int64(len(content)))
+				for b.Loop() {
+					concatSegments(content, false, false)
+					markupSegments(content)
+				}
+			})
+		}
+	}
+}

@@ -19,9 +19,11 @@ func markupSegments(content []byte) []segment {
 	if !closesElements(content) || !splitByTag(content) {
 		return nil
 	}
-	var text []byte
-	var spans []joinSpan
-	var seams []int
+	// sized once: a document of short text nodes has as many as tags
+	nodes := bytes.Count(content, []byte{'<'}) + 1
+	text := make([]byte, 0, len(content))
+	spans := make([]joinSpan, 0, nodes)
+	seams := make([]int, 0, nodes)
 	tags := newTags(content)
 	for pos := 0; pos < len(content); {
 		lt, gt := tags.next(pos)
