@@ -251,13 +251,20 @@ func padded(content []byte, i int) int {
 }
 
 // lineBreak reports whether content[i:] starts with a line break, and
-// where the next line starts.
+// where the next line starts. A line break written as an escape (\n or
+// \r\n, inside a JSON, JavaScript or YAML double-quoted string) is one:
+// a certificate or a kubeconfig's data wrapped in a JSON value is.
 func lineBreak(content []byte, i int) (int, bool) {
+	rest := content[min(i, len(content)):]
 	switch {
-	case i < len(content) && content[i] == '\n':
+	case len(rest) >= 1 && rest[0] == '\n':
 		return i + 1, true
-	case i+1 < len(content) && content[i] == '\r' && content[i+1] == '\n':
+	case len(rest) >= 2 && rest[0] == '\r' && rest[1] == '\n':
 		return i + 2, true
+	case len(rest) >= 2 && rest[0] == '\\' && rest[1] == 'n':
+		return i + 2, true
+	case len(rest) >= 4 && rest[0] == '\\' && rest[1] == 'r' && rest[2] == '\\' && rest[3] == 'n':
+		return i + 4, true
 	}
 	return i, false
 }

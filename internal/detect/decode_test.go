@@ -333,6 +333,10 @@ func TestWrappedBase64(t *testing.T) {
 			wrap(enc, 76, "", "\n"),
 			wrap(enc, 64, "", "\r\n"),
 			"data: |\n" + wrap(enc, 76, "    ", "\n") + "next: 1\n",
+			// inside a JSON, JavaScript or YAML double-quoted string,
+			// whose line breaks are escapes
+			`{"data": "` + strings.TrimSuffix(wrap(enc, 76, "", `\n`), `\n`) + `"}` + "\n",
+			`key: "` + wrap(enc, 64, "", `\r\n`) + `"` + "\n",
 		} {
 			found := e.Detect(source.Fragment{Content: []byte(form)})
 			if len(found) != 1 || found[0].Secret.Reveal() != tok {
