@@ -325,8 +325,15 @@ func decodeBase64(content []byte, pieces []piece, n, start, end int, budget *bud
 
 // textSegment returns decoded bytes (in scratch space) as a segment
 // spanning start:end when they hold text: whole when they are mostly
-// text, else their printable runs.
+// text, else their printable runs; text in UTF-16 or UTF-32 decoded.
 func textSegment(decoded []byte, start, end int, how string) (segment, bool) {
+	if enc, ok := sniffWide(decoded); ok {
+		// text in UTF-16 or UTF-32 (PowerShell's -EncodedCommand is
+		// base64 of UTF-16LE), when it reads as text a token could be in
+		if seg, ok := textSegment(decodeWide(decoded, enc).text, start, end, how+", then "+enc.name()); ok {
+			return seg, true
+		}
+	}
 	mostly, hasRun := classifyText(decoded)
 	switch {
 	case mostly:

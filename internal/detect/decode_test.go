@@ -1088,3 +1088,28 @@ func BenchmarkJoinsWorstCase(b *testing.B) {
 		}
 	}
 }
+
+// Encoded text that is UTF-16 when decoded is read as UTF-16: a
+// PowerShell command passed as -EncodedCommand (base64 of UTF-16LE), the
+// same bytes in hex.
+func TestEncodedUTF16(t *testing.T) {
+	e := decodingEngine(t)
+	g := tokengen.New(t.Name())
+	for _, tc := range []struct {
+		name, decoded string
+		content       func(utf16 []byte) string
+	}{
+		{"PowerShell -EncodedCommand", "base64, then utf-16", func(b []byte) string {
+			return "run: powershell -NoProfile -EncodedCommand " + base64.StdEncoding.EncodeToString(b) + "\n"
+		}},
+		{"hex", "hex, then utf-16", func(b []byte) string { return "cmd = " + hex.EncodeToString(b) + "\n" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tok := g.GitHub("ghp")
+			found := e.Detect(source.Fragment{Path: "ci.yml", Content: []byte(tc.content(utf16le(`$env:GITHUB_TOKEN="`+tok+`"; git push`, false)))})
+			if len(found) != 1 || found[0].Secret.Reveal() != tok || found[0].Decoded != tc.decoded {
+				t.Fatalf("found %+v", found)
+			}
+		})
+	}
+}
