@@ -1113,3 +1113,67 @@ func TestEncodedUTF16(t *testing.T) {
 		})
 	}
 }
+
+// A token built from its characters' codes, or from a list of its
+// characters, is found; numbers that are data are not read as text.
+func TestCharacterCodes(t *testing.T) {
+	codes := func(tok, format, sep string) string {
+		parts := make([]string, len(tok))
+		for i := range len(tok) {
+			parts[i] = fmt.Sprintf(format, tok[i])
+		}
+		return strings.Join(parts, sep)
+	}
+	g := tokengen.New(t.Name())
+	e := decodingEngine(t)
+	for _, tc := range []struct {
+		name string
+		text func(tok string) string
+	}{
+		{"JavaScript String.fromCharCode", func(tok string) string { return "const t = String.fromCharCode(" + codes(tok, "%d", ",") + ");\n" }},
+		{"Python bytes, hex", func(tok string) string { return "t = bytes([" + codes(tok, "0x%02x", ", ") + "]).decode()\n" }},
+		{"Python chr()+chr()", func(tok string) string { return "t = chr(" + codes(tok, "%d", ")+chr(") + ")\n" }},
+		{"PHP chr().chr()", func(tok string) string { return "<?php $t = chr(" + codes(tok, "%d", ").chr(") + ");\n" }},
+		{"C# (char) casts", func(tok string) string { return "var t = \"\" + (char)" + codes(tok, "%d", " + (char)") + ";\n" }},
+		{"Java char array", func(tok string) string { return "char[] t = {" + codes(tok, "'%c'", ", ") + "};\n" }},
+		{"a list of characters, one a line", func(tok string) string {
+			return "t = ''.join([\n    " + codes(tok, "'%c'", ",\n    ") + ",\n])\n"
+		}},
+		{"Go byte slice, one a line", func(tok string) string { return "t := string([]byte{\n\t" + codes(tok, "%d", ",\n\t") + ",\n})\n" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tok := g.GitHub("ghp")
+			found := e.Detect(source.Fragment{Path: "f", Content: []byte(tc.text(tok))})
+			if len(found) != 1 || found[0].Secret.Reveal() != tok || found[0].Decoded != "character codes" {
+				t.Fatalf("found %+v in %s", found, tc.text(tok))
+			}
+		})
+	}
+	b := budget{n: 1 << 20}
+	for _, text := range []string{
+		"pixels = [" + strings.Repeat("120, 64, 255, 0, 33, ", 20) + "]\n", // data: no token-like run
+		"versions = [1.2, 3.4, 5.6, 7.8, 9.10, 11.12, 13.14, 15.16, 17.18, 19.20, 21.22, 23.24, 25.26, 27.28, 29.30, 31.32]\n",
+		"x = [" + codes("abcdefghijklmno", "%d", ", ") + "]\n", // 15 codes: too few
+		"a = [65, 66,67, 68,69, 70,71, 72,73, 74,75, 76,77, 78,79, 80,81, 82,83, 84]\n", // gaps differ
+		"id1234, id5678, 2024, 2025, v3, 100.5, 0x10000",
+	} {
+		if segs := charCodeSegments([]byte(text), &b); len(segs) != 0 {
+			t.Errorf("%q: segments %+v", text, segs)
+		}
+	}
+}
+
+func FuzzCharCodeSegments(f *testing.F) {
+	f.Add([]byte("String.fromCharCode(103,104,112,95,97,98,99,100,101,102,103,104,105,106,107,108,109)"))
+	f.Add([]byte("chr(103)+chr(104)+chr(112) 'a','b','c' 0x67, 0x68 1.5, 2.5"))
+	f.Fuzz(func(t *testing.T, content []byte) {
+		b := budget{n: 1 << 20}
+		segs := charCodeSegments(content, &b)
+		checkSegments(t, content, segs)
+		for _, s := range segs {
+			if len(s.text) < minCharCodes {
+				t.Fatalf("a run of %d characters", len(s.text))
+			}
+		}
+	})
+}

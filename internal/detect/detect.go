@@ -476,6 +476,7 @@ func (e *Engine) segments(content []byte, depth int, joinedBy string, st *stream
 	out = append(out, binaryPatchSegments(content, &st.budget)...)
 	out = append(out, entitySegments(content, &st.budget)...)
 	out = append(out, codePointSegments(content, &st.budget)...)
+	out = append(out, charCodeSegments(content, &st.budget)...)
 	return out
 }
 
@@ -487,7 +488,7 @@ func encodedBeyond(content []byte, b *budget) bool {
 	if b.left() <= 0 {
 		return false // the budget's own warning says decoding stopped
 	}
-	for _, find := range [...]func([]byte, *budget) []segment{base64Segments, base32Segments, hexSegments, percentSegments, escapeSegments, octalSegments, entitySegments, codePointSegments, binaryPatchSegments} {
+	for _, find := range [...]func([]byte, *budget) []segment{base64Segments, base32Segments, hexSegments, percentSegments, escapeSegments, octalSegments, entitySegments, codePointSegments, charCodeSegments, binaryPatchSegments} {
 		scratch := budget{n: b.left()}
 		if len(find(content, &scratch)) > 0 {
 			return true
