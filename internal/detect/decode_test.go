@@ -1177,3 +1177,42 @@ func FuzzCharCodeSegments(f *testing.F) {
 		}
 	})
 }
+
+// A GitHub token written backwards (to keep it from being revoked when
+// pushed) is read backwards; other runs that end in an underscore and
+// letters are not.
+func TestReversedTokens(t *testing.T) {
+	g := tokengen.New(t.Name())
+	e := decodingEngine(t)
+	rev := func(s string) string {
+		b := []byte(s)
+		slices.Reverse(b)
+		return string(b)
+	}
+	for _, tok := range []string{g.GitHub("ghp"), g.GitHub("gho"), g.GitHub("ghs"), g.FineGrained(), g.Refresh()} {
+		for _, text := range []string{
+			"TOKEN = '" + rev(tok) + "'[::-1]\n",
+			"const t = \"" + rev(tok) + "\".split('').reverse().join('');\n",
+		} {
+			found := e.Detect(source.Fragment{Path: "f", Content: []byte(text)})
+			if len(found) != 1 || found[0].Secret.Reveal() != tok || found[0].Decoded != "reversed" {
+				t.Fatalf("found %+v in %s", found, text)
+			}
+		}
+	}
+	b := budget{n: 1 << 20}
+	for _, text := range []string{"some_identifier_phg", "x = abcdefghijklmnopqrstuvwxyz_phg_more", "_phg", "short_phg"} {
+		if segs := reversedSegments([]byte(text), &b); len(segs) != 0 {
+			t.Errorf("%q: segments %+v", text, segs)
+		}
+	}
+}
+
+func FuzzReversedSegments(f *testing.F) {
+	f.Add([]byte("t = 'abcdefghijklmnopqrstuvwxyz0123456789_phg'[::-1]"))
+	f.Add([]byte("x_tap_buhtig _ohg abc_shg"))
+	f.Fuzz(func(t *testing.T, content []byte) {
+		b := budget{n: 1 << 20}
+		checkSegments(t, content, reversedSegments(content, &b))
+	})
+}
