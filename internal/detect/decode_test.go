@@ -1153,7 +1153,7 @@ func TestCharacterCodes(t *testing.T) {
 	for _, text := range []string{
 		"pixels = [" + strings.Repeat("120, 64, 255, 0, 33, ", 20) + "]\n", // data: no token-like run
 		"versions = [1.2, 3.4, 5.6, 7.8, 9.10, 11.12, 13.14, 15.16, 17.18, 19.20, 21.22, 23.24, 25.26, 27.28, 29.30, 31.32]\n",
-		"x = [" + codes("abcdefghijklmno", "%d", ", ") + "]\n", // 15 codes: too few
+		"x = [" + codes("abcdefghijklmno", "%d", ", ") + "]\n",                          // 15 codes: too few
 		"a = [65, 66,67, 68,69, 70,71, 72,73, 74,75, 76,77, 78,79, 80,81, 82,83, 84]\n", // gaps differ
 		"id1234, id5678, 2024, 2025, v3, 100.5, 0x10000",
 	} {
@@ -1178,10 +1178,10 @@ func FuzzCharCodeSegments(f *testing.F) {
 	})
 }
 
-// A GitHub token written backwards (to keep it from being revoked when
-// pushed) is read backwards; other runs that end in an underscore and
-// letters are not.
-func TestReversedTokens(t *testing.T) {
+// A GitHub token written backwards or in ROT13 (to keep it from being
+// revoked when pushed) is undone; other runs that hold an underscore and
+// such letters are not.
+func TestDisguisedTokens(t *testing.T) {
 	g := tokengen.New(t.Name())
 	e := decodingEngine(t)
 	rev := func(s string) string {
@@ -1199,20 +1199,27 @@ func TestReversedTokens(t *testing.T) {
 				t.Fatalf("found %+v in %s", found, text)
 			}
 		}
+		rot := make([]byte, len(tok))
+		rot13Into(rot, []byte(tok))
+		text := "t = codecs.decode('" + string(rot) + "', 'rot13')\n"
+		found := e.Detect(source.Fragment{Path: "f", Content: []byte(text)})
+		if len(found) != 1 || found[0].Secret.Reveal() != tok || found[0].Decoded != "rot13" {
+			t.Fatalf("found %+v in %s", found, text)
+		}
 	}
 	b := budget{n: 1 << 20}
-	for _, text := range []string{"some_identifier_phg", "x = abcdefghijklmnopqrstuvwxyz_phg_more", "_phg", "short_phg"} {
-		if segs := reversedSegments([]byte(text), &b); len(segs) != 0 {
+	for _, text := range []string{"some_identifier_phg", "x = abcdefghijklmnopqrstuvwxyz_phg_more", "_phg", "short_phg", "tuc_short", "x_tuc_abcdefghijklmnopqrstuvwxyz", "tvguho_cng_"} {
+		if segs := disguisedSegments([]byte(text), &b); len(segs) != 0 {
 			t.Errorf("%q: segments %+v", text, segs)
 		}
 	}
 }
 
-func FuzzReversedSegments(f *testing.F) {
+func FuzzDisguisedSegments(f *testing.F) {
 	f.Add([]byte("t = 'abcdefghijklmnopqrstuvwxyz0123456789_phg'[::-1]"))
-	f.Add([]byte("x_tap_buhtig _ohg abc_shg"))
+	f.Add([]byte("x_tap_buhtig _ohg abc_shg tuc_abcdefghijklmnopqrstuvwxyz tvguho_cng_abc_def"))
 	f.Fuzz(func(t *testing.T, content []byte) {
 		b := budget{n: 1 << 20}
-		checkSegments(t, content, reversedSegments(content, &b))
+		checkSegments(t, content, disguisedSegments(content, &b))
 	})
 }

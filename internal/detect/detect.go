@@ -477,7 +477,7 @@ func (e *Engine) segments(content []byte, depth int, joinedBy string, st *stream
 	out = append(out, entitySegments(content, &st.budget)...)
 	out = append(out, codePointSegments(content, &st.budget)...)
 	out = append(out, charCodeSegments(content, &st.budget)...)
-	out = append(out, reversedSegments(content, &st.budget)...)
+	out = append(out, disguisedSegments(content, &st.budget)...)
 	return out
 }
 
@@ -489,7 +489,7 @@ func encodedBeyond(content []byte, b *budget) bool {
 	if b.left() <= 0 {
 		return false // the budget's own warning says decoding stopped
 	}
-	for _, find := range [...]func([]byte, *budget) []segment{base64Segments, base32Segments, hexSegments, percentSegments, escapeSegments, octalSegments, entitySegments, codePointSegments, charCodeSegments, reversedSegments, binaryPatchSegments} {
+	for _, find := range [...]func([]byte, *budget) []segment{base64Segments, base32Segments, hexSegments, percentSegments, escapeSegments, octalSegments, entitySegments, codePointSegments, charCodeSegments, disguisedSegments, binaryPatchSegments} {
 		scratch := budget{n: b.left()}
 		if len(find(content, &scratch)) > 0 {
 			return true
