@@ -15,7 +15,6 @@ import (
 // the same few bytes (", ", ")+chr(", a line break and the indentation);
 // its text is the characters, scanned when it holds a run of
 // minJoinedToken characters a token holds (numeric data seldom does).
-// Elements apart only by spaces or line breaks are not read.
 
 const (
 	// minCharCodes is the fewest elements a run needs: the shortest
@@ -25,66 +24,77 @@ const (
 	maxCharGap = 12
 )
 
+// codeClass holds the bytes a run of codes is written with: digits and
+// hex digits, 0x, the separators of lists, and chr( and (char) around
+// each code (a list's brackets are outside the run).
+var codeClass = func() (c [256]bool) {
+	for _, b := range []byte("0123456789abcdefABCDEFxXhHrR(),+.& \t\r\n") {
+		c[b] = true
+	}
+	return c
+}()
+
+// minCodeBytes is the fewest bytes a run of codes takes: sixteen codes
+// of two digits, one byte apart.
+const minCodeBytes = 2*minCharCodes + minCharCodes - 1
+
 // charCodeSegments returns the runs of character codes and character
-// lists in content that hold a token-like run. Runs are looked for where
-// a comma, a plus or a dot (PHP's and Perl's chr(103).chr(104)) follows
-// an element, each found at memchr speed, so prose and code are not read
-// byte by byte: a run whose gaps hold none of them is not found (Visual
-// Basic's Chr(103) & Chr(104), codes apart by spaces only).
+// lists in content that hold a token-like run. Runs of codes are looked
+// for inside stretches of codeClass bytes long enough to hold one, found
+// in strides (prose and code are mostly letters outside it); lists of
+// quoted characters where a quote is followed by one character and the
+// same quote, each kind of quote found at memchr speed.
 func charCodeSegments(content []byte, budget *budget) []segment {
 	var out []segment
 	var text []byte // a run being gathered (reused)
-	for _, sep := range [...]byte{',', '+', '.'} {
-		last := -1 // where the last run found by this separator ended
-		for i := 0; i < len(content) && budget.left() > 0; {
-			j := bytes.IndexByte(content[i:], sep)
+	add := func(start int) int {
+		var end int
+		text, end = charRun(content, start, text[:0])
+		if len(text) >= minCharCodes && longestTokenRun(text) >= minJoinedToken {
+			seg := segment{start: start, end: end, text: bytes.Clone(text), how: "character codes"}
+			budget.spend(len(seg.text))
+			out = append(out, seg)
+		}
+		return end
+	}
+	for i := 0; budget.left() > 0; {
+		from, to, ok := nextRun(content, i, &codeClass, minCodeBytes, true)
+		if !ok {
+			break
+		}
+		for k := from; k < to && budget.left() > 0; {
+			if n, _ := charElementAt(content, k); n > 0 {
+				k = max(add(k), k+1)
+			} else {
+				k++
+			}
+		}
+		i = to
+	}
+	for _, q := range [...]byte{'\'', '"'} {
+		last := -1
+		for i := 0; budget.left() > 0; {
+			j := bytes.IndexByte(content[i:], q)
 			if j < 0 {
 				break
 			}
 			a := i + j
 			i = a + 1
-			start := elementBefore(content, a)
-			if start < 0 || start < last {
-				continue // not after an element, or in the last run
+			if a < last || a+2 >= len(content) || content[a+2] != q {
+				continue
 			}
-			var end int
-			text, end = charRun(content, start, text[:0])
-			i, last = max(end, i), end
-			if len(text) >= minCharCodes && longestTokenRun(text) >= minJoinedToken {
-				seg := segment{start: start, end: end, text: bytes.Clone(text), how: "character codes"}
-				budget.spend(len(seg.text))
-				out = append(out, seg)
+			if n, _ := charElementAt(content, a); n > 0 {
+				last = add(a)
+				i = max(i, last)
 			}
 		}
 	}
 	if len(out) > 1 {
-		// found by kind of separator: in order, each run once
+		// found two ways: in order, each run once
 		slices.SortFunc(out, func(x, y segment) int { return cmp.Compare(x.start, y.start) })
 		out = slices.CompactFunc(out, func(x, y segment) bool { return x.start == y.start })
 	}
 	return out
-}
-
-// elementBefore returns where the element that the separator at a
-// follows starts (a digit or a quote ends it, then perhaps a parenthesis
-// and spaces), or -1: most commas and dots follow words.
-func elementBefore(content []byte, a int) int {
-	p := a - 1
-	for p >= 0 && a-p <= 3 && (content[p] == ' ' || content[p] == '\t') {
-		p--
-	}
-	if p >= 0 && content[p] == ')' {
-		p--
-	}
-	if p < 0 || !isDigit(content[p]) && content[p] != '"' && content[p] != '\'' {
-		return -1
-	}
-	for s := max(0, p-3); s <= p; s++ {
-		if n, _ := charElementAt(content, s); n > 0 && s+n == p+1 {
-			return s
-		}
-	}
-	return -1
 }
 
 // charRun gathers the run of elements from the one at start, every two
