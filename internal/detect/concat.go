@@ -155,6 +155,12 @@ func joinedNext(content []byte, i int) (int, bool) {
 			}
 			return 0, false
 		default:
+			// a literal with a prefix: Python's f'…', r"…", b'…', rb"…",
+			// C's L"…", u8"…"
+			k := stringPrefixEnd(content, j)
+			if k > j && k+1 < len(content) && tokenChar(content[k+1]) && (ops == 0 || joinOperator(content[i+1:j])) {
+				return k, true
+			}
 			return 0, false
 		}
 	}
@@ -285,4 +291,27 @@ func tokenRunAround(text []byte, s int) int {
 		b++
 	}
 	return b - a
+}
+
+// stringPrefixEnd returns the quote that a string literal's prefix at j
+// (one or two of f, r, b, u, L, or u8, in either case) comes before, or
+// j when there is none.
+func stringPrefixEnd(content []byte, j int) int {
+	for k := j; k < len(content) && k-j <= 2; k++ {
+		switch content[k] {
+		case '"', '\'':
+			if k > j {
+				return k
+			}
+			return j
+		case 'f', 'F', 'r', 'R', 'b', 'B', 'u', 'U', 'L':
+		case '8':
+			if k == j || content[k-1] != 'u' {
+				return j
+			}
+		default:
+			return j
+		}
+	}
+	return j
 }

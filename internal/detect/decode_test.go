@@ -653,6 +653,8 @@ func TestJoinedStringLiterals(t *testing.T) {
 		{"SQL: ||", "SELECT '%s' || '%s';\n", true},
 		{"shell, side by side", "export T=\"%s\"'%s'\n", true},
 		{"+ across lines with a continuation", "t = \"%s\" + \\\n    \"%s\"\n", true},
+		{"Python, prefixed literals", "t = f'%s' rb\"%s\"\n", true},
+		{"C, wide literals", "wchar_t *t = L\"%s\" L\"%s\";\n", true},
 		{"arguments, not joined", "f(\"%s\", \"%s\")\n", false},
 		{"a call on the literal", "\"%s\".join(\"%s\")\n", false},
 		// no bound of the search ends a join quietly
