@@ -62,6 +62,12 @@ func charCodeSegments(content []byte, budget *budget) []segment {
 		if !ok {
 			break
 		}
+		i = to
+		// sixteen codes hold sixteen digits at least: most stretches
+		// (indentation, words of hex letters) hold fewer
+		if digits := countDigits(content[from:to]); digits < minCharCodes {
+			continue
+		}
 		for k := from; k < to && budget.left() > 0; {
 			if n, _ := charElementAt(content, k); n > 0 {
 				k = max(add(k), k+1)
@@ -69,7 +75,6 @@ func charCodeSegments(content []byte, budget *budget) []segment {
 				k++
 			}
 		}
-		i = to
 	}
 	for _, q := range [...]byte{'\'', '"'} {
 		last := -1
@@ -163,6 +168,17 @@ func charElementAt(content []byte, k int) (int, byte) {
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// countDigits is how many bytes of b are decimal digits.
+func countDigits(b []byte) int {
+	n := 0
+	for _, c := range b {
+		if c-'0' <= 9 {
+			n++
+		}
+	}
+	return n
+}
 
 // wordByte is a byte of a word or a number.
 func wordByte(c byte) bool {
