@@ -32,32 +32,25 @@ func base32Segments(content []byte, budget *budget) []segment {
 // scanBase32 is base32Segments; stride false looks at every byte (the
 // reference the fuzzer holds the strided scan to).
 func scanBase32(content []byte, budget *budget, stride bool) []segment {
-	var out []segment
-	for i := 0; budget.left() > 0; {
-		start, end, ok := nextRun(content, i, &base32Char, minBase32Run, stride)
-		if !ok {
-			break
-		}
-		i = end
-		// 8 characters hold 5 bytes; a run's last group may be cut short
-		// (its padding is not in the class), or the run may go on into
-		// text: then its whole groups are decoded
-		run := content[start:end]
-		n := rawBase32.DecodedLen(len(run))
-		if cap(budget.scratch) < n {
-			budget.scratch = make([]byte, n)
-		}
-		decoded := budget.scratch[:n]
-		k, err := rawBase32.Decode(decoded, run)
-		if err != nil {
-			if k, err = rawBase32.Decode(decoded, run[:len(run)/8*8]); err != nil {
-				continue
-			}
-		}
-		if seg, ok := textSegment(decoded[:k], start, end, "base32"); ok {
-			budget.spend(len(seg.text))
-			out = append(out, seg)
+	return scanRuns(content, budget, &base32Char, minBase32Run, stride, decodeBase32Run)
+}
+
+// decodeBase32Run decodes the run content[start:end] into scratch and
+// returns it as a segment when it holds text. 8 characters hold 5 bytes;
+// a run's last group may be cut short (its padding is not in the class),
+// or the run may go on into text: then its whole groups are decoded.
+func decodeBase32Run(content []byte, start, end int, scratch *[]byte) (segment, bool) {
+	run := content[start:end]
+	n := rawBase32.DecodedLen(len(run))
+	if cap(*scratch) < n {
+		*scratch = make([]byte, n)
+	}
+	decoded := (*scratch)[:n]
+	k, err := rawBase32.Decode(decoded, run)
+	if err != nil {
+		if k, err = rawBase32.Decode(decoded, run[:len(run)/8*8]); err != nil {
+			return segment{}, false
 		}
 	}
-	return out
+	return textSegment(decoded[:k], start, end, "base32")
 }

@@ -359,14 +359,21 @@ func hexSegments(content []byte, budget *budget) []segment {
 // scanHex is hexSegments; stride false looks at every byte (the
 // reference the fuzzer holds the strided scan to).
 func scanHex(content []byte, budget *budget, stride bool) []segment {
+	return scanRuns(content, budget, &hexDigit, minHexRun, stride, decodeHexRun)
+}
+
+// scanRuns decodes, within the budget, each run of at least min bytes of
+// class in content that decode (given the run, and scratch space to
+// decode into) turns into text.
+func scanRuns(content []byte, budget *budget, class *[256]bool, min int, stride bool, decode func(content []byte, start, end int, scratch *[]byte) (segment, bool)) []segment {
 	var out []segment
 	for i := 0; budget.left() > 0; {
-		start, end, ok := nextRun(content, i, &hexDigit, minHexRun, stride)
+		start, end, ok := nextRun(content, i, class, min, stride)
 		if !ok {
 			break
 		}
 		i = end
-		if seg, ok := decodeHexRun(content, start, end, &budget.scratch); ok {
+		if seg, ok := decode(content, start, end, &budget.scratch); ok {
 			budget.spend(len(seg.text))
 			out = append(out, seg)
 		}
