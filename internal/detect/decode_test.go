@@ -885,10 +885,7 @@ func TestBase32(t *testing.T) {
 			}
 		}
 	}
-	b := budget{n: 1 << 20}
-	if segs := base32Segments([]byte("const ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABCDEFGH = 1\nSHA256 "+strings.ToUpper(g.Hex(64))), &b); len(segs) != 0 {
-		t.Fatalf("segments %+v", segs)
-	}
+	wantNoSegments(t, base32Segments, "const ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABCDEFGH = 1\nSHA256 "+strings.ToUpper(g.Hex(64)))
 }
 
 func FuzzBase32Segments(f *testing.F) {
@@ -1151,15 +1148,21 @@ func TestCharacterCodes(t *testing.T) {
 			}
 		})
 	}
-	b := budget{n: 1 << 20}
-	for _, text := range []string{
-		"pixels = [" + strings.Repeat("120, 64, 255, 0, 33, ", 20) + "]\n", // data: no token-like run
+	wantNoSegments(t, charCodeSegments,
+		"pixels = ["+strings.Repeat("120, 64, 255, 0, 33, ", 20)+"]\n", // data: no token-like run
 		"versions = [1.2, 3.4, 5.6, 7.8, 9.10, 11.12, 13.14, 15.16, 17.18, 19.20, 21.22, 23.24, 25.26, 27.28, 29.30, 31.32]\n",
-		"x = [" + codes("abcdefghijklmno", "%d", ", ") + "]\n",                          // 15 codes: too few
+		"x = ["+codes("abcdefghijklmno", "%d", ", ")+"]\n",                              // 15 codes: too few
 		"a = [65, 66,67, 68,69, 70,71, 72,73, 74,75, 76,77, 78,79, 80,81, 82,83, 84]\n", // gaps differ
-		"id1234, id5678, 2024, 2025, v3, 100.5, 0x10000",
-	} {
-		if segs := charCodeSegments([]byte(text), &b); len(segs) != 0 {
+		"id1234, id5678, 2024, 2025, v3, 100.5, 0x10000")
+}
+
+// wantNoSegments fails the test for each text in which find finds a
+// segment.
+func wantNoSegments(t *testing.T, find func([]byte, *budget) []segment, texts ...string) {
+	t.Helper()
+	for _, text := range texts {
+		b := budget{n: 1 << 20}
+		if segs := find([]byte(text), &b); len(segs) != 0 {
 			t.Errorf("%q: segments %+v", text, segs)
 		}
 	}
@@ -1209,12 +1212,7 @@ func TestDisguisedTokens(t *testing.T) {
 			t.Fatalf("found %+v in %s", found, text)
 		}
 	}
-	b := budget{n: 1 << 20}
-	for _, text := range []string{"some_identifier_phg", "x = abcdefghijklmnopqrstuvwxyz_phg_more", "_phg", "short_phg", "tuc_short", "x_tuc_abcdefghijklmnopqrstuvwxyz", "tvguho_cng_"} {
-		if segs := disguisedSegments([]byte(text), &b); len(segs) != 0 {
-			t.Errorf("%q: segments %+v", text, segs)
-		}
-	}
+	wantNoSegments(t, disguisedSegments, "some_identifier_phg", "x = abcdefghijklmnopqrstuvwxyz_phg_more", "_phg", "short_phg", "tuc_short", "x_tuc_abcdefghijklmnopqrstuvwxyz", "tvguho_cng_")
 }
 
 func FuzzDisguisedSegments(f *testing.F) {
