@@ -199,10 +199,12 @@ func TestPackDamaged(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Only header damage (a size or base offset rewritten to another
-		// valid value) can go unnoticed without hashing objects.
+		// valid value) can go unnoticed without hashing objects, and
+		// damage to bits deflate does not read (the padding after the
+		// last block), which leaves the object as it was.
 		if hit != plumbing.ZeroHash {
 			hits++
-			if !unreadable(t, dir, want)[hit] {
+			if !unreadable(t, dir, want)[hit] && !readsAsBefore(t, dir, hit, want[hit]) {
 				t.Errorf("round %d: damage at byte %d, in the compressed data of %s, went unnoticed", round, at, hit)
 			}
 		}
@@ -242,6 +244,22 @@ func unreadable(t *testing.T, dir string, want map[plumbing.Hash]gitObject) map[
 		}
 	}
 	return failed
+}
+
+// readsAsBefore reports whether object h reads back from dir's packs
+// whole and as want holds it.
+func readsAsBefore(t *testing.T, dir string, h plumbing.Hash, want gitObject) bool {
+	t.Helper()
+	r, err := Open(dir, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, err := r.objects.EncodedObject(plumbing.AnyObject, h)
+	if err != nil {
+		return false
+	}
+	data, err := readAll(obj)
+	return err == nil && bytes.Equal(data, want.data)
 }
 
 // packOf builds a pack's bytes from raw objects (type, data) for tests and
